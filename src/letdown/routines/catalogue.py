@@ -1,0 +1,423 @@
+"""The routine's step catalogue as data: every kind of step a let-down routine can hold, with
+its how-to, why it helps (and the source), its parameters and their ranges, and the defaults."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+# Session kinds of the Logbook (logbook.models.Kind); a routine is built for one of them.
+SESSION_KINDS: tuple[str, ...] = ("nursing", "pumping", "hand_expression")
+
+LEARN_HELPING_URL = "/learn/helping-let-down/"
+LEARN_ANXIETY_URL = "/learn/anxiety-and-let-down/"
+
+# Short citations, spelled once so every step cites a paper the same way.
+_YIGIT_2012 = "Yiğit F et al. Breastfeed Med 2012;7:487–8"
+_MORTON_2009 = "Morton J et al. J Perinatol 2009;29:757–64"
+_KEITH_2012 = "Keith DR et al. Adv Neonatal Care 2012;12:112–9"
+_MCNEILLY_1983 = "McNeilly AS et al. BMJ 1983;286:257–9"
+_LULLABY_PHOTO_2022 = "Int Breastfeed J 2022 (doi:10.1186/s13006-022-00511-7)"
+_UEDA_1994 = "Ueda T et al. Obstet Gynecol 1994;84:259–62"
+_BECKER_COCHRANE = "Becker GE et al. Cochrane review of methods of milk expression"
+_KENT_2008 = "Kent JC et al. Breastfeed Med 2008;3:11–19"
+_GARDNER_2015 = "Gardner H et al. BMC Pregnancy Childbirth 2015;15:156"
+_MIZUNO_2006 = "Mizuno K, Ueda A. Pediatr Res 2006"
+
+
+@dataclass(frozen=True)
+class NumberParam:
+    """A whole-number setting of a step (seconds), with its default and allowed range."""
+
+    name: str
+    default: int
+    minimum: int
+    maximum: int
+
+
+@dataclass(frozen=True)
+class ImageryLine:
+    """One line of the guided imagery script and how long it stays on screen."""
+
+    text: str
+    duration_s: int
+
+
+@dataclass(frozen=True)
+class StepType:
+    """One kind of step. A step without a `duration_s` setting is open-ended (pump phases)."""
+
+    slug: str
+    title: str
+    how_to: str
+    why: str
+    sources: tuple[str, ...]
+    learn_url: str
+    # The technique slug written onto the session (logbook Aid); None when it is no technique.
+    aid: str | None
+    number_params: tuple[NumberParam, ...]
+    per_side_allowed: bool = False
+    per_side_default: bool = False
+    # None: nothing to show or play beyond what the browser generates; "audio" / "image": a file
+    # of hers. media_required says whether the step cannot play without that file.
+    media: str | None = None
+    media_required: bool = False
+    for_kinds: tuple[str, ...] = SESSION_KINDS
+    # A static-files path (for Django's `static`) of a drawing of ours, where one helps.
+    illustration: str | None = None
+
+    @property
+    def open_ended(self) -> bool:
+        return self.number_param("duration_s") is None
+
+    def number_param(self, name: str) -> NumberParam | None:
+        for param in self.number_params:
+            if param.name == name:
+                return param
+        return None
+
+    def default_params(self) -> dict[str, Any]:
+        return validate_params(self.slug, {})
+
+
+@dataclass(frozen=True)
+class StepConfig:
+    """A step as placed in a routine: its kind and its settings (see `validate_params`)."""
+
+    slug: str
+    params: Mapping[str, Any]
+
+
+IMAGERY_SCRIPT: tuple[ImageryLine, ...] = (
+    ImageryLine("Settle in where you are, and let your shoulders drop.", 10),
+    ImageryLine("Breathe in slowly through your nose; breathe out even more slowly.", 12),
+    ImageryLine("Picture warm water running over your shoulders and down your chest.", 12),
+    ImageryLine("Feel that warmth spread into your breasts and soften them.", 12),
+    ImageryLine("Think of your baby: the weight in your arms, the small hands, the smell.", 14),
+    ImageryLine("See your baby feeding calmly, with slow, deep swallows.", 12),
+    ImageryLine("Imagine the milk inside you as little streams beginning to move.", 12),
+    ImageryLine("The streams join and flow toward the nipple, steady and easy.", 12),
+    ImageryLine("Nothing needs to hurry. Whatever comes today is enough.", 10),
+    ImageryLine("Breathe out, loosen your hands, and let the milk come.", 10),
+)
+IMAGERY_DURATION_S: int = sum(line.duration_s for line in IMAGERY_SCRIPT)
+
+
+def _duration(default: int, minimum: int, maximum: int) -> NumberParam:
+    return NumberParam("duration_s", default, minimum, maximum)
+
+
+_STEP_TYPE_LIST: tuple[StepType, ...] = (
+    StepType(
+        slug="warm_drink",
+        title="Warm drink",
+        how_to=(
+            "Make yourself a warm drink you like (water, milk or a caffeine-free tea) and sip "
+            "it slowly. Sit somewhere comfortable, with everything you need within reach, and "
+            "give yourself this minute before you start."
+        ),
+        why=(
+            "Warmth and a calm moment help you relax, and a relaxed body lets the let-down "
+            "reflex work; stress can hold oxytocin back. No study has tested a drink alone."
+        ),
+        sources=(_BECKER_COCHRANE, _UEDA_1994),
+        learn_url=LEARN_HELPING_URL,
+        aid="warm_drink",
+        number_params=(_duration(60, 15, 600),),
+    ),
+    StepType(
+        slug="warm_compress",
+        title="Warm compress",
+        how_to=(
+            "Soak a clean cloth in warm (not hot) water, wring it out and lay it over your "
+            "breast; a towel on top keeps the heat in. Check the temperature on your wrist "
+            "first, and warm the cloth again if it cools down."
+        ),
+        why=(
+            "In a small trial, a warm compress on one breast for 20 minutes before pumping gave "
+            "more milk from that breast in 15 minutes than from the other one (about 47 mL "
+            "against 33 mL). Our default is shorter; you can set up to 20 minutes."
+        ),
+        sources=(_YIGIT_2012,),
+        learn_url=LEARN_HELPING_URL,
+        aid="warm_compress",
+        number_params=(_duration(300, 60, 1200),),
+        per_side_allowed=True,
+    ),
+    StepType(
+        slug="breast_massage",
+        title="Breast massage",
+        how_to=(
+            "With the flat of your fingers, make small, gentle circles on one spot, then move "
+            "to the next, working all the way round from the outside of the breast in toward "
+            "the nipple. Use light pressure; it should never hurt."
+        ),
+        why=(
+            "Parents who used their hands on the breast along with pumping (massage and hand "
+            "expression) made about 48% more milk a day in one study, and reviews agree that "
+            "massage helps more milk come out."
+        ),
+        sources=(_MORTON_2009, _BECKER_COCHRANE),
+        learn_url=LEARN_HELPING_URL,
+        aid="breast_massage",
+        number_params=(_duration(60, 15, 600),),
+        per_side_allowed=True,
+        per_side_default=True,
+        illustration="letdown/routines/breast_massage.svg",
+    ),
+    StepType(
+        slug="hand_expression",
+        title="Hand expression",
+        how_to=(
+            "Hold your hand in a C shape: four fingers under the breast to support it, the thumb "
+            "on top, a few centimetres back from the nipple. Press gently back toward your "
+            "chest, then roll the thumb and fingers toward the nipple, and let go. Repeat in a "
+            "steady rhythm, moving your hand round the breast now and then."
+        ),
+        why=(
+            "Hand expression before or along with pumping was part of the hands-on routine "
+            "that gave about 48% more milk a day in one study; it also teaches you how your "
+            "breast responds."
+        ),
+        sources=(_MORTON_2009,),
+        learn_url=LEARN_HELPING_URL,
+        aid="hand_expression",
+        number_params=(_duration(120, 30, 900),),
+        per_side_allowed=True,
+        per_side_default=True,
+        illustration="letdown/routines/hand_expression.svg",
+    ),
+    StepType(
+        slug="breathing",
+        title="Breathing",
+        how_to=(
+            "Follow the circle: breathe in slowly while it grows, and out while it shrinks. "
+            "Let the breath out be the longer one. If your mind wanders, bring it back to the "
+            "circle without judging yourself."
+        ),
+        why=(
+            "Stress can hold the reflex back: in one study, mental arithmetic or noise during a "
+            "feed cut the oxytocin pulses from about 2.3 to about 1.2 per 20 minutes. Slow "
+            "breathing is a simple way to calm down first."
+        ),
+        sources=(_UEDA_1994, _BECKER_COCHRANE),
+        learn_url=LEARN_ANXIETY_URL,
+        aid="breathing",
+        number_params=(
+            _duration(180, 60, 1800),
+            NumberParam("inhale_s", 4, 2, 10),
+            NumberParam("exhale_s", 6, 2, 10),
+        ),
+    ),
+    StepType(
+        slug="imagery",
+        title="Positive imagery",
+        how_to=(
+            "Read each line as it comes, or close your eyes and listen if you turned on the "
+            "voice. Let the pictures form in your own way; there is no wrong way to do this."
+        ),
+        why=(
+            "The reflex can start from cues alone: oxytocin rose before the baby latched in "
+            "every mother of one study, in some of them when they were only getting ready. "
+            "Thinking of the baby and of the milk flowing uses that path."
+        ),
+        sources=(_MCNEILLY_1983, _UEDA_1994),
+        learn_url=LEARN_ANXIETY_URL,
+        aid="imagery",
+        # The script sets the length; it cannot be stretched.
+        number_params=(_duration(IMAGERY_DURATION_S, IMAGERY_DURATION_S, IMAGERY_DURATION_S),),
+    ),
+    StepType(
+        slug="relaxing_sound",
+        title="Relaxing sound",
+        how_to=(
+            "Listen to a calm sound made on your phone, or to a track you uploaded. Turn the "
+            "volume to a comfortable level and let your jaw and shoulders loosen."
+        ),
+        why=(
+            "In a trial of 162 mothers, those who listened to music while pumping expressed "
+            "more milk, with more fat in it; in another, a lullaby added to the milk pumped."
+        ),
+        sources=(_KEITH_2012, _LULLABY_PHOTO_2022),
+        learn_url=LEARN_ANXIETY_URL,
+        aid="relaxing_music",
+        number_params=(_duration(300, 60, 3600),),
+        media="audio",
+    ),
+    StepType(
+        slug="baby_cry",
+        title="Your baby's cry",
+        how_to=(
+            "Listen to the recording of your baby you made. If you are apart, picture your "
+            "baby while it plays."
+        ),
+        why=(
+            "Hearing the baby is one of the strongest cues: in one study, oxytocin rose "
+            "minutes before the feed in all ten mothers, and in half of them the baby's crying "
+            "set it off."
+        ),
+        sources=(_MCNEILLY_1983,),
+        learn_url=LEARN_ANXIETY_URL,
+        aid="baby_cry",
+        # The player sets this to the recording's length when it knows it.
+        number_params=(_duration(60, 5, 600),),
+        media="audio",
+        media_required=True,
+    ),
+    StepType(
+        slug="baby_photo",
+        title="Your baby's photo",
+        how_to=(
+            "Look at your baby's photo. Notice the small details: the hair, the hands, the "
+            "expression. Think of holding your baby close."
+        ),
+        why=(
+            "In a study of pumping mothers, a lullaby gave more milk than the usual care, and a "
+            "lullaby together with the baby's photo gave more still (a change of about 76 mL "
+            "against 66 mL)."
+        ),
+        sources=(_LULLABY_PHOTO_2022,),
+        learn_url=LEARN_ANXIETY_URL,
+        aid="baby_photo",
+        number_params=(_duration(60, 10, 600),),
+        media="image",
+        media_required=True,
+    ),
+    StepType(
+        slug="scent_cloth",
+        title="Scent cloth",
+        how_to=(
+            "Hold a cloth, a vest or a blanket that smells of your baby close to your face and "
+            "breathe in slowly. Keep one in your bag for when you pump away from home."
+        ),
+        why=(
+            "The reflex learns the cues that come before a feed, and oxytocin can rise before "
+            "any touch; your baby's smell is one of those cues. Scent by itself has not been "
+            "measured in a trial."
+        ),
+        sources=(_MCNEILLY_1983,),
+        learn_url=LEARN_ANXIETY_URL,
+        aid="scent_cloth",
+        number_params=(_duration(60, 10, 600),),
+    ),
+    StepType(
+        slug="pump_phases",
+        title="Pump phases",
+        how_to=(
+            "Start the pump on its fast, light stimulation setting. Tap Let-down when you feel "
+            "it or see milk spraying, then switch the pump to its slower, stronger expression "
+            "setting; we will remind you when your usual time has passed, and suggest going "
+            "back to stimulation if the milk stops for a while."
+        ),
+        why=(
+            "Before a let-down a baby sucks fast and light, and after it slow and deep; pumps "
+            "copy this with a short stimulation pattern (about 2 minutes or until milk flows) "
+            "and then an expression pattern. Each parent's timing is much the same from one "
+            "session to the next, so we use yours once we know it."
+        ),
+        sources=(_MIZUNO_2006, _KENT_2008, _GARDNER_2015),
+        learn_url=LEARN_HELPING_URL,
+        aid=None,
+        number_params=(),
+        for_kinds=("pumping",),
+    ),
+)
+
+STEP_TYPES: Mapping[str, StepType] = MappingProxyType({s.slug: s for s in _STEP_TYPE_LIST})
+
+# What a routine holds when she starts from a default, by session kind. Short on purpose: at
+# night with a hungry baby, a long routine is one she will skip. Steps that need a file of hers
+# (cry, photo) are left out because a new household has none yet.
+_DEFAULT_ROUTINE_SLUGS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "nursing": ("warm_drink", "breast_massage", "breathing"),
+        "pumping": ("warm_drink", "warm_compress", "breast_massage", "imagery", "pump_phases"),
+        "hand_expression": ("warm_drink", "warm_compress", "breast_massage", "breathing"),
+    }
+)
+
+
+def _number(step: StepType, param: NumberParam, value: Any) -> int:
+    """One numeric setting, as whole seconds clamped into its range."""
+    if value is None:
+        return param.default
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{step.title}: {param.name} must be a number of seconds, not {value!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(
+            f"{step.title}: {param.name} must be a number of seconds, not {value!r}"
+        ) from None
+    if not math.isfinite(number):
+        raise ValueError(f"{step.title}: {param.name} must be a finite number, not {value!r}")
+    return min(max(round(number), param.minimum), param.maximum)
+
+
+def _media_id(step: StepType, value: Any) -> int | str | None:
+    if value is None or value == "":
+        return None
+    if step.media is None:
+        raise ValueError(f"{step.title} plays no file of yours, so it takes no media_id")
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and len(value) <= 100:
+        return value
+    raise ValueError(f"{step.title}: media_id must be a positive whole number or a short text")
+
+
+def validate_params(slug: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Every setting of a step, with defaults filled in and numbers clamped into their range.
+
+    Raises ValueError, with a sentence she or the lead can show, for an unknown step or setting,
+    a value of the wrong type, or sides on a step that has none.
+    """
+    step = STEP_TYPES.get(slug)
+    if step is None:
+        raise ValueError(f"Unknown step {slug!r}; known steps: {', '.join(STEP_TYPES)}")
+    allowed = {param.name for param in step.number_params} | {"per_side"}
+    if step.media is not None:
+        allowed.add("media_id")
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ValueError(
+            f"{step.title} has no setting {', '.join(map(repr, unknown))}; "
+            f"its settings are {', '.join(sorted(allowed))}"
+        )
+    validated: dict[str, Any] = {
+        param.name: _number(step, param, params.get(param.name)) for param in step.number_params
+    }
+    per_side = params.get("per_side")
+    if per_side is None:
+        per_side = step.per_side_default
+    if not isinstance(per_side, bool):
+        raise ValueError(f"{step.title}: per_side must be true or false, not {per_side!r}")
+    if per_side and not step.per_side_allowed:
+        raise ValueError(f"{step.title} is done for both breasts at once; it has no sides")
+    validated["per_side"] = per_side
+    if step.media is not None:
+        validated["media_id"] = _media_id(step, params.get("media_id"))
+    return validated
+
+
+def step_config(slug: str, params: Mapping[str, Any] | None = None) -> StepConfig:
+    """A validated step for a routine."""
+    return StepConfig(slug=slug, params=validate_params(slug, params or {}))
+
+
+def step_types_for(kind: str) -> list[StepType]:
+    """The kinds of step a routine for this session kind may hold, in catalogue order."""
+    if kind not in SESSION_KINDS:
+        raise ValueError(f"Unknown session kind {kind!r}; expected one of {SESSION_KINDS}")
+    return [step for step in STEP_TYPES.values() if kind in step.for_kinds]
+
+
+def default_routine(kind: str) -> list[StepConfig]:
+    """The routine offered to a parent who has not built her own, for a session kind."""
+    slugs = _DEFAULT_ROUTINE_SLUGS.get(kind)
+    if slugs is None:
+        raise ValueError(f"Unknown session kind {kind!r}; expected one of {SESSION_KINDS}")
+    return [step_config(slug) for slug in slugs]
