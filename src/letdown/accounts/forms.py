@@ -1,0 +1,86 @@
+"""Sign-up, onboarding and household settings forms."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, Unit, User
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+class SignupForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username",)
+
+
+def _not_future(value: date) -> date:
+    if value > timezone.localdate():
+        raise forms.ValidationError(_("The birth date cannot be in the future."))
+    if value < timezone.localdate().replace(year=timezone.localdate().year - 5):
+        raise forms.ValidationError(_("That birth date is more than five years ago."))
+    return value
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            choices=[(tz, tz.replace("_", " ")) for tz in TIME_ZONES],
+            label=_("Time zone"),
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+class OnboardingForm(forms.Form):
+    parent_name = forms.CharField(label=_("Your name"), max_length=80)
+    baby_name = forms.CharField(label=_("Baby's name"), max_length=80)
+    baby_birth_date = forms.DateField(
+        label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    twin_name = forms.CharField(
+        label=_("Twin's name (if twins)"), max_length=80, required=False
+    )
+    lactation_number = forms.TypedChoiceField(
+        label=_("Is this your first baby to breastfeed?"),
+        coerce=int,
+        choices=[(1, _("Yes, my first")), (2, _("No, my second")), (3, _("Third or later"))],
+        initial=1,
+    )
+    unit = forms.ChoiceField(label=_("Volumes in"), choices=Unit.choices, initial=Unit.ML)
+    time_zone = TimeZoneField()
+
+    def clean_baby_birth_date(self) -> date:
+        return _not_future(self.cleaned_data["baby_birth_date"])
+
+
+class HouseholdSettingsForm(forms.Form):
+    parent_name = forms.CharField(label=_("Name of the breastfeeding parent"), max_length=80)
+    unit = forms.ChoiceField(label=_("Volumes in"), choices=Unit.choices)
+    time_zone = TimeZoneField()
+
+
+class NewBabyForm(forms.Form):
+    """A new baby starts a new lactation, so insights can compare this one with earlier ones."""
+
+    baby_name = forms.CharField(label=_("Baby's name"), max_length=80)
+    baby_birth_date = forms.DateField(
+        label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_baby_birth_date(self) -> date:
+        return _not_future(self.cleaned_data["baby_birth_date"])
+
+
+class MemberForm(UserCreationForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CAREGIVER)
+
+    class Meta:
+        model = User
+        fields = ("username",)

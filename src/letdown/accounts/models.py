@@ -1,0 +1,89 @@
+"""Households, their members, lactations and babies: who the data belongs to."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.TextChoices):
+    ML = "ml", _("mL")
+    OZ = "oz", _("oz")
+
+
+ML_PER_OZ = 29.5735
+
+
+class Household(models.Model):
+    """One family. Every row holding a family's data points here, and every query filters on
+    it: that is how privacy is kept simple."""
+
+    parent_name = models.CharField(_("your name"), max_length=80)
+    unit = models.CharField(_("volume unit"), max_length=2, choices=Unit.choices, default=Unit.ML)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    onboarded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped on every write to the family's data, so cached statistics know when to recompute.
+    data_version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.parent_name or f"household {self.pk}"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    def current_lactation(self) -> Lactation | None:
+        return self.lactations.order_by("-number").first()
+
+
+class Role(models.TextChoices):
+    PARENT = "parent", _("Lactating parent")
+    CAREGIVER = "caregiver", _("Partner or caregiver")
+
+
+class User(AbstractUser):
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARENT)
+
+
+class Lactation(models.Model):
+    """One period of breastfeeding (twins share one). Her first lactation is number 1."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="lactations")
+    number = models.PositiveSmallIntegerField(_("which lactation"), default=1)
+    started_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["household", "number"], name="lactation_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="lactation_number_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"lactation {self.number}"
+
+
+class Baby(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="babies")
+    lactation = models.ForeignKey(Lactation, on_delete=models.CASCADE, related_name="babies")
+    name = models.CharField(_("baby's name"), max_length=80)
+    birth_date = models.DateField(_("birth date"))
+
+    class Meta:
+        ordering = ["birth_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def weeks_old(self, on: date) -> float:
+        return (on - self.birth_date).days / 7

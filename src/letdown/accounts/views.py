@@ -1,0 +1,129 @@
+"""Sign-up (the first account creates a household), onboarding and household settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .access import household_of, household_view
+from .forms import HouseholdSettingsForm, MemberForm, NewBabyForm, OnboardingForm, SignupForm
+from .models import Baby, Household, Lactation, Role, User
+
+
+def signup_open() -> bool:
+    """Open on a fresh install; after that, members are added from inside a household,
+    unless the self-hoster runs a shared instance (LETDOWN_OPEN_SIGNUP=1)."""
+    return bool(getattr(settings, "OPEN_SIGNUP", False)) or not Household.objects.exists()
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if not signup_open():
+        return render(request, "registration/signup_closed.html", status=403)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save(commit=False)
+            user.household = Household.objects.create()
+            user.role = Role.PARENT
+            user.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("onboarding")
+    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.household is None:
+        user.household = Household.objects.create()
+        user.save(update_fields=["household"])
+    household = user.household
+    if household.onboarded:
+        return redirect("home")
+    form = OnboardingForm(request.POST or None, initial={"time_zone": "UTC"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            household.parent_name = data["parent_name"]
+            household.unit = data["unit"]
+            household.time_zone = data["time_zone"]
+            household.onboarded = True
+            household.save()
+            lactation = Lactation.objects.create(
+                household=household,
+                number=data["lactation_number"],
+                started_on=data["baby_birth_date"],
+            )
+            for name in filter(None, [data["baby_name"], data["twin_name"]]):
+                Baby.objects.create(
+                    household=household,
+                    lactation=lactation,
+                    name=name,
+                    birth_date=data["baby_birth_date"],
+                )
+        return redirect("home")
+    return render(request, "accounts/onboarding.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def household_settings(request: HttpRequest) -> HttpResponse:
+    household = household_of(request)
+    action = request.POST.get("action")
+    settings_form = HouseholdSettingsForm(
+        request.POST if action == "settings" else None,
+        initial={
+            "parent_name": household.parent_name,
+            "unit": household.unit,
+            "time_zone": household.time_zone,
+        },
+    )
+    baby_form = NewBabyForm(request.POST if action == "baby" else None)
+    member_form = MemberForm(request.POST if action == "member" else None)
+    if action == "settings" and settings_form.is_valid():
+        for field, value in settings_form.cleaned_data.items():
+            setattr(household, field, value)
+        household.save()
+        messages.success(request, _("Saved."))
+        return redirect("household_settings")
+    if action == "baby" and baby_form.is_valid():
+        with transaction.atomic():
+            last = household.current_lactation()
+            lactation = Lactation.objects.create(
+                household=household,
+                number=(last.number + 1) if last else 1,
+                started_on=baby_form.cleaned_data["baby_birth_date"],
+            )
+            Baby.objects.create(
+                household=household,
+                lactation=lactation,
+                name=baby_form.cleaned_data["baby_name"],
+                birth_date=baby_form.cleaned_data["baby_birth_date"],
+            )
+        messages.success(request, _("Welcome, %(name)s!") % {"name": baby_form.cleaned_data["baby_name"]})
+        return redirect("household_settings")
+    if action == "member" and member_form.is_valid():
+        member = member_form.save(commit=False)
+        member.household = household
+        member.role = member_form.cleaned_data["role"]
+        member.save()
+        messages.success(request, _("%(name)s can now log in.") % {"name": member.username})
+        return redirect("household_settings")
+    context = {
+        "settings_form": settings_form,
+        "baby_form": baby_form,
+        "member_form": member_form,
+        "members": household.members.order_by("username"),
+        "babies": Baby.objects.filter(household=household).select_related("lactation"),
+    }
+    bound = action in {"settings", "baby", "member"}
+    return render(request, "accounts/settings.html", context, status=400 if bound else 200)

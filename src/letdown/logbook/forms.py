@@ -1,0 +1,267 @@
+"""Forms for the logbook. Volumes are entered in her unit and stored in mL; every rule the
+database enforces is also explained here, next to the field."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from letdown.accounts.models import ML_PER_OZ, Household, Unit
+
+from .models import (
+    MAX_VOLUME_ML,
+    Aid,
+    BottleFeed,
+    Kind,
+    Leak,
+    LeakAction,
+    LetDown,
+    Mood,
+    Noticed,
+    Sensation,
+    Session,
+    Side,
+)
+
+# A few seconds of grace: phones' clocks and the server's disagree a little.
+FUTURE_GRACE = timedelta(minutes=2)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", attrs={"step": "60"})
+
+
+def _not_future(value: datetime) -> datetime:
+    if value > timezone.now() + FUTURE_GRACE:
+        raise forms.ValidationError(_("This time is in the future."))
+    return value
+
+
+def to_ml(value: float | None, unit: str) -> float | None:
+    if value is None:
+        return None
+    return value * ML_PER_OZ if unit == Unit.OZ else value
+
+
+def from_ml(value: float | None, unit: str) -> float | None:
+    if value is None:
+        return None
+    return round(value / ML_PER_OZ, 1) if unit == Unit.OZ else round(value)
+
+
+class VolumeField(forms.FloatField):
+    def __init__(self, *, unit: str, **kwargs: Any) -> None:
+        limit = MAX_VOLUME_ML if unit == Unit.ML else round(MAX_VOLUME_ML / ML_PER_OZ, 1)
+        kwargs.setdefault("required", False)
+        super().__init__(
+            min_value=0,
+            max_value=limit,
+            widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+            error_messages={
+                "max_value": _("More than %(limit)s %(unit)s is not a plausible volume.")
+                % {"limit": limit, "unit": unit},
+                "min_value": _("A volume cannot be negative."),
+            },
+            **kwargs,
+        )
+
+
+def _chips(choices: Any, label: Any) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class LetDownDetailsForm(forms.ModelForm):
+    noticed = _chips(Noticed.choices, _("How did you notice it?"))
+    sensations = _chips(Sensation.choices, _("Sensations"))
+    mood = forms.ChoiceField(
+        label=_("Mood at let-down"),
+        choices=Mood.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = LetDown
+        fields = ("noticed", "sensations", "mood")
+
+
+class LetDownEditForm(LetDownDetailsForm):
+    at = forms.DateTimeField(label=_("Time"), widget=DateTimeLocalInput())
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
+
+    class Meta:
+        model = LetDown
+        fields = ("at", "side", "noticed", "sensations", "mood")
+
+    def clean_at(self) -> datetime:
+        at = _not_future(self.cleaned_data["at"])
+        session = self.instance.session
+        end = session.ended_at or timezone.now() + FUTURE_GRACE
+        if not session.started_at <= at <= end:
+            raise forms.ValidationError(_("A let-down must fall within its session."))
+        return at
+
+
+def overlap_error(other: Session) -> forms.ValidationError:
+    url = reverse("session_edit", args=[other.pk])
+    local = timezone.localtime(other.started_at)
+    return forms.ValidationError(
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("This overlaps another session:"),
+            url,
+            f"{other.get_kind_display()} {local:%d %b %H:%M}",
+        )
+    )
+
+
+class SessionForm(forms.ModelForm):
+    """Editing a session, or filling in its details after ending it."""
+
+    aids = _chips(Aid.choices, _("Techniques and triggers"))
+    anxiety_before = forms.TypedChoiceField(
+        label=_("How anxious did you feel before? (0 calm – 10 very)"),
+        choices=[("", "–")] + [(i, str(i)) for i in range(11)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Session
+        fields = ("started_at", "ended_at", "anxiety_before", "aids", "notes")
+        widgets = {
+            "started_at": DateTimeLocalInput(),
+            "ended_at": DateTimeLocalInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.household = household
+        unit = household.unit
+        self.fields["volume_left"] = VolumeField(unit=unit, label=_("Left (%s)") % unit)
+        self.fields["volume_right"] = VolumeField(unit=unit, label=_("Right (%s)") % unit)
+        if self.instance.pk:
+            self.initial["volume_left"] = from_ml(self.instance.volume_left_ml, unit)
+            self.initial["volume_right"] = from_ml(self.instance.volume_right_ml, unit)
+        if self.instance.pk and self.instance.ended_at is None:
+            del self.fields["ended_at"]  # still running: it is ended with the End button
+        else:
+            self.fields["ended_at"].required = True
+
+    def clean_started_at(self) -> datetime:
+        return _not_future(self.cleaned_data["started_at"])
+
+    def clean_ended_at(self) -> datetime:
+        return _not_future(self.cleaned_data["ended_at"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("started_at"), data.get("ended_at", self.instance.ended_at)
+        if start and end and end <= start:
+            self.add_error("ended_at", _("The end must be after the start."))
+        elif start:
+            other = (
+                Session.objects.for_household(self.household)
+                .overlapping(start, end, exclude_pk=self.instance.pk)
+                .first()
+            )
+            if other is not None:
+                self.add_error(None, overlap_error(other))
+        return data
+
+    def save(self, commit: bool = True) -> Session:
+        unit = self.household.unit
+        self.instance.volume_left_ml = to_ml(self.cleaned_data.get("volume_left"), unit)
+        self.instance.volume_right_ml = to_ml(self.cleaned_data.get("volume_right"), unit)
+        return super().save(commit)
+
+
+class PastSessionForm(SessionForm):
+    """A session logged afterwards, when she could not tap during it."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
+
+    class Meta(SessionForm.Meta):
+        fields = ("kind", "started_at", "ended_at", "anxiety_before", "aids", "notes")
+
+
+class LeakForm(forms.ModelForm):
+    actions = _chips(LeakAction.choices, _("What you did"))
+
+    class Meta:
+        model = Leak
+        fields = ("at", "side", "trigger", "amount", "actions", "notes")
+        widgets = {
+            "at": DateTimeLocalInput(),
+            "side": forms.RadioSelect,
+            "trigger": forms.RadioSelect,
+            "amount": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_at(self) -> datetime:
+        return _not_future(self.cleaned_data["at"])
+
+
+def _session_label(session: Session) -> str:
+    return f"{session.get_kind_display()} {timezone.localtime(session.started_at):%d %b %H:%M}"
+
+
+class FeedForm(forms.ModelForm):
+    class Meta:
+        model = BottleFeed
+        fields = ("at", "milk", "session", "notes")
+        widgets = {
+            "at": DateTimeLocalInput(),
+            "milk": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.household = household
+        unit = household.unit
+        self.fields["volume"] = VolumeField(
+            unit=unit, label=_("Volume (%s)") % unit, required=True
+        )
+        self.fields["volume"].min_value = 0.1
+        if self.instance.pk:
+            self.initial["volume"] = from_ml(self.instance.volume_ml, unit)
+        # Only her own recent nursing sessions can be topped up.
+        since = timezone.now() - timedelta(days=2)
+        self.fields["session"].queryset = (  # type: ignore[attr-defined]
+            Session.objects.for_household(household)
+            .filter(kind=Kind.NURSING, started_at__gte=since)
+            .order_by("-started_at")
+        )
+        self.fields["session"].required = False
+        self.fields["session"].label_from_instance = _session_label  # type: ignore[attr-defined]
+        self.fields["session"].empty_label = _("No, a feed on its own")  # type: ignore[attr-defined]
+
+    def clean_at(self) -> datetime:
+        return _not_future(self.cleaned_data["at"])
+
+    def clean_volume(self) -> float:
+        volume = self.cleaned_data["volume"]
+        if volume is None or volume <= 0:
+            raise forms.ValidationError(_("Enter how much the baby had."))
+        return volume
+
+    def save(self, commit: bool = True) -> BottleFeed:
+        self.instance.volume_ml = to_ml(self.cleaned_data["volume"], self.household.unit) or 0
+        return super().save(commit)

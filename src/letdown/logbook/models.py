@@ -1,0 +1,275 @@
+"""Sessions (nursing, pumping, hand expression) with their side segments and let-downs,
+unexpected let-downs / leaks, and bottle feeds. Times are stored in UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from letdown.accounts.models import Household, Lactation
+
+from .facts import SessionFacts, session_facts
+
+MAX_VOLUME_ML = 500  # per side per session; more than this is a typo, not a record
+
+
+class Kind(models.TextChoices):
+    NURSING = "nursing", _("Nursing")
+    PUMPING = "pumping", _("Pumping")
+    HAND_EXPRESSION = "hand_expression", _("Hand expression")
+
+
+class Side(models.TextChoices):
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+    BOTH = "both", _("Both")
+
+
+class Aid(models.TextChoices):
+    """Techniques used and triggers present. Slugs are shared with the routine catalogue,
+    the reflex model and the insights core."""
+
+    WARM_DRINK = "warm_drink", _("Warm drink")
+    WARM_COMPRESS = "warm_compress", _("Warm compress")
+    BREAST_MASSAGE = "breast_massage", _("Breast massage")
+    HAND_EXPRESSION = "hand_expression", _("Hand expression")
+    RELAXING_MUSIC = "relaxing_music", _("Relaxing music")
+    IMAGERY = "imagery", _("Imagery")
+    BREATHING = "breathing", _("Meditation / breathing")
+    BABY_CRY = "baby_cry", _("Baby's cry recording")
+    BABY_PHOTO = "baby_photo", _("Baby's photo")
+    SCENT_CLOTH = "scent_cloth", _("Scent cloth")
+    SKIN_TO_SKIN = "skin_to_skin", _("Skin-to-skin")
+    BABY_NEARBY = "baby_nearby", _("Baby nearby")
+
+
+class Noticed(models.TextChoices):
+    FELT = "felt", _("Felt it")
+    MILK_FLOW = "milk_flow", _("Milk spraying or flowing")
+    BABY_SWALLOWING = "baby_swallowing", _("Baby's sucking changed / swallowing")
+    PUMP_FLOW = "pump_flow", _("Pump flow")
+
+
+class Sensation(models.TextChoices):
+    TINGLING = "tingling", _("Tingling")
+    PINS_AND_NEEDLES = "pins_and_needles", _("Pins and needles")
+    FULLNESS = "fullness", _("Fullness")
+    PAIN = "pain", _("Pain")
+    NONE = "none", _("Nothing")
+
+
+class Mood(models.TextChoices):
+    FINE = "fine", _("Fine")
+    LOW = "low", _("Sudden low")
+    ANXIOUS = "anxious", _("Anxious")
+
+
+class LeakTrigger(models.TextChoices):
+    BABY_CRYING = "baby_crying", _("A baby crying")
+    THINKING_OF_BABY = "thinking_of_baby", _("Thinking of the baby")
+    MISSED_FEED = "missed_feed", _("A missed or late feed")
+    WARMTH = "warmth", _("Warm shower or bath")
+    INTIMACY = "intimacy", _("Intimacy")
+    UNKNOWN = "unknown", _("Don't know")
+
+
+class LeakAmount(models.TextChoices):
+    DAMP = "damp", _("Damp")
+    WET = "wet", _("Wet")
+    SOAKED = "soaked", _("Soaked")
+
+
+class LeakAction(models.TextChoices):
+    PADS = "pads", _("Breast pads")
+    PRESSURE = "pressure", _("Firm pressure")
+    FED = "fed", _("Fed the baby")
+    PUMPED = "pumped", _("Pumped")
+
+
+class Milk(models.TextChoices):
+    EXPRESSED = "expressed", _("Expressed milk")
+    FORMULA = "formula", _("Formula")
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def for_household(self, household: Household) -> SessionQuerySet:
+        return self.filter(household=household)
+
+    def active(self) -> SessionQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+    def overlapping(
+        self, started_at: datetime, ended_at: datetime | None, exclude_pk: int | None = None
+    ) -> SessionQuerySet:
+        """Sessions whose time overlaps [started_at, ended_at); an open end means 'still on'."""
+        qs = self.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=started_at))
+        if ended_at is not None:
+            qs = qs.filter(started_at__lt=ended_at)
+        if exclude_pk is not None:
+            qs = qs.exclude(pk=exclude_pk)
+        return qs
+
+    def with_details(self) -> SessionQuerySet:
+        return self.prefetch_related("segments", "letdowns")
+
+
+class Session(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    lactation = models.ForeignKey(Lactation, on_delete=models.CASCADE, related_name="sessions")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    volume_left_ml = models.FloatField(_("left volume"), null=True, blank=True)
+    volume_right_ml = models.FloatField(_("right volume"), null=True, blank=True)
+    anxiety_before = models.PositiveSmallIntegerField(_("anxiety before"), null=True, blank=True)
+    aids = models.JSONField(_("techniques and triggers"), default=list, blank=True)
+    routine_steps = models.JSONField(default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["household", "started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),
+                name="session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(volume_left_ml__isnull=True)
+                | Q(volume_left_ml__gte=0, volume_left_ml__lte=MAX_VOLUME_ML),
+                name="session_volume_left_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(volume_right_ml__isnull=True)
+                | Q(volume_right_ml__gte=0, volume_right_ml__lte=MAX_VOLUME_ML),
+                name="session_volume_right_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(anxiety_before__isnull=True) | Q(anxiety_before__lte=10),
+                name="session_anxiety_0_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def is_two_sided(self) -> bool:
+        """Double pumping: every let-down is on both sides at once."""
+        segments = list(self.segments.all())
+        return bool(segments) and segments[-1].side == Side.BOTH
+
+    def open_segment(self) -> Segment | None:
+        for segment in self.segments.all():
+            if segment.ended_at is None:
+                return segment
+        return None
+
+    def current_side(self) -> str | None:
+        segments = list(self.segments.all())
+        return segments[-1].side if segments else None
+
+    @property
+    def is_paused(self) -> bool:
+        return self.is_active and self.open_segment() is None
+
+    def facts(self, now: datetime) -> SessionFacts:
+        """Derived figures; needs `segments` and `letdowns` prefetched to stay query-free."""
+        return session_facts(
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            segments=[(s.side, s.started_at, s.ended_at) for s in self.segments.all()],
+            letdown_times=[ld.at for ld in self.letdowns.all()],
+            volume_left_ml=self.volume_left_ml,
+            volume_right_ml=self.volume_right_ml,
+            now=now,
+        )
+
+
+class Segment(models.Model):
+    """A stretch of one side (or both, for double pumping) with no pause in it."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="segments")
+    side = models.CharField(max_length=5, choices=Side.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        indexes = [models.Index(fields=["household", "started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="segment_ends_after_start",
+            ),
+        ]
+
+
+class LetDown(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="letdowns")
+    at = models.DateTimeField(_("time"))
+    side = models.CharField(_("side"), max_length=5, choices=Side.choices)
+    noticed = models.JSONField(_("how you noticed"), default=list, blank=True)
+    sensations = models.JSONField(_("sensations"), default=list, blank=True)
+    mood = models.CharField(_("mood at let-down"), max_length=8, choices=Mood.choices, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["household", "at"])]
+
+
+class Leak(models.Model):
+    """An unexpected let-down between sessions."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    lactation = models.ForeignKey(Lactation, on_delete=models.CASCADE, related_name="leaks")
+    at = models.DateTimeField(_("time"))
+    side = models.CharField(_("side"), max_length=5, choices=Side.choices, blank=True)
+    trigger = models.CharField(
+        _("what set it off"), max_length=20, choices=LeakTrigger.choices, blank=True
+    )
+    amount = models.CharField(_("how much"), max_length=8, choices=LeakAmount.choices, blank=True)
+    actions = models.JSONField(_("what you did"), default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["household", "at"])]
+
+
+class BottleFeed(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    lactation = models.ForeignKey(Lactation, on_delete=models.CASCADE, related_name="feeds")
+    at = models.DateTimeField(_("time"))
+    milk = models.CharField(_("milk"), max_length=10, choices=Milk.choices)
+    volume_ml = models.FloatField(_("volume"))
+    session = models.ForeignKey(
+        Session,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="top_ups",
+        verbose_name=_("topping up the session"),
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["household", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volume_ml__gt=0, volume_ml__lte=MAX_VOLUME_ML),
+                name="feed_volume_sane",
+            ),
+        ]

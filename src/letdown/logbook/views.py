@@ -1,0 +1,409 @@
+"""Logbook pages: home, the live session screen, leaks, bottle feeds and history.
+Every query is scoped to the household of the person asking; anything else is a 404."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from letdown.accounts.access import household_of, household_view
+
+from . import selectors, services
+from .forms import (
+    FeedForm,
+    LeakForm,
+    LetDownDetailsForm,
+    LetDownEditForm,
+    PastSessionForm,
+    SessionForm,
+)
+from .models import BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
+
+HISTORY_DAYS = 7
+
+
+def _owned(model: type[models.Model], household: Any, pk: int, **extra: Any) -> Any:
+    return get_object_or_404(model, pk=pk, household=household, **extra)
+
+
+def _session(request: HttpRequest, pk: int) -> Session:
+    household = household_of(request)
+    try:
+        return Session.objects.for_household(household).with_details().get(pk=pk)
+    except Session.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@household_view
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    household = household_of(request)
+    now = timezone.now()
+    context = {
+        "household": household,
+        "active": selectors.active_session(household),
+        "next_side": selectors.next_side(household),
+        "last_feed_at": selectors.last_feed_at(household),
+        "today": selectors.today(household, now),
+        "median": selectors.median_first_letdown(household, now),
+        "now": now,
+    }
+    return render(request, "logbook/home.html", context)
+
+
+START_CHOICES = {
+    (Kind.NURSING, Side.LEFT),
+    (Kind.NURSING, Side.RIGHT),
+    (Kind.PUMPING, Side.LEFT),
+    (Kind.PUMPING, Side.RIGHT),
+    (Kind.PUMPING, Side.BOTH),
+    (Kind.HAND_EXPRESSION, Side.LEFT),
+    (Kind.HAND_EXPRESSION, Side.RIGHT),
+    (Kind.HAND_EXPRESSION, Side.BOTH),
+}
+
+
+@household_view
+@require_POST
+def session_start(request: HttpRequest) -> HttpResponse:
+    household = household_of(request)
+    kind, _sep, side = request.POST.get("kind_side", "").partition(":")
+    if (kind, side) not in START_CHOICES:
+        return render(
+            request, "logbook/error.html", {"message": _("Choose what to start.")}, status=400
+        )
+    lactation = household.current_lactation()
+    assert lactation is not None  # onboarding creates one
+    try:
+        session = services.start_session(
+            household=household, lactation=lactation, kind=kind, side=side, at=timezone.now()
+        )
+    except services.LogbookError as error:
+        if error.other is not None:
+            messages.info(request, _("A session is already running: here it is."))
+            return redirect("session_live", error.other.pk)
+        raise
+    return redirect("session_live", session.pk)
+
+
+@household_view
+@require_GET
+def session_live(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    if not session.is_active:
+        return redirect("session_edit", session.pk)
+    household = household_of(request)
+    now = timezone.now()
+    letdown = None
+    if letdown_pk := request.GET.get("letdown"):
+        letdown = next((ld for ld in session.letdowns.all() if str(ld.pk) == letdown_pk), None)
+    context = {
+        "session": session,
+        "facts": session.facts(now),
+        "letdown": letdown,
+        "details_form": LetDownDetailsForm(instance=letdown) if letdown else None,
+        "segments": list(session.segments.all()),
+        "household": household,
+        "now": now,
+    }
+    return render(request, "logbook/live.html", context)
+
+
+@household_view
+@require_GET
+def session_state(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled by the live screen so a second phone follows the first."""
+    session = _session(request, pk)
+    household = household_of(request)
+    return JsonResponse(
+        {
+            "version": household.data_version,
+            "active": session.is_active,
+            "paused": session.is_paused,
+            "side": session.current_side(),
+            "letdowns": len(session.letdowns.all()),
+        }
+    )
+
+
+def _live_action(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
+    session = _session(request, pk)
+    if not session.is_active:
+        messages.info(request, _("This session has already ended."))
+        return redirect("session_edit", session.pk)
+    action(session=session, at=timezone.now())
+    return redirect("session_live", session.pk)
+
+
+@household_view
+@require_POST
+def session_letdown(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    if not session.is_active:
+        messages.info(request, _("This session has already ended."))
+        return redirect("session_edit", session.pk)
+    letdown = services.record_letdown(session=session, at=timezone.now())
+    return redirect(reverse("session_live", args=[session.pk]) + f"?letdown={letdown.pk}")
+
+
+@household_view
+@require_POST
+def session_switch(request: HttpRequest, pk: int) -> HttpResponse:
+    return _live_action(request, pk, services.switch_side)
+
+
+@household_view
+@require_POST
+def session_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    return _live_action(request, pk, services.pause_session)
+
+
+@household_view
+@require_POST
+def session_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    return _live_action(request, pk, services.resume_session)
+
+
+@household_view
+@require_POST
+def session_end(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    services.end_session(session=session, at=timezone.now())
+    return redirect(reverse("session_edit", args=[session.pk]) + "?ended=1")
+
+
+@household_view
+@require_POST
+def letdown_details(request: HttpRequest, pk: int) -> HttpResponse:
+    letdown = _owned(LetDown, household_of(request), pk)
+    form = LetDownDetailsForm(request.POST, instance=letdown)
+    if form.is_valid():
+        form.save()
+        services.touch(household_of(request))
+    return redirect("session_live", letdown.session_id)
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_of(request)
+    session = _session(request, pk)
+    form = SessionForm(request.POST or None, instance=session, household=household)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.touch(household)
+        messages.success(request, _("Saved."))
+        return redirect(_day_url(session.started_at))
+    context = {
+        "session": session,
+        "facts": session.facts(timezone.now()),
+        "form": form,
+        "just_ended": request.GET.get("ended") == "1",
+        "household": household,
+    }
+    return render(request, "logbook/session_edit.html", context, status=400 if form.errors else 200)
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest) -> HttpResponse:
+    household = household_of(request)
+    form = PastSessionForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        lactation = household.current_lactation()
+        session = form.save(commit=False)
+        session.household = household
+        session.lactation = lactation  # type: ignore[assignment]
+        session.save()
+        Segment.objects.create(
+            household=household,
+            session=session,
+            side=form.cleaned_data["side"],
+            started_at=session.started_at,
+            ended_at=session.ended_at,
+        )
+        services.touch(household)
+        messages.success(request, _("Session added."))
+        return redirect(_day_url(session.started_at))
+    return render(
+        request, "logbook/session_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def letdown_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a let-down she forgot to tap, to a session (running or ended)."""
+    session = _session(request, pk)
+    letdown = LetDown(household_id=session.household_id, session=session)
+    letdown.side = session.current_side() or Side.BOTH
+    return _letdown_form(request, letdown, LetDownEditForm(request.POST or None, instance=letdown))
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def letdown_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    letdown = _owned(LetDown, household_of(request), pk)
+    return _letdown_form(request, letdown, LetDownEditForm(request.POST or None, instance=letdown))
+
+
+def _letdown_form(request: HttpRequest, letdown: LetDown, form: LetDownEditForm) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.touch(household_of(request))
+        messages.success(request, _("Saved."))
+        return redirect("session_edit", letdown.session_id)
+    return render(
+        request,
+        "logbook/letdown_form.html",
+        {"form": form, "letdown": letdown},
+        status=400 if form.errors else 200,
+    )
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def leak_new(request: HttpRequest) -> HttpResponse:
+    household = household_of(request)
+    leak = Leak(household=household, lactation=household.current_lactation())
+    form = LeakForm(request.POST or None, instance=leak, initial={"at": timezone.localtime()})
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.touch(household)
+        return redirect("leak_detail", leak.pk)
+    return render(
+        request, "logbook/leak_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@household_view
+@require_POST
+def leak_quick(request: HttpRequest) -> HttpResponse:
+    """The one-tap button on home: a leak now; details can be added on the next screen."""
+    household = household_of(request)
+    leak = Leak.objects.create(
+        household=household, lactation=household.current_lactation(), at=timezone.now()
+    )
+    services.touch(household)
+    return redirect("leak_detail", leak.pk)
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation after logging a leak: what helps, and the details form."""
+    household = household_of(request)
+    leak = _owned(Leak, household, pk)
+    form = LeakForm(request.POST or None, instance=leak)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.touch(household)
+        messages.success(request, _("Saved."))
+        return redirect(_day_url(leak.at))
+    return render(
+        request,
+        "logbook/leak_detail.html",
+        {"leak": leak, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def feed_new(request: HttpRequest) -> HttpResponse:
+    household = household_of(request)
+    feed = BottleFeed(household=household, lactation=household.current_lactation())
+    initial: dict[str, Any] = {"at": timezone.localtime()}
+    if session_pk := request.GET.get("session"):
+        initial["session"] = session_pk
+    return _feed_form(request, feed, initial)
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def feed_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _feed_form(request, _owned(BottleFeed, household_of(request), pk), {})
+
+
+def _feed_form(request: HttpRequest, feed: BottleFeed, initial: dict[str, Any]) -> HttpResponse:
+    household = household_of(request)
+    form = FeedForm(request.POST or None, instance=feed, household=household, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        services.touch(household)
+        messages.success(request, _("Feed saved."))
+        return redirect(_day_url(feed.at))
+    return render(
+        request,
+        "logbook/feed_form.html",
+        {"form": form, "feed": feed},
+        status=400 if form.errors else 200,
+    )
+
+
+DELETABLE: dict[str, type[models.Model]] = {
+    "session": Session,
+    "letdown": LetDown,
+    "leak": Leak,
+    "feed": BottleFeed,
+}
+
+
+@household_view
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
+    model = DELETABLE.get(what)
+    if model is None:
+        raise Http404
+    household = household_of(request)
+    obj = _owned(model, household, pk)
+    if request.method == "POST":
+        back = (
+            reverse("session_edit", args=[obj.session_id])
+            if isinstance(obj, LetDown)
+            else _day_url(getattr(obj, "started_at", None) or obj.at)  # type: ignore[attr-defined]
+        )
+        obj.delete()
+        services.touch(household)
+        messages.success(request, _("Deleted."))
+        return redirect(back)
+    return render(request, "logbook/delete.html", {"obj": obj, "what": what})
+
+
+def _day_url(at: datetime) -> str:
+    day = timezone.localtime(at).date()
+    return reverse("history") + f"?until={day.isoformat()}#day-{day.isoformat()}"
+
+
+@household_view
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    household = household_of(request)
+    now = timezone.now()
+    today = now.astimezone(household.tz).date()
+    until_param = request.GET.get("until")
+    try:
+        until = date.fromisoformat(until_param) if until_param else today
+    except ValueError:
+        return render(
+            request, "logbook/error.html", {"message": _("That is not a date.")}, status=400
+        )
+    # Start the page at the newest day with something on it, so gaps are skipped.
+    last = selectors.latest_day_before(household, selectors.local_midnight(until + timedelta(days=1), household))
+    days: list[selectors.Day] = []
+    older = None
+    if last is not None:
+        first = last - timedelta(days=HISTORY_DAYS - 1)
+        days = selectors.history_days(household, first, last, now)
+        older = first - timedelta(days=1)
+    context = {"days": days, "older": older, "household": household, "until": until}
+    return render(request, "logbook/history.html", context)

@@ -1,0 +1,81 @@
+// letdown: small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function formatOffset(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+  }
+  function formatSince(seconds) {
+    var minutes = Math.floor(seconds / 60), h = Math.floor(minutes / 60);
+    return h ? h + " h " + pad(minutes % 60) + " min" : minutes + " min";
+  }
+
+  // Timers count from a server timestamp, so a reload or a sleeping phone shows the true time.
+  function tickTimers() {
+    var now = Date.now();
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      if (el.hasAttribute("data-frozen")) {
+        el.textContent = formatOffset(parseFloat(el.getAttribute("data-frozen")));
+        return;
+      }
+      var seconds = (now - Date.parse(el.getAttribute("data-since"))) / 1000;
+      el.textContent = el.getAttribute("data-format") === "since" ? formatSince(seconds) : formatOffset(seconds);
+    });
+  }
+
+  // A second phone (or this one after sleep) follows changes made elsewhere.
+  function followLiveSession() {
+    var screen = document.querySelector("[data-live]");
+    if (!screen || !window.fetch) return;
+    var url = screen.getAttribute("data-state-url");
+    var version = screen.getAttribute("data-version");
+    function check() {
+      if (document.hidden) return;
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (state) {
+          if (state && String(state.version) !== version) {
+            // Keep the details chips of a just-tapped let-down if they are being filled in.
+            if (document.activeElement && document.activeElement.closest(".details")) return;
+            window.location.replace(window.location.pathname);
+          }
+        })
+        .catch(function () { /* offline for a moment: try again on the next tick */ });
+    }
+    setInterval(check, 4000);
+    document.addEventListener("visibilitychange", check);
+  }
+
+  // Onboarding: guess the time zone from the browser; she can still change it.
+  function guessTimezone() {
+    var form = document.querySelector("[data-guess-timezone]");
+    if (!form || !window.Intl) return;
+    var select = form.querySelector("select[name=time_zone]");
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (select && tz && select.querySelector('option[value="' + tz + '"]') && select.value === "UTC") {
+      select.value = tz;
+    }
+  }
+
+  // One tap should never become two submissions.
+  function guardDoubleSubmit() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.dataset.submitted) { event.preventDefault(); return; }
+      form.dataset.submitted = "1";
+      setTimeout(function () { delete form.dataset.submitted; }, 1500);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tickTimers();
+    setInterval(tickTimers, 1000);
+    followLiveSession();
+    guessTimezone();
+    guardDoubleSubmit();
+  });
+  window.letdown = { formatOffset: formatOffset };
+})();

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from letdown.core.views import health
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("account/", include("letdown.accounts.urls")),
+    path("", include("letdown.logbook.urls")),
+]

@@ -1,0 +1,73 @@
+"""Three personas for every view test: the owner, a member of her household, a stranger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from letdown.accounts.models import Household, Lactation, Role, User
+
+from .factories import BabyFactory, LactationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: object) -> None:
+    # Tests do not run collectstatic; the manifest storage would refuse {% static %}.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+
+
+@dataclass
+class Family:
+    household: Household
+    lactation: Lactation
+    owner: User
+    member: User
+
+
+def make_family(name: str = "Alex") -> Family:
+    lactation = LactationFactory(household__parent_name=name)
+    BabyFactory(lactation=lactation)
+    owner = UserFactory(household=lactation.household, role=Role.PARENT)
+    member = UserFactory(household=lactation.household, role=Role.CAREGIVER)
+    return Family(lactation.household, lactation, owner, member)
+
+
+@pytest.fixture
+def family(db: None) -> Family:
+    return make_family()
+
+
+@pytest.fixture
+def stranger_family(db: None) -> Family:
+    return make_family("Stranger")
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def owner_client(family: Family) -> Client:
+    return _client_for(family.owner)
+
+
+@pytest.fixture
+def member_client(family: Family) -> Client:
+    return _client_for(family.member)
+
+
+@pytest.fixture
+def stranger_client(stranger_family: Family) -> Client:
+    return _client_for(stranger_family.owner)

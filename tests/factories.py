@@ -1,0 +1,111 @@
+"""factory_boy factories for the logbook's models."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import factory
+
+from letdown.accounts.models import Baby, Household, Lactation, Role, User
+from letdown.logbook.models import BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
+
+PASSWORD = "correct horse battery staple"
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    parent_name = factory.Sequence(lambda n: f"Parent {n}")
+    time_zone = "Europe/London"
+    onboarded = True
+
+
+class LactationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lactation
+
+    household = factory.SubFactory(HouseholdFactory)
+    number = 1
+    started_on = date(2026, 10, 1)
+
+
+class BabyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Baby
+
+    lactation = factory.SubFactory(LactationFactory)
+    household = factory.SelfAttribute("lactation.household")
+    name = "Robin"
+    birth_date = date(2026, 10, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    household = factory.SubFactory(HouseholdFactory)
+    role = Role.PARENT
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save()
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """An ended session with one segment on the given side."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    lactation = factory.SubFactory(LactationFactory)
+    household = factory.SelfAttribute("lactation.household")
+    kind = Kind.NURSING
+    started_at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    ended_at = factory.LazyAttribute(lambda o: o.started_at + timedelta(minutes=15))
+
+    @factory.post_generation
+    def side(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create:
+            Segment.objects.create(
+                household=self.household,
+                session=self,
+                side=extracted or Side.LEFT,
+                started_at=self.started_at,
+                ended_at=self.ended_at,
+            )
+
+
+class LetDownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LetDown
+
+    session = factory.SubFactory(SessionFactory)
+    household = factory.SelfAttribute("session.household")
+    at = factory.LazyAttribute(lambda o: o.session.started_at + timedelta(seconds=100))
+    side = Side.LEFT
+
+
+class LeakFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leak
+
+    lactation = factory.SubFactory(LactationFactory)
+    household = factory.SelfAttribute("lactation.household")
+    at = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
+
+
+class BottleFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BottleFeed
+
+    lactation = factory.SubFactory(LactationFactory)
+    household = factory.SelfAttribute("lactation.household")
+    at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    milk = "expressed"
+    volume_ml = 90
