@@ -1,0 +1,526 @@
+"""Load, render and search the Learn articles: Markdown files with YAML front matter in which
+every fact carries a citation marker such as ``[@ramsay2004]``. Pure Python, no Django."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+
+# The step slugs of the Routine catalogue; an article may only link to these.
+ROUTINE_STEP_SLUGS = frozenset(
+    {
+        "warm_drink",
+        "warm_compress",
+        "breast_massage",
+        "hand_expression",
+        "breathing",
+        "imagery",
+        "relaxing_sound",
+        "baby_cry",
+        "baby_photo",
+        "scent_cloth",
+        "pump_phases",
+    }
+)
+
+REQUIRED_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "last_reviewed",
+    "reviewer_role",
+    "mentions_products",
+    "routine_steps",
+    "references",
+)
+
+# Nobody with clinical credentials reviews these pages, so the role must never suggest it.
+_CLINICAL_ROLE_WORDS = re.compile(
+    r"\b(clinician|clinical|doctor|physician|midwife|nurse|ibclc|consultant|medically)\b",
+    re.IGNORECASE,
+)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
+_REFERENCE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+_CITATION = re.compile(r"\[(@[a-z0-9][a-z0-9_-]*(?:[ \t]*;[ \t]*@[a-z0-9][a-z0-9_-]*)*)\]")
+_ROUTINE_STEP_LINK = re.compile(r"/routines/steps/([^/?#]+)/\Z")
+_LEARN_LINK = re.compile(r"/learn/([^/?#]+)/(?:#[^/]*)?\Z")
+_URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_DOI = re.compile(r"\bdoi:\s*(10\.\d{4,9}/[^\s]+?)(?=[.;,]?(?:\s|\Z))", re.IGNORECASE)
+_PMID = re.compile(r"\bPMID:?\s*(\d{5,9})\b")
+_WORD = re.compile(r"\w+")
+
+SNIPPET_CHARS = 180
+
+
+class ArticleError(ValueError):
+    """An article file is malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    number: int
+    text: str
+    text_html: str
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    summary: str
+    last_reviewed: datetime.date
+    reviewer_role: str
+    mentions_products: bool
+    routine_steps: tuple[str, ...]
+    references: tuple[Reference, ...]
+    body_html: str
+    references_html: str
+    sections: tuple[tuple[str, str], ...]
+    plain_text: str
+    source_path: Path
+
+    @property
+    def url(self) -> str:
+        return article_url(self.slug)
+
+    @property
+    def word_count(self) -> int:
+        return len(_WORD.findall(self.plain_text))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: Article
+    snippet_text: str
+    score: float
+
+
+def article_url(slug: str) -> str:
+    return f"/learn/{slug}/"
+
+
+def anchor_url(slug: str, anchor: str) -> str:
+    return f"{article_url(slug)}#{anchor}"
+
+
+def load_articles(content_dir: Path | None = None) -> dict[str, Article]:
+    """Every article in `content_dir` (default: the package's content/), keyed by slug.
+
+    Parsed once per set of file versions: the cache key includes each file's mtime and size,
+    so an edited article is picked up without a restart.
+    """
+    directory = Path(content_dir) if content_dir is not None else CONTENT_DIR
+    paths = sorted(directory.glob("*.md"))
+    fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    return dict(_load_fingerprinted(fingerprint))
+
+
+@functools.lru_cache(maxsize=16)
+def _load_fingerprinted(fingerprint: tuple[tuple[str, int, int], ...]) -> Mapping[str, Article]:
+    articles: dict[str, Article] = {}
+    learn_links: dict[str, set[str]] = {}
+    for path_text, _mtime, _size in fingerprint:
+        path = Path(path_text)
+        article, linked_slugs = _load_article(path)
+        if article.slug in articles:
+            other = articles[article.slug].source_path
+            raise ArticleError(f"{path}: duplicate slug {article.slug!r} (also in {other})")
+        articles[article.slug] = article
+        learn_links[article.slug] = linked_slugs
+    for slug, linked in learn_links.items():
+        missing = sorted(linked - articles.keys())
+        if missing:
+            path = articles[slug].source_path
+            raise ArticleError(f"{path}: links to unknown article(s): {', '.join(missing)}")
+    return articles
+
+
+def _load_article(path: Path) -> tuple[Article, set[str]]:
+    match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+    if match is None:
+        raise ArticleError(f"{path}: no YAML front matter between '---' lines at the top")
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as error:
+        raise ArticleError(f"{path}: front matter is not valid YAML: {error}") from error
+    if not isinstance(meta, dict):
+        raise ArticleError(f"{path}: front matter must be a mapping of fields")
+    _check_fields(path, meta)
+    slug = _text_field(path, meta, "slug")
+    if slug != path.stem:
+        raise ArticleError(f"{path}: slug {slug!r} does not match the file name {path.stem!r}")
+    reference_texts = _reference_texts(path, meta["references"])
+    routine_steps = _routine_steps(path, meta["routine_steps"])
+    rendered = _render(path, match.group(2), reference_texts)
+
+    linked_steps = {s for s in (_step_of(href) for href in rendered.hrefs) if s is not None}
+    unknown_steps = sorted(linked_steps - ROUTINE_STEP_SLUGS)
+    if unknown_steps:
+        raise ArticleError(f"{path}: links to unknown routine step(s): {', '.join(unknown_steps)}")
+    if linked_steps != set(routine_steps):
+        raise ArticleError(
+            f"{path}: routine_steps {sorted(routine_steps)} must list exactly the steps the "
+            f"body links to {sorted(linked_steps)}"
+        )
+    references = tuple(
+        Reference(id=ref_id, number=number, text=reference_texts[ref_id], text_html=html_text)
+        for number, (ref_id, html_text) in enumerate(
+            ((ref_id, _reference_html(reference_texts[ref_id])) for ref_id in rendered.cited),
+            start=1,
+        )
+    )
+    article = Article(
+        slug=slug,
+        title=_text_field(path, meta, "title"),
+        summary=_text_field(path, meta, "summary"),
+        last_reviewed=_date_field(path, meta["last_reviewed"]),
+        reviewer_role=_reviewer_role(path, meta),
+        mentions_products=_bool_field(path, meta, "mentions_products"),
+        routine_steps=routine_steps,
+        references=references,
+        body_html=rendered.html,
+        references_html=_references_list_html(references),
+        sections=rendered.sections,
+        plain_text=rendered.plain_text,
+        source_path=path,
+    )
+    linked_articles = {m.group(1) for m in map(_LEARN_LINK.match, rendered.hrefs) if m}
+    return article, linked_articles
+
+
+def _check_fields(path: Path, meta: Mapping[str, Any]) -> None:
+    missing = [name for name in REQUIRED_FIELDS if meta.get(name) is None]
+    if missing:
+        raise ArticleError(f"{path}: missing front-matter field(s): {', '.join(missing)}")
+    unknown = sorted(set(meta) - set(REQUIRED_FIELDS))
+    if unknown:
+        raise ArticleError(f"{path}: unknown front-matter field(s): {', '.join(unknown)}")
+
+
+def _text_field(path: Path, meta: Mapping[str, Any], name: str) -> str:
+    value = meta[name]
+    if not isinstance(value, str) or not value.strip():
+        raise ArticleError(f"{path}: front-matter field {name!r} must be non-empty text")
+    return value.strip()
+
+
+def _bool_field(path: Path, meta: Mapping[str, Any], name: str) -> bool:
+    value = meta[name]
+    if not isinstance(value, bool):
+        raise ArticleError(f"{path}: front-matter field {name!r} must be true or false")
+    return value
+
+
+def _date_field(path: Path, value: Any) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ArticleError(f"{path}: last_reviewed must be an ISO date such as 2026-11-27")
+
+
+def _reviewer_role(path: Path, meta: Mapping[str, Any]) -> str:
+    role = _text_field(path, meta, "reviewer_role")
+    if _CLINICAL_ROLE_WORDS.search(role):
+        raise ArticleError(f"{path}: reviewer_role must not suggest a clinical review: {role!r}")
+    return role
+
+
+def _routine_steps(path: Path, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(step, str) for step in value):
+        raise ArticleError(f"{path}: routine_steps must be a list of step slugs (may be [])")
+    unknown = sorted(set(value) - ROUTINE_STEP_SLUGS)
+    if unknown:
+        raise ArticleError(f"{path}: unknown routine step(s): {', '.join(unknown)}")
+    return tuple(value)
+
+
+def _reference_texts(path: Path, value: Any) -> dict[str, str]:
+    if not isinstance(value, list):
+        raise ArticleError(f"{path}: references must be a list of {{id, text}} entries")
+    texts: dict[str, str] = {}
+    for entry in value:
+        if not isinstance(entry, dict) or set(entry) != {"id", "text"}:
+            raise ArticleError(f"{path}: each reference needs exactly 'id' and 'text': {entry!r}")
+        ref_id, text = entry["id"], entry["text"]
+        if not isinstance(ref_id, str) or not _REFERENCE_ID.match(ref_id):
+            raise ArticleError(f"{path}: reference id {ref_id!r} must be lower-case [a-z0-9_-]")
+        if not isinstance(text, str) or not text.strip():
+            raise ArticleError(f"{path}: reference {ref_id!r} has no text")
+        if ref_id in texts:
+            raise ArticleError(f"{path}: duplicate reference id {ref_id!r}")
+        texts[ref_id] = " ".join(text.split())
+    return texts
+
+
+def _step_of(href: str) -> str | None:
+    match = _ROUTINE_STEP_LINK.match(href)
+    return match.group(1) if match else None
+
+
+# --- Markdown rendering -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    html: str
+    sections: tuple[tuple[str, str], ...]
+    plain_text: str
+    cited: tuple[str, ...]
+    hrefs: tuple[str, ...]
+
+
+def _render(path: Path, body: str, reference_texts: Mapping[str, str]) -> _Rendered:
+    env: dict[str, Any] = {"cited": []}
+    tokens = _MARKDOWN.parse(body, env)
+    cited: list[str] = env["cited"]
+    unknown = [ref_id for ref_id in cited if ref_id not in reference_texts]
+    if unknown:
+        raise ArticleError(f"{path}: citation marker(s) with no reference: {', '.join(unknown)}")
+    uncited = [ref_id for ref_id in reference_texts if ref_id not in cited]
+    if uncited:
+        raise ArticleError(f"{path}: reference(s) never cited: {', '.join(uncited)}")
+    env["numbers"] = {ref_id: number for number, ref_id in enumerate(cited, start=1)}
+    sections = _anchor_sections(tokens)
+    hrefs = tuple(
+        str(token.attrs["href"])
+        for block in tokens
+        if block.type == "inline"
+        for token in block.children or ()
+        if token.type == "link_open"
+    )
+    html_text = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, env)
+    return _Rendered(
+        html=html_text,
+        sections=sections,
+        plain_text=_plain_text(tokens),
+        cited=tuple(cited),
+        hrefs=hrefs,
+    )
+
+
+def _anchor_sections(tokens: Sequence[Token]) -> tuple[tuple[str, str], ...]:
+    """Give every `##` heading a stable id from its text and list (anchor, title) pairs."""
+    sections: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag != "h2":
+            continue
+        title = _inline_text(tokens[index + 1].children or ())
+        anchor = _slugify(title) or "section"
+        # A repeated heading must still get a unique id, or its link would jump to the first.
+        candidate, counter = anchor, 2
+        while candidate in used:
+            candidate, counter = f"{anchor}-{counter}", counter + 1
+        used.add(candidate)
+        token.attrSet("id", candidate)
+        sections.append((candidate, title))
+    return tuple(sections)
+
+
+def _plain_text(tokens: Sequence[Token]) -> str:
+    blocks = (_inline_text(t.children or ()) for t in tokens if t.type == "inline")
+    return "\n".join(block for block in blocks if block)
+
+
+def _inline_text(children: Iterable[Token]) -> str:
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
+
+
+def _slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "[":
+        return False
+    match = _CITATION.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
+        cited: list[str] = state.env["cited"]
+        cited.extend(ref_id for ref_id in ids if ref_id not in cited)
+        # "…the alveoli [@a]." should read "…the alveoli¹." with no gap before the number.
+        state.pending = state.pending.rstrip(" \t")
+        token = state.push("citation", "sup", 0)
+        token.meta = {"ids": ids}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    numbers: Mapping[str, int] = env["numbers"]
+    links = ", ".join(
+        f'<a href="#ref-{ref_id}">{numbers[ref_id]}</a>' for ref_id in tokens[idx].meta["ids"]
+    )
+    return f'<sup class="citation">[{links}]</sup>'
+
+
+def _render_link_open(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    if str(token.attrs.get("href", "")).lower().startswith(("http://", "https://")):
+        # Leaving the app must not tell the other site which page the parent was reading.
+        token.attrSet("rel", "noopener noreferrer")
+    return renderer.renderToken(tokens, idx, options, env)
+
+
+def _is_allowed_link(url: str) -> bool:
+    """Only http(s), site-relative, document-relative and #anchor links are kept."""
+    url = url.strip()
+    if url.startswith("//"):
+        # Protocol-relative URLs point at another host; say so explicitly with https://.
+        return False
+    if url.lower().startswith(("http://", "https://", "#", "/")):
+        return True
+    return _URL_SCHEME.match(url) is None
+
+
+def _build_markdown() -> MarkdownIt:
+    # html=False: any tag in the content is shown as text, never passed to the page.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # Images could load from third-party hosts, which the app never does.
+    md.disable("image")
+    md.validateLink = _is_allowed_link  # type: ignore[method-assign]
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("link_open", _render_link_open)
+    return md
+
+
+_MARKDOWN = _build_markdown()
+
+
+def _reference_html(text: str) -> str:
+    """Escape a citation and turn its DOI and PMID into links."""
+    escaped = html.escape(text, quote=True)
+    escaped = _DOI.sub(
+        lambda m: (
+            f'doi: <a href="https://doi.org/{m.group(1)}" rel="noopener noreferrer">'
+            f"{m.group(1)}</a>"
+        ),
+        escaped,
+    )
+    return _PMID.sub(
+        lambda m: (
+            f'PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/{m.group(1)}/" '
+            f'rel="noopener noreferrer">{m.group(1)}</a>'
+        ),
+        escaped,
+    )
+
+
+def _references_list_html(references: Sequence[Reference]) -> str:
+    items = "".join(
+        f'<li id="ref-{ref.id}" value="{ref.number}">{ref.text_html}</li>' for ref in references
+    )
+    return f'<ol class="references">{items}</ol>'
+
+
+# --- Search -------------------------------------------------------------------------------
+
+_TITLE_WEIGHT = 10.0
+_SUMMARY_WEIGHT = 4.0
+_BODY_WEIGHT = 1.0
+_BODY_HITS_COUNTED = 5  # beyond a few mentions, repetition says little about relevance
+
+
+def search(articles: Mapping[str, Article], query: str, limit: int = 10) -> list[SearchHit]:
+    """Articles whose title, summary or text contain every word of `query` (as word starts),
+    best first; matching ignores case and accents."""
+    words = _WORD.findall(_fold(query))
+    if not words or limit <= 0:
+        return []
+    hits: list[SearchHit] = []
+    for article in articles.values():
+        title, summary = _fold(article.title), _fold(article.summary)
+        body, body_index = _fold_with_index(article.plain_text)
+        score = 0.0
+        for word in words:
+            pattern = _word_start(word)
+            in_title = pattern.search(title) is not None
+            in_summary = pattern.search(summary) is not None
+            body_hits = len(pattern.findall(body))
+            if not (in_title or in_summary or body_hits):
+                break
+            score += _TITLE_WEIGHT * in_title + _SUMMARY_WEIGHT * in_summary
+            score += _BODY_WEIGHT * min(body_hits, _BODY_HITS_COUNTED)
+        else:
+            snippet = _snippet(article, body, body_index, words)
+            hits.append(SearchHit(article=article, snippet_text=snippet, score=score))
+    hits.sort(key=lambda hit: (-hit.score, hit.article.title))
+    return hits[:limit]
+
+
+@functools.lru_cache(maxsize=256)
+def _word_start(word: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + re.escape(word))
+
+
+def _fold(text: str) -> str:
+    return _fold_with_index(text)[0]
+
+
+@functools.lru_cache(maxsize=64)
+def _fold_with_index(text: str) -> tuple[str, tuple[int, ...]]:
+    """Lower-case, accent-free text and, for each of its characters, the index of the
+    original character it came from (folding can change lengths: "ß" becomes "ss")."""
+    folded: list[str] = []
+    index: list[int] = []
+    for position, char in enumerate(text):
+        for part in unicodedata.normalize("NFKD", char.casefold()):
+            if not unicodedata.combining(part):
+                folded.append(part)
+                index.append(position)
+    return "".join(folded), tuple(index)
+
+
+def _snippet(article: Article, body: str, body_index: Sequence[int], words: list[str]) -> str:
+    """Plain text around the first query word found in the body; the summary otherwise."""
+    starts = [m.start() for m in (_word_start(w).search(body) for w in words) if m]
+    if not starts:
+        return article.summary
+    centre = body_index[min(starts)]
+    text = article.plain_text
+    start = max(0, centre - SNIPPET_CHARS // 3)
+    end = min(len(text), start + SNIPPET_CHARS)
+    # Cut at spaces so the snippet neither starts nor ends inside a word.
+    if start > 0:
+        start = text.find(" ", start, centre) + 1 or start
+    if end < len(text):
+        end = max(text.rfind(" ", centre, end), centre) if " " in text[centre:end] else end
+    snippet = " ".join(text[start:end].split())
+    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
