@@ -344,14 +344,13 @@ def _number(step: StepType, param: NumberParam, value: Any) -> int:
     """One numeric setting, as whole seconds clamped into its range."""
     if value is None:
         return param.default
+    not_a_number = f"{step.title}: {param.name} must be a number of seconds, not {value!r}"
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"{step.title}: {param.name} must be a number of seconds, not {value!r}")
+        raise ValueError(not_a_number)
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(
-            f"{step.title}: {param.name} must be a number of seconds, not {value!r}"
-        ) from None
+        raise ValueError(not_a_number) from None
     if not math.isfinite(number):
         raise ValueError(f"{step.title}: {param.name} must be a finite number, not {value!r}")
     return min(max(round(number), param.minimum), param.maximum)
