@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the whole letdown test suite: installs what it needs first (a virtualenv with the
+# test extras; Debian's Chromium for the browser tests when it is missing and we are root).
+# SQLite by default; set DATABASE_URL=postgres://... to run it on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${LETDOWN_VENV:-.venv}
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+"$VENV/bin/python" -m pip install --quiet -e '.[test]'
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests." >&2
+    exit 1
+  fi
+fi
+
+# Tests keep their secret key and files in a throw-away data directory.
+LETDOWN_DATA_DIR=$(mktemp -d)
+export LETDOWN_DATA_DIR
+trap 'rm -rf "$LETDOWN_DATA_DIR"' EXIT
+export LETDOWN_SECRET_KEY=${LETDOWN_SECRET_KEY:-test-only-secret-key-not-for-production-use-0123456789}
+
+echo "letdown tests on ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite}" | sed 's#postgres://[^ ]*##'
+exec "$VENV/bin/pytest" -n "${LETDOWN_TEST_WORKERS:-2}" "$@"

@@ -1,0 +1,46 @@
+"""Pages run a fixed number of SQL queries, however long her history."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
+
+
+def add_history(family, n: int) -> None:
+    start = timezone.now() - timedelta(days=3)
+    for i in range(n):
+        session = SessionFactory(
+            lactation=family.lactation, started_at=start + timedelta(hours=3 * i), kind="pumping"
+        )
+        LetDownFactory(session=session)
+        LetDownFactory(session=session, at=session.started_at + timedelta(minutes=5))
+        LeakFactory(lactation=family.lactation, at=session.started_at + timedelta(hours=1))
+        BottleFeedFactory(lactation=family.lactation, at=session.started_at + timedelta(hours=2))
+
+
+def count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["home", "history"])
+def test_query_count_does_not_grow_with_history(name, owner_client, family):
+    add_history(family, 1)
+    small = count(owner_client, reverse(name))
+    add_history(family, 20)
+    assert count(owner_client, reverse(name)) == small
+
+
+def test_live_and_edit_pages_do_not_query_per_letdown(owner_client, family):
+    session = SessionFactory(lactation=family.lactation)
+    LetDownFactory(session=session)
+    small = count(owner_client, reverse("session_edit", args=[session.pk]))
+    for minute in range(2, 12):
+        LetDownFactory(session=session, at=session.started_at + timedelta(minutes=minute))
+    assert count(owner_client, reverse("session_edit", args=[session.pk])) == small
