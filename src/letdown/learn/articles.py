@@ -127,7 +127,8 @@ def load_articles(content_dir: Path | None = None) -> dict[str, Article]:
     so an edited article is picked up without a restart.
     """
     directory = Path(content_dir) if content_dir is not None else CONTENT_DIR
-    paths = sorted(directory.glob("*.md"))
+    # Recursive, so articles may be grouped in folders; a slug must still be unique.
+    paths = sorted(directory.rglob("*.md"))
     fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
     return dict(_load_fingerprinted(fingerprint))
 
@@ -372,6 +373,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         cited.extend(ref_id for ref_id in ids if ref_id not in cited)
         # "…the alveoli [@a]." should read "…the alveoli¹." with no gap before the number.
         state.pending = state.pending.rstrip(" \t")
+        if not state.pending and state.tokens and state.tokens[-1].type == "softbreak":
+            state.tokens.pop()  # the marker began a new source line
         token = state.push("citation", "sup", 0)
         token.meta = {"ids": ids}
     state.pos = match.end()
@@ -398,6 +401,14 @@ def _render_link_open(
     return renderer.renderToken(tokens, idx, options, env)
 
 
+def _render_image_as_text(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    # An image could load from a third-party host, which the app never does: keep its alt text.
+    alt_text = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
+    return html.escape(alt_text)
+
+
 def _is_allowed_link(url: str) -> bool:
     """Only http(s), site-relative, document-relative and #anchor links are kept."""
     url = url.strip()
@@ -412,12 +423,11 @@ def _is_allowed_link(url: str) -> bool:
 def _build_markdown() -> MarkdownIt:
     # html=False: any tag in the content is shown as text, never passed to the page.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    # Images could load from third-party hosts, which the app never does.
-    md.disable("image")
     md.validateLink = _is_allowed_link  # type: ignore[method-assign]
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.add_render_rule("citation", _render_citation)
     md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("image", _render_image_as_text)
     return md
 
 
@@ -468,7 +478,11 @@ def search(articles: Mapping[str, Article], query: str, limit: int = 10) -> list
     for article in articles.values():
         title, summary = _fold(article.title), _fold(article.summary)
         body, body_index = _fold_with_index(article.plain_text)
-        score = 0.0
+        # A title made mostly of the query words ("What is let-down?" for "let down") beats a
+        # longer title that merely contains them.
+        title_words = _WORD.findall(title)
+        covered = sum(any(tw.startswith(w) for w in words) for tw in title_words)
+        score = _TITLE_WEIGHT * covered / max(len(title_words), 1)
         for word in words:
             pattern = _word_start(word)
             in_title = pattern.search(title) is not None
@@ -476,12 +490,14 @@ def search(articles: Mapping[str, Article], query: str, limit: int = 10) -> list
             body_hits = len(pattern.findall(body))
             if not (in_title or in_summary or body_hits):
                 break
-            score += _TITLE_WEIGHT * in_title + _SUMMARY_WEIGHT * in_summary
+            # The best field counts once: a summary repeating a title word adds nothing.
+            score += _TITLE_WEIGHT if in_title else _SUMMARY_WEIGHT * in_summary
             score += _BODY_WEIGHT * min(body_hits, _BODY_HITS_COUNTED)
         else:
             snippet = _snippet(article, body, body_index, words)
             hits.append(SearchHit(article=article, snippet_text=snippet, score=score))
-    hits.sort(key=lambda hit: (-hit.score, hit.article.title))
+    # On equal scores the shorter, more general title comes first.
+    hits.sort(key=lambda hit: (-hit.score, len(hit.article.title), hit.article.title))
     return hits[:limit]
 
 
@@ -509,18 +525,22 @@ def _fold_with_index(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _snippet(article: Article, body: str, body_index: Sequence[int], words: list[str]) -> str:
-    """Plain text around the first query word found in the body; the summary otherwise."""
+    """Plain text around the first query word found in the body, taken from within one
+    paragraph or heading; the summary when only the title or summary matched."""
     starts = [m.start() for m in (_word_start(w).search(body) for w in words) if m]
     if not starts:
         return article.summary
-    centre = body_index[min(starts)]
     text = article.plain_text
-    start = max(0, centre - SNIPPET_CHARS // 3)
-    end = min(len(text), start + SNIPPET_CHARS)
+    centre = body_index[min(starts)]
+    block_start = text.rfind("\n", 0, centre) + 1
+    block_end = text.find("\n", centre) % (len(text) + 1)
+    start = max(block_start, centre - SNIPPET_CHARS // 3)
+    end = min(block_end, start + SNIPPET_CHARS)
     # Cut at spaces so the snippet neither starts nor ends inside a word.
-    if start > 0:
+    if start > block_start:
         start = text.find(" ", start, centre) + 1 or start
-    if end < len(text):
-        end = max(text.rfind(" ", centre, end), centre) if " " in text[centre:end] else end
-    snippet = " ".join(text[start:end].split())
-    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
+    last_space = text.rfind(" ", centre, end)
+    if end < block_end and last_space > centre:
+        end = last_space
+    cut_before, cut_after = start > block_start, end < block_end
+    return ("…" if cut_before else "") + text[start:end].strip() + ("…" if cut_after else "")
