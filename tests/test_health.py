@@ -29,7 +29,9 @@ def test_health_503_when_the_database_is_down(tmp_path):
         "LETDOWN_DATA_DIR": str(tmp_path),
         "LETDOWN_STATIC_FINDERS": "1",
     }
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
     status, body = json.loads(out.stdout.strip().splitlines()[-1])
     assert status == 503
     assert body["database"] == "unavailable"

@@ -73,9 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="migrate, then serve with gunicorn")
     serve.add_argument("--host", default=os.environ.get("LETDOWN_HOST", "127.0.0.1"))
-    serve.add_argument("--port", type=int, default=int(os.environ.get("LETDOWN_PORT", DEFAULT_PORT)))
+    serve.add_argument(
+        "--port", type=int, default=int(os.environ.get("LETDOWN_PORT", DEFAULT_PORT))
+    )
     serve.add_argument("--workers", type=int, default=int(os.environ.get("LETDOWN_WORKERS", 2)))
-    demo = sub.add_parser("demo", help="create a demo household with six weeks of history, then serve")
+    demo = sub.add_parser(
+        "demo", help="create a demo household with six weeks of history, then serve"
+    )
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")

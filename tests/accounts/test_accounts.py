@@ -44,7 +44,9 @@ def test_first_signup_creates_a_household_then_onboarding(client, db):
 
 
 def test_onboarding_explains_a_future_birth_date(client, db):
-    client.post(reverse("signup"), {"username": "sam", "password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        reverse("signup"), {"username": "sam", "password1": PASSWORD, "password2": PASSWORD}
+    )
     response = client.post(
         reverse("onboarding"),
         {
@@ -91,7 +93,9 @@ def test_login_attempts_are_rate_limited(client, family):
     fifth = client.post(reverse("login"), {"username": family.owner.username, "password": "x"})
     assert fifth.status_code == 429
     # Even the right password is refused while locked.
-    locked = client.post(reverse("login"), {"username": family.owner.username, "password": PASSWORD})
+    locked = client.post(
+        reverse("login"), {"username": family.owner.username, "password": PASSWORD}
+    )
     assert locked.status_code == 429
     assert b"Too many login attempts" in locked.content
 
@@ -99,7 +103,11 @@ def test_login_attempts_are_rate_limited(client, family):
 def test_password_change(owner_client, family):
     response = owner_client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "a new long passphrase 42", "new_password2": "a new long passphrase 42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a new long passphrase 42",
+            "new_password2": "a new long passphrase 42",
+        },
     )
     assert response.status_code == 302
     family.owner.refresh_from_db()
@@ -109,7 +117,13 @@ def test_password_change(owner_client, family):
 def test_owner_adds_a_caregiver_who_sees_the_same_household(owner_client, family, client):
     response = owner_client.post(
         reverse("household_settings"),
-        {"action": "member", "username": "partner", "password1": PASSWORD, "password2": PASSWORD, "role": "caregiver"},
+        {
+            "action": "member",
+            "username": "partner",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "role": "caregiver",
+        },
     )
     assert response.status_code == 302
     partner = User.objects.get(username="partner")

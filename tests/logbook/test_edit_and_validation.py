@@ -29,7 +29,9 @@ def test_end_before_start_is_refused_and_nothing_changes(owner_client, family):
     session = SessionFactory(lactation=family.lactation, kind="pumping")
     response = owner_client.post(
         reverse("session_edit", args=[session.pk]),
-        form_data(session, ended_at=local(session.started_at - timedelta(minutes=5)), volume_left="80"),
+        form_data(
+            session, ended_at=local(session.started_at - timedelta(minutes=5)), volume_left="80"
+        ),
     )
     assert response.status_code == 400
     assert b"The end must be after the start." in response.content

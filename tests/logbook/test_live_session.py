@@ -80,7 +80,9 @@ def test_pause_is_excluded_from_side_time(owner_client):
     assert session.ended_at - session.started_at == timedelta(minutes=10)
 
 
-def test_session_survives_reload_and_is_shared_with_a_second_phone(owner_client, member_client, family):
+def test_session_survives_reload_and_is_shared_with_a_second_phone(
+    owner_client, member_client, family
+):
     session = start(owner_client, "pumping:both")
     first = owner_client.get(reverse("session_live", args=[session.pk]))
     again = owner_client.get(reverse("session_live", args=[session.pk]))

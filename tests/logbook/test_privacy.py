@@ -41,7 +41,9 @@ DELETE = ["session", "letdown", "leak", "feed"]
 
 
 @pytest.mark.parametrize(("name", "what"), GET_VIEWS)
-def test_stranger_gets_404_and_member_gets_the_page(name, what, objects, stranger_client, member_client):
+def test_stranger_gets_404_and_member_gets_the_page(
+    name, what, objects, stranger_client, member_client
+):
     url = reverse(name, args=[objects[what].pk])
     assert stranger_client.get(url).status_code == 404
     assert member_client.get(url).status_code in (200, 302)

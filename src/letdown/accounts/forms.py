@@ -44,9 +44,7 @@ class OnboardingForm(forms.Form):
     baby_birth_date = forms.DateField(
         label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    twin_name = forms.CharField(
-        label=_("Twin's name (if twins)"), max_length=80, required=False
-    )
+    twin_name = forms.CharField(label=_("Twin's name (if twins)"), max_length=80, required=False)
     lactation_number = forms.TypedChoiceField(
         label=_("Is this your first baby to breastfeed?"),
         coerce=int,

@@ -66,7 +66,9 @@ class Lactation(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["household", "number"], name="lactation_unique_number"),
-            models.CheckConstraint(condition=models.Q(number__gte=1), name="lactation_number_gte_1"),
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1), name="lactation_number_gte_1"
+            ),
         ]
 
     def __str__(self) -> str:

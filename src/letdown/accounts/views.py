@@ -36,7 +36,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             user.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("onboarding")
-    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -71,7 +73,9 @@ def onboarding(request: HttpRequest) -> HttpResponse:
                     birth_date=data["baby_birth_date"],
                 )
         return redirect("home")
-    return render(request, "accounts/onboarding.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/onboarding.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @household_view
@@ -109,7 +113,9 @@ def household_settings(request: HttpRequest) -> HttpResponse:
                 name=baby_form.cleaned_data["baby_name"],
                 birth_date=baby_form.cleaned_data["baby_birth_date"],
             )
-        messages.success(request, _("Welcome, %(name)s!") % {"name": baby_form.cleaned_data["baby_name"]})
+        messages.success(
+            request, _("Welcome, %(name)s!") % {"name": baby_form.cleaned_data["baby_name"]}
+        )
         return redirect("household_settings")
     if action == "member" and member_form.is_valid():
         member = member_form.save(commit=False)

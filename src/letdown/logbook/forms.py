@@ -141,7 +141,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ("started_at", "ended_at", "anxiety_before", "aids", "notes")
+        fields: tuple[str, ...] = ("started_at", "ended_at", "anxiety_before", "aids", "notes")
         widgets = {
             "started_at": DateTimeLocalInput(),
             "ended_at": DateTimeLocalInput(),
@@ -236,10 +236,7 @@ class FeedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.household = household
         unit = household.unit
-        self.fields["volume"] = VolumeField(
-            unit=unit, label=_("Volume (%s)") % unit, required=True
-        )
-        self.fields["volume"].min_value = 0.1
+        self.fields["volume"] = VolumeField(unit=unit, label=_("Volume (%s)") % unit, required=True)
         if self.instance.pk:
             self.initial["volume"] = from_ml(self.instance.volume_ml, unit)
         # Only her own recent nursing sessions can be topped up.

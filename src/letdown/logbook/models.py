@@ -214,6 +214,9 @@ class Segment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.side} from {self.started_at:%H:%M:%S}"
+
 
 class LetDown(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
@@ -227,6 +230,9 @@ class LetDown(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["household", "at"])]
+
+    def __str__(self) -> str:
+        return f"let-down {self.at:%Y-%m-%d %H:%M:%S} ({self.side})"
 
 
 class Leak(models.Model):
@@ -246,6 +252,9 @@ class Leak(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["household", "at"])]
+
+    def __str__(self) -> str:
+        return f"leak {self.at:%Y-%m-%d %H:%M}"
 
 
 class BottleFeed(models.Model):
@@ -273,3 +282,6 @@ class BottleFeed(models.Model):
                 name="feed_volume_sane",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.milk} {self.volume_ml:g} mL {self.at:%Y-%m-%d %H:%M}"

@@ -110,9 +110,7 @@ def latest_day_before(household: Household, before: datetime) -> date | None:
         .filter(started_at__lt=before)
         .aggregate(at=Max("started_at"))["at"],
         Leak.objects.filter(household=household, at__lt=before).aggregate(at=Max("at"))["at"],
-        BottleFeed.objects.filter(household=household, at__lt=before).aggregate(at=Max("at"))[
-            "at"
-        ],
+        BottleFeed.objects.filter(household=household, at__lt=before).aggregate(at=Max("at"))["at"],
     ]
     latest = max((c for c in candidates if c is not None), default=None)
     return latest.astimezone(household.tz).date() if latest else None
@@ -120,7 +118,10 @@ def latest_day_before(household: Household, before: datetime) -> date | None:
 
 def history_days(household: Household, first: date, last: date, now: datetime) -> list[Day]:
     """Days from `last` back to `first` (local dates), newest first, empty days left out."""
-    start, stop = local_midnight(first, household), local_midnight(last + timedelta(days=1), household)
+    start, stop = (
+        local_midnight(first, household),
+        local_midnight(last + timedelta(days=1), household),
+    )
     tz = household.tz
     days: dict[date, Day] = {}
 
@@ -141,4 +142,3 @@ def history_days(household: Household, first: date, last: date, now: datetime) -
     for feed in BottleFeed.objects.filter(household=household, at__gte=start, at__lt=stop):
         day_of(feed.at).feeds.append(feed)
     return [days[d] for d in sorted(days, reverse=True)]
-

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from letdown.accounts.access import household_of, household_view
+from letdown.accounts.models import Household, Lactation
 
 from . import selectors, services
 from .forms import (
@@ -31,8 +32,14 @@ from .models import BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
 HISTORY_DAYS = 7
 
 
-def _owned(model: type[models.Model], household: Any, pk: int, **extra: Any) -> Any:
+def _owned(model: type[models.Model], household: Household, pk: int, **extra: Any) -> Any:
     return get_object_or_404(model, pk=pk, household=household, **extra)
+
+
+def _current_lactation(household: Household) -> Lactation:
+    lactation = household.current_lactation()
+    assert lactation is not None, "onboarding creates the first lactation"
+    return lactation
 
 
 def _session(request: HttpRequest, pk: int) -> Session:
@@ -81,8 +88,7 @@ def session_start(request: HttpRequest) -> HttpResponse:
         return render(
             request, "logbook/error.html", {"message": _("Choose what to start.")}, status=400
         )
-    lactation = household.current_lactation()
-    assert lactation is not None  # onboarding creates one
+    lactation = _current_lactation(household)
     try:
         session = services.start_session(
             household=household, lactation=lactation, kind=kind, side=side, at=timezone.now()
@@ -219,10 +225,9 @@ def session_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
     form = PastSessionForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
-        lactation = household.current_lactation()
         session = form.save(commit=False)
         session.household = household
-        session.lactation = lactation  # type: ignore[assignment]
+        session.lactation = _current_lactation(household)
         session.save()
         Segment.objects.create(
             household=household,
@@ -274,7 +279,7 @@ def _letdown_form(request: HttpRequest, letdown: LetDown, form: LetDownEditForm)
 @require_http_methods(["GET", "POST"])
 def leak_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
-    leak = Leak(household=household, lactation=household.current_lactation())
+    leak = Leak(household=household, lactation=_current_lactation(household))
     form = LeakForm(request.POST or None, instance=leak, initial={"at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -291,7 +296,7 @@ def leak_quick(request: HttpRequest) -> HttpResponse:
     """The one-tap button on home: a leak now; details can be added on the next screen."""
     household = household_of(request)
     leak = Leak.objects.create(
-        household=household, lactation=household.current_lactation(), at=timezone.now()
+        household=household, lactation=_current_lactation(household), at=timezone.now()
     )
     services.touch(household)
     return redirect("leak_detail", leak.pk)
@@ -321,7 +326,7 @@ def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feed_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
-    feed = BottleFeed(household=household, lactation=household.current_lactation())
+    feed = BottleFeed(household=household, lactation=_current_lactation(household))
     initial: dict[str, Any] = {"at": timezone.localtime()}
     if session_pk := request.GET.get("session"):
         initial["session"] = session_pk
@@ -398,7 +403,9 @@ def history(request: HttpRequest) -> HttpResponse:
             request, "logbook/error.html", {"message": _("That is not a date.")}, status=400
         )
     # Start the page at the newest day with something on it, so gaps are skipped.
-    last = selectors.latest_day_before(household, selectors.local_midnight(until + timedelta(days=1), household))
+    last = selectors.latest_day_before(
+        household, selectors.local_midnight(until + timedelta(days=1), household)
+    )
     days: list[selectors.Day] = []
     older = None
     if last is not None:

@@ -5,136 +5,377 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('nursing', 'Nursing'), ('pumping', 'Pumping'), ('hand_expression', 'Hand expression')], max_length=16, verbose_name='kind')),
-                ('started_at', models.DateTimeField(verbose_name='started')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('volume_left_ml', models.FloatField(blank=True, null=True, verbose_name='left volume')),
-                ('volume_right_ml', models.FloatField(blank=True, null=True, verbose_name='right volume')),
-                ('anxiety_before', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='anxiety before')),
-                ('aids', models.JSONField(blank=True, default=list, verbose_name='techniques and triggers')),
-                ('routine_steps', models.JSONField(blank=True, default=list)),
-                ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.household')),
-                ('lactation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='accounts.lactation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("nursing", "Nursing"),
+                            ("pumping", "Pumping"),
+                            ("hand_expression", "Hand expression"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="started")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
+                (
+                    "volume_left_ml",
+                    models.FloatField(blank=True, null=True, verbose_name="left volume"),
+                ),
+                (
+                    "volume_right_ml",
+                    models.FloatField(blank=True, null=True, verbose_name="right volume"),
+                ),
+                (
+                    "anxiety_before",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="anxiety before"
+                    ),
+                ),
+                (
+                    "aids",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="techniques and triggers"
+                    ),
+                ),
+                ("routine_steps", models.JSONField(blank=True, default=list)),
+                ("notes", models.TextField(blank=True, max_length=2000, verbose_name="notes")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.household",
+                    ),
+                ),
+                (
+                    "lactation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="accounts.lactation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='Segment',
+            name="Segment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(choices=[('left', 'Left'), ('right', 'Right'), ('both', 'Both')], max_length=5)),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.household')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='segments', to='logbook.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("both", "Both")],
+                        max_length=5,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.household",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="segments",
+                        to="logbook.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'pk'],
+                "ordering": ["started_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LetDown',
+            name="LetDown",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('side', models.CharField(choices=[('left', 'Left'), ('right', 'Right'), ('both', 'Both')], max_length=5, verbose_name='side')),
-                ('noticed', models.JSONField(blank=True, default=list, verbose_name='how you noticed')),
-                ('sensations', models.JSONField(blank=True, default=list, verbose_name='sensations')),
-                ('mood', models.CharField(blank=True, choices=[('fine', 'Fine'), ('low', 'Sudden low'), ('anxious', 'Anxious')], max_length=8, verbose_name='mood at let-down')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.household')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letdowns', to='logbook.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("both", "Both")],
+                        max_length=5,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "noticed",
+                    models.JSONField(blank=True, default=list, verbose_name="how you noticed"),
+                ),
+                (
+                    "sensations",
+                    models.JSONField(blank=True, default=list, verbose_name="sensations"),
+                ),
+                (
+                    "mood",
+                    models.CharField(
+                        blank=True,
+                        choices=[("fine", "Fine"), ("low", "Sudden low"), ("anxious", "Anxious")],
+                        max_length=8,
+                        verbose_name="mood at let-down",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.household",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="letdowns",
+                        to="logbook.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='BottleFeed',
+            name="BottleFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('milk', models.CharField(choices=[('expressed', 'Expressed milk'), ('formula', 'Formula')], max_length=10, verbose_name='milk')),
-                ('volume_ml', models.FloatField(verbose_name='volume')),
-                ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.household')),
-                ('lactation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feeds', to='accounts.lactation')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='top_ups', to='logbook.session', verbose_name='topping up the session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                (
+                    "milk",
+                    models.CharField(
+                        choices=[("expressed", "Expressed milk"), ("formula", "Formula")],
+                        max_length=10,
+                        verbose_name="milk",
+                    ),
+                ),
+                ("volume_ml", models.FloatField(verbose_name="volume")),
+                ("notes", models.TextField(blank=True, max_length=2000, verbose_name="notes")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.household",
+                    ),
+                ),
+                (
+                    "lactation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feeds",
+                        to="accounts.lactation",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="top_ups",
+                        to="logbook.session",
+                        verbose_name="topping up the session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Leak',
+            name="Leak",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('side', models.CharField(blank=True, choices=[('left', 'Left'), ('right', 'Right'), ('both', 'Both')], max_length=5, verbose_name='side')),
-                ('trigger', models.CharField(blank=True, choices=[('baby_crying', 'A baby crying'), ('thinking_of_baby', 'Thinking of the baby'), ('missed_feed', 'A missed or late feed'), ('warmth', 'Warm shower or bath'), ('intimacy', 'Intimacy'), ('unknown', "Don't know")], max_length=20, verbose_name='what set it off')),
-                ('amount', models.CharField(blank=True, choices=[('damp', 'Damp'), ('wet', 'Wet'), ('soaked', 'Soaked')], max_length=8, verbose_name='how much')),
-                ('actions', models.JSONField(blank=True, default=list, verbose_name='what you did')),
-                ('notes', models.TextField(blank=True, max_length=2000, verbose_name='notes')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.household')),
-                ('lactation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leaks', to='accounts.lactation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                (
+                    "side",
+                    models.CharField(
+                        blank=True,
+                        choices=[("left", "Left"), ("right", "Right"), ("both", "Both")],
+                        max_length=5,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("baby_crying", "A baby crying"),
+                            ("thinking_of_baby", "Thinking of the baby"),
+                            ("missed_feed", "A missed or late feed"),
+                            ("warmth", "Warm shower or bath"),
+                            ("intimacy", "Intimacy"),
+                            ("unknown", "Don't know"),
+                        ],
+                        max_length=20,
+                        verbose_name="what set it off",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.CharField(
+                        blank=True,
+                        choices=[("damp", "Damp"), ("wet", "Wet"), ("soaked", "Soaked")],
+                        max_length=8,
+                        verbose_name="how much",
+                    ),
+                ),
+                (
+                    "actions",
+                    models.JSONField(blank=True, default=list, verbose_name="what you did"),
+                ),
+                ("notes", models.TextField(blank=True, max_length=2000, verbose_name="notes")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.household",
+                    ),
+                ),
+                (
+                    "lactation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="leaks",
+                        to="accounts.lactation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['household', 'at'], name='logbook_lea_househo_677585_idx')],
+                "ordering": ["-at"],
+                "indexes": [
+                    models.Index(fields=["household", "at"], name="logbook_lea_househo_677585_idx")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['household', 'started_at'], name='logbook_ses_househo_5e8f2b_idx'),
+            model_name="session",
+            index=models.Index(
+                fields=["household", "started_at"], name="logbook_ses_househo_5e8f2b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gt', models.F('started_at')), _connector='OR'), name='session_ends_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_at__isnull", True),
+                    ("ended_at__gt", models.F("started_at")),
+                    _connector="OR",
+                ),
+                name="session_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('volume_left_ml__isnull', True), models.Q(('volume_left_ml__gte', 0), ('volume_left_ml__lte', 500)), _connector='OR'), name='session_volume_left_sane'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("volume_left_ml__isnull", True),
+                    models.Q(("volume_left_ml__gte", 0), ("volume_left_ml__lte", 500)),
+                    _connector="OR",
+                ),
+                name="session_volume_left_sane",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('volume_right_ml__isnull', True), models.Q(('volume_right_ml__gte', 0), ('volume_right_ml__lte', 500)), _connector='OR'), name='session_volume_right_sane'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("volume_right_ml__isnull", True),
+                    models.Q(("volume_right_ml__gte", 0), ("volume_right_ml__lte", 500)),
+                    _connector="OR",
+                ),
+                name="session_volume_right_sane",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('anxiety_before__isnull', True), ('anxiety_before__lte', 10), _connector='OR'), name='session_anxiety_0_10'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("anxiety_before__isnull", True), ("anxiety_before__lte", 10), _connector="OR"
+                ),
+                name="session_anxiety_0_10",
+            ),
         ),
         migrations.AddIndex(
-            model_name='segment',
-            index=models.Index(fields=['household', 'started_at'], name='logbook_seg_househo_41ff94_idx'),
+            model_name="segment",
+            index=models.Index(
+                fields=["household", "started_at"], name="logbook_seg_househo_41ff94_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='segment',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_at__isnull', True), ('ended_at__gte', models.F('started_at')), _connector='OR'), name='segment_ends_after_start'),
+            model_name="segment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_at__isnull", True),
+                    ("ended_at__gte", models.F("started_at")),
+                    _connector="OR",
+                ),
+                name="segment_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='letdown',
-            index=models.Index(fields=['household', 'at'], name='logbook_let_househo_ac7382_idx'),
+            model_name="letdown",
+            index=models.Index(fields=["household", "at"], name="logbook_let_househo_ac7382_idx"),
         ),
         migrations.AddIndex(
-            model_name='bottlefeed',
-            index=models.Index(fields=['household', 'at'], name='logbook_bot_househo_e42a44_idx'),
+            model_name="bottlefeed",
+            index=models.Index(fields=["household", "at"], name="logbook_bot_househo_e42a44_idx"),
         ),
         migrations.AddConstraint(
-            model_name='bottlefeed',
-            constraint=models.CheckConstraint(condition=models.Q(('volume_ml__gt', 0), ('volume_ml__lte', 500)), name='feed_volume_sane'),
+            model_name="bottlefeed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("volume_ml__gt", 0), ("volume_ml__lte", 500)),
+                name="feed_volume_sane",
+            ),
         ),
     ]
