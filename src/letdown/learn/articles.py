@@ -181,11 +181,13 @@ def _load_article(path: Path) -> tuple[Article, set[str]]:
             f"body links to {sorted(linked_steps)}"
         )
     references = tuple(
-        Reference(id=ref_id, number=number, text=reference_texts[ref_id], text_html=html_text)
-        for number, (ref_id, html_text) in enumerate(
-            ((ref_id, _reference_html(reference_texts[ref_id])) for ref_id in rendered.cited),
-            start=1,
+        Reference(
+            id=ref_id,
+            number=number,
+            text=reference_texts[ref_id],
+            text_html=_reference_html(reference_texts[ref_id]),
         )
+        for number, ref_id in enumerate(rendered.cited, start=1)
     )
     article = Article(
         slug=slug,
