@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -18,7 +20,21 @@ from letdown.learn.articles import (
     load_articles,
     search,
 )
+from letdown.routines.catalogue import STEP_TYPES
 
+ROUTINE_STEPS_IN_BRIEF = {
+    "warm_drink",
+    "warm_compress",
+    "breast_massage",
+    "hand_expression",
+    "breathing",
+    "imagery",
+    "relaxing_sound",
+    "baby_cry",
+    "baby_photo",
+    "scent_cloth",
+    "pump_phases",
+}
 EXPECTED_SLUGS = {
     "what-is-let-down",
     "what-sets-it-off",
@@ -130,11 +146,11 @@ def test_routine_step_links_name_known_steps(articles: dict[str, Article]) -> No
     linked: set[str] = set()
     for article in articles.values():
         steps = set(re.findall(r'href="/routines/steps/([^"/]+)/"', article.body_html))
-        assert steps <= ROUTINE_STEP_SLUGS, article.slug
+        assert steps <= ROUTINE_STEPS_IN_BRIEF, article.slug
         assert steps == set(article.routine_steps), article.slug
         linked |= steps
     # Every step in the Routine has a Learn page that explains it.
-    assert linked == ROUTINE_STEP_SLUGS
+    assert linked == ROUTINE_STEPS_IN_BRIEF == ROUTINE_STEP_SLUGS
 
 
 def test_helping_and_anxiety_articles_link_their_steps(articles: dict[str, Article]) -> None:
@@ -355,3 +371,17 @@ def test_search_snippet_maps_back_through_accent_folding(tmp_path: Path) -> None
 def test_search_respects_limit(articles: dict[str, Article]) -> None:
     assert len(search(articles, "let", limit=3)) == 3
     assert search(articles, "let", limit=0) == []
+
+
+def test_routine_catalogue_and_learn_pages_point_at_each_other(
+    articles: dict[str, Article],
+) -> None:
+    for slug, step in STEP_TYPES.items():
+        page = next(a for a in articles.values() if a.url == step.learn_url)
+        # The page a step sends the parent to explains that very step.
+        assert slug in page.routine_steps, (slug, step.learn_url)
+
+
+def test_the_module_stays_free_of_django() -> None:
+    code = "import sys, letdown.learn.articles; sys.exit('django' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

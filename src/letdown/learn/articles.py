@@ -20,24 +20,12 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from letdown.routines.catalogue import STEP_TYPES
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
-# The step slugs of the Routine catalogue; an article may only link to these.
-ROUTINE_STEP_SLUGS = frozenset(
-    {
-        "warm_drink",
-        "warm_compress",
-        "breast_massage",
-        "hand_expression",
-        "breathing",
-        "imagery",
-        "relaxing_sound",
-        "baby_cry",
-        "baby_photo",
-        "scent_cloth",
-        "pump_phases",
-    }
-)
+# An article may only link to steps that exist in the Routine catalogue (also pure Python).
+ROUTINE_STEP_SLUGS = frozenset(STEP_TYPES)
 
 REQUIRED_FIELDS = (
     "title",
