@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "letdown.core",
     "letdown.accounts",
     "letdown.logbook",
+    "letdown.routines",
+    "letdown.insights",
+    "letdown.learn",
+    "letdown.inside",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +189,7 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("LETDOWN_STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_ROOT = Path(os.environ.get("LETDOWN_MEDIA_ROOT") or DATA_DIR / "media")
 STORAGES = {

@@ -37,7 +37,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", attrs={"step": "60"})
+        # Seconds matter: let-down offsets are counted from the session's start.
+        super().__init__(format="%Y-%m-%dT%H:%M:%S", attrs={"step": "1"})
 
 
 def _not_future(value: datetime) -> datetime:
@@ -162,11 +163,17 @@ class SessionForm(forms.ModelForm):
         else:
             self.fields["ended_at"].required = True
 
+    def _unchanged_or(self, name: str) -> datetime:
+        # Saving volumes must not shift a time by the sub-second part the form cannot show.
+        if self.instance.pk and name not in self.changed_data:
+            return getattr(self.instance, name)
+        return _not_future(self.cleaned_data[name])
+
     def clean_started_at(self) -> datetime:
-        return _not_future(self.cleaned_data["started_at"])
+        return self._unchanged_or("started_at")
 
     def clean_ended_at(self) -> datetime:
-        return _not_future(self.cleaned_data["ended_at"])
+        return self._unchanged_or("ended_at")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InsideConfig(AppConfig):
+    name = "letdown.inside"
+    label = "inside"
