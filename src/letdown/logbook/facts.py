@@ -51,7 +51,7 @@ def session_facts(
             left_s += seconds
         if side in ("right", "both"):
             right_s += seconds
-    offsets = tuple(sorted(max(0.0, (t - started_at).total_seconds()) for t in letdown_times))
+    offsets = letdown_offsets_s(started_at, letdown_times)
     intervals = tuple(b - a for a, b in zip(offsets, offsets[1:], strict=False))
     return SessionFacts(
         time_to_first_letdown_s=offsets[0] if offsets else None,
@@ -63,6 +63,11 @@ def session_facts(
         volume_left_ml=volume_left_ml,
         volume_right_ml=volume_right_ml,
     )
+
+
+def letdown_offsets_s(started_at: datetime, letdown_times: Iterable[datetime]) -> tuple[float, ...]:
+    """Seconds from the start of stimulation to each let-down, in order."""
+    return tuple(sorted(max(0.0, (t - started_at).total_seconds()) for t in letdown_times))
 
 
 def format_offset(seconds: float) -> str:
