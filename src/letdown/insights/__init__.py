@@ -1,0 +1,1 @@
+"""Insights: honest personal statistics on her let-down (pure core in `stats`)."""

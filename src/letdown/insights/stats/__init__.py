@@ -1,0 +1,17 @@
+"""The pure statistics core of Insights: plain records plus `now` and her time zone in, plain
+results (and small inline SVG charts) out. It imports nothing from Django."""
+
+from .core import compute_insights
+from .first_letdown import pump_switch_time_s
+from .records import FeedRecord, LeakRecord, SessionRecord
+from .results import SCHEMA_VERSION, Insights
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "FeedRecord",
+    "Insights",
+    "LeakRecord",
+    "SessionRecord",
+    "compute_insights",
+    "pump_switch_time_s",
+]

@@ -1,0 +1,74 @@
+"""The one entry point of the Insights core: plain records in, the whole page's results out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from .anxiety import anxiety_section
+from .feeds import feed_starts_s
+from .first_letdown import first_letdown_section, pump_switch_section
+from .leaks import leaks_section
+from .letdowns import letdowns_section
+from .over_time import over_time_section
+from .records import FeedRecord, LeakRecord, SessionRecord
+from .results import SCHEMA_VERSION, Insights
+from .rhythm import rhythm_section
+from .table import PUMPING, build_session_table
+from .what_helps import what_helps_section
+
+
+def compute_insights(
+    *,
+    sessions: Sequence[SessionRecord],
+    leaks: Sequence[LeakRecord],
+    feeds: Sequence[FeedRecord],
+    current_lactation_id: int | None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Insights:
+    """Compute every Insights section from her records.
+
+    Sessions still running are left out. `current_lactation_id` picks the lactation for the
+    leaks, rhythm and "this lactation" views; None takes the lactation of her latest record.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    table = build_session_table(sessions, tz)
+    if current_lactation_id is None:
+        current_lactation_id = _latest_lactation_id(sessions, leaks, feeds)
+    starts_s = feed_starts_s(feeds, current_lactation_id)
+    pumping = (table.kind == PUMPING) & (table.lactation_id == current_lactation_id)
+    return Insights(
+        schema_version=SCHEMA_VERSION,
+        computed_at=now,
+        time_zone=tz.key,
+        n_sessions=len(table),
+        n_running=sum(1 for record in sessions if record.ended_at is None),
+        first_letdown=first_letdown_section(table),
+        what_helps=what_helps_section(table),
+        anxiety=anxiety_section(table),
+        letdowns=letdowns_section(table),
+        over_time=over_time_section(table, current_lactation_id),
+        leaks=leaks_section(
+            leaks=leaks, feed_starts_s=starts_s, lactation_id=current_lactation_id, now=now, tz=tz
+        ),
+        rhythm=rhythm_section(
+            feed_starts_s=starts_s,
+            pumping_starts_s=np.sort(table.started_s[pumping]),
+            now=now,
+            tz=tz,
+        ),
+        pump_switch=pump_switch_section(table),
+    )
+
+
+def _latest_lactation_id(
+    sessions: Sequence[SessionRecord], leaks: Sequence[LeakRecord], feeds: Sequence[FeedRecord]
+) -> int | None:
+    stamped = [(record.started_at, record.lactation_id) for record in sessions]
+    stamped += [(record.at, record.lactation_id) for record in [*leaks, *feeds]]
+    return max(stamped, key=lambda pair: pair[0])[1] if stamped else None

@@ -1,0 +1,114 @@
+"""Time to first let-down (Kaplan–Meier per kind) and her pump switch time.
+
+The pump switch time is the time by which 3 in 4 of her recent pumping sessions had let down,
+read from the Kaplan–Meier curve so that sessions which ended without a let-down count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from . import wording
+from .records import SessionRecord
+from .results import FirstLetdownCurve, FirstLetdownSection, PumpSwitchSection, TimeEstimate
+from .survival import kaplan_meier
+from .table import NURSING, PUMPING, SessionTable, build_session_table
+
+CURVE_KINDS = (NURSING, PUMPING)
+
+# "By 2 minutes, 70 % of your sessions had let down": two minutes is also the usual length of
+# a pump's stimulation phase, so the figure means something for both kinds.
+REFERENCE_TIME_S = 120.0
+
+PUMP_SWITCH_SHARE = 0.75
+# Her reflex gets quicker with practice, so the Routine's cue follows her recent sessions.
+PUMP_SWITCH_RECENT_SESSIONS = 50
+PUMP_SWITCH_MIN_SESSIONS = 8
+
+
+def first_letdown_section(table: SessionTable) -> FirstLetdownSection:
+    curves = []
+    for kind in CURVE_KINDS:
+        rows = table.kind == kind
+        fit = kaplan_meier(table.time_s[rows], table.let_down[rows])
+        if fit is None:
+            median = TimeEstimate(value_s=None, lower_s=None, upper_s=None)
+            points: tuple = ()
+            share = None
+            n_sessions = n_censored = 0
+        else:
+            median = fit.quantile(0.5)
+            points = fit.curve_points()
+            share = fit.share_let_down_at(REFERENCE_TIME_S)
+            n_sessions, n_censored = fit.n_sessions, fit.n_censored
+        curves.append(
+            FirstLetdownCurve(
+                kind=kind,
+                n_sessions=n_sessions,
+                n_censored=n_censored,
+                points=points,
+                median=median,
+                reference_time_s=REFERENCE_TIME_S,
+                share_by_reference_time=share,
+                summary=wording.first_letdown_curve_summary(
+                    kind=kind,
+                    n_sessions=n_sessions,
+                    n_censored=n_censored,
+                    reference_time_s=REFERENCE_TIME_S,
+                    share_by_reference_time=share,
+                    median_s=median.value_s,
+                    median_lower_s=median.lower_s,
+                    median_upper_s=median.upper_s,
+                ),
+            )
+        )
+    return FirstLetdownSection(
+        curves=tuple(curves),
+        summary=wording.first_letdown_section_summary(
+            {curve.kind: curve.median.value_s for curve in curves},
+            {curve.kind: curve.n_sessions for curve in curves},
+        ),
+    )
+
+
+def pump_switch_section(table: SessionTable) -> PumpSwitchSection:
+    rows = (table.kind == PUMPING).nonzero()[0][-PUMP_SWITCH_RECENT_SESSIONS:]
+    n_sessions = len(rows)
+    n_censored = int((~table.let_down[rows]).sum())
+    switch = TimeEstimate(value_s=None, lower_s=None, upper_s=None)
+    reason: str | None
+    if n_sessions < PUMP_SWITCH_MIN_SESSIONS:
+        reason = (
+            f"{wording.plural(n_sessions, 'finished pumping session')} so far, "
+            f"{PUMP_SWITCH_MIN_SESSIONS} are needed"
+        )
+    else:
+        fit = kaplan_meier(table.time_s[rows], table.let_down[rows])
+        assert fit is not None
+        switch = fit.quantile(PUMP_SWITCH_SHARE)
+        reason = (
+            None
+            if switch.value_s is not None
+            else "fewer than 3 in 4 of your recent pumping sessions let down before they ended"
+        )
+    return PumpSwitchSection(
+        switch_time_s=switch.value_s,
+        lower_s=switch.lower_s,
+        upper_s=switch.upper_s,
+        n_sessions=n_sessions,
+        n_censored=n_censored,
+        minimum_sessions=PUMP_SWITCH_MIN_SESSIONS,
+        reason=reason,
+        summary=wording.pump_switch_summary(
+            switch_time_s=switch.value_s, reason=reason, n_sessions=n_sessions
+        ),
+    )
+
+
+def pump_switch_time_s(sessions: Sequence[SessionRecord]) -> float | None:
+    """The time by which 3 in 4 of her recent pumping sessions had let down, or None."""
+    pumping = [record for record in sessions if record.kind == PUMPING]
+    # The clock hour is not used here, so any zone gives the same answer.
+    table = build_session_table(pumping, ZoneInfo("UTC"))
+    return pump_switch_section(table).switch_time_s

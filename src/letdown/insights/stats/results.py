@@ -1,0 +1,330 @@
+"""The results of the Insights core: a tree of frozen dataclasses, one per page section.
+
+`Insights.to_dict()` gives JSON-safe plain data (no NaN, datetimes as ISO strings) and
+`Insights.from_dict()` rebuilds the tree, so a cached result can be re-rendered without
+recomputing it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+# Bump when the shape of the results changes, so a cache of an older shape is recomputed.
+SCHEMA_VERSION = 1
+
+# Minimum sessions *with a let-down* on each side of a comparison before a number is shown.
+MIN_SESSIONS_WITH_LETDOWN_PER_GROUP = 5
+
+
+@dataclass(frozen=True)
+class TimeEstimate:
+    """A time with its 95 % interval; None means not reached (or not estimable) yet."""
+
+    value_s: float | None
+    lower_s: float | None
+    upper_s: float | None
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """One step of a Kaplan–Meier curve, as the share of sessions that had let down by then."""
+
+    time_s: float
+    letdown_share: float
+    lower: float | None
+    upper: float | None
+
+
+@dataclass(frozen=True)
+class FirstLetdownCurve:
+    kind: str
+    n_sessions: int
+    n_censored: int
+    points: tuple[CurvePoint, ...]
+    median: TimeEstimate
+    reference_time_s: float
+    share_by_reference_time: float | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class FirstLetdownSection:
+    curves: tuple[FirstLetdownCurve, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class FactorEffect:
+    """One technique, trigger or context compared with its absence (or a reference group)."""
+
+    slug: str
+    group: str  # "aid" | "time_of_day" | "anxiety"
+    label: str
+    sessions_with_label: str  # "sessions with a warm compress"
+    sessions_without_label: str  # "sessions without a warm compress" / "morning sessions"
+    n_with: int
+    n_without: int
+    n_with_letdown: int
+    n_without_letdown: int
+    median_with_s: float | None
+    median_without_s: float | None
+    status: str  # "estimated" | "not_enough_sessions" | "not_estimable"
+    hazard_ratio: float | None
+    hazard_ratio_lower: float | None
+    hazard_ratio_upper: float | None
+    more_needed_with: int
+    more_needed_without: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class WhatHelpsSection:
+    n_sessions: int
+    window_sessions: int
+    minimum_per_group: int
+    factors: tuple[FactorEffect, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class AnxietyPoint:
+    anxiety: int
+    time_s: float
+    let_down: bool
+
+
+@dataclass(frozen=True)
+class AnxietyLevel:
+    anxiety: int
+    n_sessions: int
+    n_censored: int
+    median_s: float | None
+    quartile_1_s: float | None
+    quartile_3_s: float | None
+
+
+@dataclass(frozen=True)
+class AnxietySection:
+    n_sessions: int
+    n_with_letdown: int
+    points: tuple[AnxietyPoint, ...]
+    levels: tuple[AnxietyLevel, ...]
+    rank_correlation: float | None
+    rank_correlation_lower: float | None
+    rank_correlation_upper: float | None
+    p_value: float | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class CountBin:
+    count: int  # the last bin counts this many or more
+    n_sessions: int
+
+
+@dataclass(frozen=True)
+class LetdownCounts:
+    kind: str
+    n_sessions: int
+    mean_count: float | None
+    bins: tuple[CountBin, ...]
+
+
+@dataclass(frozen=True)
+class IntervalBin:
+    start_s: float
+    end_s: float | None  # None: open-ended last bin
+    n_intervals: int
+
+
+@dataclass(frozen=True)
+class VolumeByCount:
+    letdown_count: int  # the last group counts this many or more
+    n_sessions: int
+    median_left_ml: float | None
+    median_right_ml: float | None
+    median_total_ml: float | None
+
+
+@dataclass(frozen=True)
+class LetdownsSection:
+    counts: tuple[LetdownCounts, ...]
+    n_intervals: int
+    interval_median_s: float | None
+    interval_quartile_1_s: float | None
+    interval_quartile_3_s: float | None
+    interval_bins: tuple[IntervalBin, ...]
+    volume_by_count: tuple[VolumeByCount, ...]
+    volume_rank_correlation: float | None
+    volume_p_value: float | None
+    n_pumping_with_volume: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class WeekBin:
+    first_week: int
+    last_week: int
+    n_sessions: int
+    n_censored: int
+    median: TimeEstimate
+
+
+@dataclass(frozen=True)
+class LactationComparison:
+    first_week: int
+    last_week: int
+    n_current: int
+    n_earlier: int
+    median_current_s: float | None
+    median_earlier_s: float | None
+    status: str  # "estimated" | "not_enough_sessions" | "not_estimable"
+    hazard_ratio: float | None
+    hazard_ratio_lower: float | None
+    hazard_ratio_upper: float | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class OverTimeSection:
+    current_weeks: tuple[WeekBin, ...]
+    earlier_weeks: tuple[WeekBin, ...]
+    comparison: LactationComparison | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class LeakWeek:
+    week_start: date  # Monday, her local date
+    n_days: int
+    n_leaks: int
+    leaks_per_day: float
+    n_feed_intervals: int
+    interval_median_min: float | None
+    interval_iqr_min: float | None
+    interval_cv: float | None
+
+
+@dataclass(frozen=True)
+class LeaksSection:
+    weeks: tuple[LeakWeek, ...]
+    n_leaks: int
+    rank_correlation: float | None  # leaks per day against the spread of feed intervals
+    p_value: float | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class HourBin:
+    hour: int  # her local clock hour, 0..23
+    n_feeds: int
+    n_pumping_sessions: int
+
+
+@dataclass(frozen=True)
+class NextFeed:
+    predicted_at: datetime | None
+    earliest_at: datetime | None
+    latest_at: datetime | None
+    n_intervals: int
+    reason: str | None  # why there is no prediction
+    summary: str
+
+
+@dataclass(frozen=True)
+class RhythmSection:
+    window_days: int
+    n_days: int
+    n_feeds: int
+    n_pumping_sessions: int
+    hours: tuple[HourBin, ...]
+    next_feed: NextFeed
+    summary: str
+
+
+@dataclass(frozen=True)
+class PumpSwitchSection:
+    switch_time_s: float | None
+    lower_s: float | None
+    upper_s: float | None
+    n_sessions: int
+    n_censored: int
+    minimum_sessions: int
+    reason: str | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class Insights:
+    schema_version: int
+    computed_at: datetime
+    time_zone: str
+    n_sessions: int
+    n_running: int
+    first_letdown: FirstLetdownSection
+    what_helps: WhatHelpsSection
+    anxiety: AnxietySection
+    letdowns: LetdownsSection
+    over_time: OverTimeSection
+    leaks: LeaksSection
+    rhythm: RhythmSection
+    pump_switch: PumpSwitchSection
+
+    def to_dict(self) -> dict[str, Any]:
+        plain = _to_plain(self)
+        assert isinstance(plain, dict)
+        return plain
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Insights:
+        return _from_plain(cls, data)
+
+
+def _to_plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: _to_plain(getattr(value, field.name)) for field in dataclasses.fields(value)
+        }
+    if isinstance(value, tuple | list):
+        return [_to_plain(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        # NaN is not JSON; every estimator wrapper already maps it to None, this is the guard.
+        return None
+    return value
+
+
+_T = TypeVar("_T")
+
+
+def _from_plain(annotation: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _from_plain(inner, value)
+    if origin is tuple:
+        item_type = typing.get_args(annotation)[0]
+        return tuple(_from_plain(item_type, item) for item in value)
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
+        hints = typing.get_type_hints(annotation)
+        return annotation(
+            **{
+                field.name: _from_plain(hints[field.name], value[field.name])
+                for field in dataclasses.fields(annotation)
+            }
+        )
+    if annotation is datetime:
+        return datetime.fromisoformat(value)
+    if annotation is date:
+        return date.fromisoformat(value)
+    if annotation is float:
+        return float(value)
+    return value

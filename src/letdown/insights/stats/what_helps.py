@@ -1,0 +1,275 @@
+"""What seems to help her: each technique, trigger and context against its absence.
+
+For each factor: sessions with and without it, their Kaplan–Meier medians, and one Cox model
+(stratified by session kind) holding all factors that reach the minimum, so each hazard ratio
+is adjusted for the others. Below the minimum it says how many more sessions are needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import wording
+from .results import MIN_SESSIONS_WITH_LETDOWN_PER_GROUP, FactorEffect, WhatHelpsSection
+from .survival import HazardRatio, cox_hazard_ratios, kaplan_meier
+from .table import SessionTable
+
+# Her reflex changes over a lactation (it conditions, and what she tries changes too), so the
+# comparison uses her recent sessions; this is about four months of heavy use.
+HELP_WINDOW_SESSIONS = 500
+
+# Fewer let-downs than this per factor in the model makes Cox estimates unstable
+# (Vittinghoff & McCulloch 2007 found 5 to 9 events per variable mostly adequate).
+MIN_EVENTS_PER_FACTOR = 5
+
+ANXIETY_HIGH_FROM = 5
+
+TIME_BANDS = (
+    ("night", 0, 6),
+    ("morning", 6, 12),
+    ("afternoon", 12, 18),
+    ("evening", 18, 24),
+)
+
+
+@dataclass
+class _Factor:
+    slug: str
+    group: str
+    label: str
+    sessions_with_label: str
+    sessions_without_label: str
+    with_rows: np.ndarray  # bool over the window
+    without_rows: np.ndarray  # bool over the window
+    # Rows neither with nor without (other time bands, anxiety not logged): left out of the
+    # model when too few to be given their own column.
+    n_with_letdown: int = 0
+    n_without_letdown: int = 0
+
+    @property
+    def eligible(self) -> bool:
+        return (
+            min(self.n_with_letdown, self.n_without_letdown) >= MIN_SESSIONS_WITH_LETDOWN_PER_GROUP
+        )
+
+
+def what_helps_section(table: SessionTable) -> WhatHelpsSection:
+    window = np.arange(max(0, len(table) - HELP_WINDOW_SESSIONS), len(table))
+    time_s = table.time_s[window]
+    let_down = table.let_down[window]
+    factors = (
+        _aid_factors(table, window) + _band_factors(table, window) + _anxiety_factors(table, window)
+    )
+    for factor in factors:
+        factor.n_with_letdown = int(let_down[factor.with_rows].sum())
+        factor.n_without_letdown = int(let_down[factor.without_rows].sum())
+
+    hazard_ratios, pruned = _adjusted_hazard_ratios(table, window, factors)
+    effects = [_effect(factor, time_s, let_down, hazard_ratios, pruned) for factor in factors]
+
+    estimated = [effect for effect in effects if effect.status == "estimated"]
+    clear = [
+        effect
+        for effect in estimated
+        if effect.hazard_ratio_lower is not None
+        and effect.hazard_ratio_upper is not None
+        and (effect.hazard_ratio_lower > 1.0 or effect.hazard_ratio_upper < 1.0)
+    ]
+    clearest = max(clear, key=lambda effect: abs(np.log(effect.hazard_ratio or 1.0)), default=None)
+    return WhatHelpsSection(
+        n_sessions=len(window),
+        window_sessions=HELP_WINDOW_SESSIONS,
+        minimum_per_group=MIN_SESSIONS_WITH_LETDOWN_PER_GROUP,
+        factors=tuple(effects),
+        summary=wording.what_helps_summary(
+            n_sessions=len(window),
+            clearest_label=None if clearest is None else clearest.sessions_with_label,
+            clearest_sooner=clearest is not None and (clearest.hazard_ratio or 0.0) > 1.0,
+            n_estimated=len(estimated),
+        ),
+    )
+
+
+def _aid_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
+    used = sorted({slug for index in window for slug in table.records[index].aids})
+    known_order = list(wording.AID_LABELS)
+    used.sort(
+        key=lambda slug: (
+            known_order.index(slug) if slug in known_order else len(known_order),
+            slug,
+        )
+    )
+    factors = []
+    for slug in used:
+        with_rows = table.has_aid(slug, window)
+        label = wording.aid_label(slug)
+        factors.append(
+            _Factor(
+                slug=slug,
+                group="aid",
+                label=label,
+                sessions_with_label=f"sessions with {label}",
+                sessions_without_label=f"sessions without {label}",
+                with_rows=with_rows,
+                without_rows=~with_rows,
+            )
+        )
+    return factors
+
+
+def _band_label(name: str, start_hour: int, end_hour: int) -> str:
+    return f"{name} sessions ({start_hour:02d}:00–{end_hour:02d}:00)"
+
+
+def _band_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
+    """Each time-of-day band against her most common band (the reference)."""
+    hours = table.local_hour[window]
+    masks = {name: (hours >= start) & (hours < end) for name, start, end in TIME_BANDS}
+    reference_name, reference_start, reference_end = max(
+        TIME_BANDS, key=lambda band: int(masks[band[0]].sum())
+    )
+    factors = []
+    for name, start, end in TIME_BANDS:
+        if name == reference_name or not masks[name].any():
+            continue
+        factors.append(
+            _Factor(
+                slug=f"time_{name}",
+                group="time_of_day",
+                label=f"{name} vs {reference_name}",
+                sessions_with_label=_band_label(name, start, end),
+                sessions_without_label=_band_label(reference_name, reference_start, reference_end),
+                with_rows=masks[name],
+                without_rows=masks[reference_name],
+            )
+        )
+    return factors
+
+
+def _anxiety_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
+    anxiety = table.anxiety[window]
+    known = ~np.isnan(anxiety)
+    if not known.any():
+        return []
+    high = known & (anxiety >= ANXIETY_HIGH_FROM)
+    return [
+        _Factor(
+            slug="anxiety_high",
+            group="anxiety",
+            label=f"anxiety {ANXIETY_HIGH_FROM}+ vs 0–{ANXIETY_HIGH_FROM - 1}",
+            sessions_with_label=f"sessions after anxiety {ANXIETY_HIGH_FROM} or more",
+            sessions_without_label=f"sessions after anxiety 0–{ANXIETY_HIGH_FROM - 1}",
+            with_rows=high,
+            without_rows=known & ~high,
+        )
+    ]
+
+
+def _adjusted_hazard_ratios(
+    table: SessionTable, window: np.ndarray, factors: list[_Factor]
+) -> tuple[dict[str, HazardRatio | None], set[str]]:
+    """One Cox model over the eligible factors; drops the thinnest ones until each has enough
+    let-downs behind it. Returns hazard ratios by slug and the slugs left out for that reason."""
+    included = [factor for factor in factors if factor.eligible]
+    pruned: set[str] = set()
+    let_down = table.let_down[window]
+    while included:
+        rows, columns = _design(included, let_down)
+        n_events = int(let_down[rows].sum())
+        if n_events >= MIN_EVENTS_PER_FACTOR * len(columns):
+            ratios = cox_hazard_ratios(
+                table.time_s[window][rows],
+                let_down[rows],
+                np.column_stack([column[rows] for column in columns.values()]),
+                adjust_for_groups=table.kind[window][rows].astype(str),
+            )
+            by_slug = dict(zip(columns, ratios, strict=True))
+            return {factor.slug: by_slug.get(factor.slug) for factor in included}, pruned
+        thinnest = min(included, key=lambda f: min(f.n_with_letdown, f.n_without_letdown))
+        included.remove(thinnest)
+        pruned.add(thinnest.slug)
+    return {}, pruned
+
+
+def _design(
+    included: list[_Factor], let_down: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Rows and covariate columns (by slug) of the model.
+
+    A technique is simply present or absent. A time band is compared with the reference band,
+    so sessions in bands too thin for a column of their own are left out of the model. Sessions
+    without an anxiety score get their own column when there are enough of them to estimate
+    it, and are left out otherwise.
+    """
+    rows = np.ones(len(let_down), dtype=bool)
+    columns: dict[str, np.ndarray] = {}
+    bands = [factor for factor in included if factor.group == "time_of_day"]
+    if bands:
+        rows &= bands[0].without_rows | np.logical_or.reduce([f.with_rows for f in bands])
+    for factor in included:
+        columns[factor.slug] = factor.with_rows.astype(float)
+        if factor.group == "anxiety":
+            unknown = ~(factor.with_rows | factor.without_rows)
+            if let_down[unknown].sum() >= MIN_SESSIONS_WITH_LETDOWN_PER_GROUP:
+                columns["anxiety_unknown"] = unknown.astype(float)
+            else:
+                rows &= ~unknown
+    return rows, columns
+
+
+def _effect(
+    factor: _Factor,
+    time_s: np.ndarray,
+    let_down: np.ndarray,
+    hazard_ratios: dict[str, HazardRatio | None],
+    pruned: set[str],
+) -> FactorEffect:
+    median_with = _median_s(time_s[factor.with_rows], let_down[factor.with_rows])
+    median_without = _median_s(time_s[factor.without_rows], let_down[factor.without_rows])
+    more_needed_with = max(0, MIN_SESSIONS_WITH_LETDOWN_PER_GROUP - factor.n_with_letdown)
+    more_needed_without = max(0, MIN_SESSIONS_WITH_LETDOWN_PER_GROUP - factor.n_without_letdown)
+    ratio = hazard_ratios.get(factor.slug)
+    if not factor.eligible or factor.slug in pruned:
+        status = "not_enough_sessions"
+    elif ratio is None:
+        status = "not_estimable"
+    else:
+        status = "estimated"
+    return FactorEffect(
+        slug=factor.slug,
+        group=factor.group,
+        label=factor.label,
+        sessions_with_label=factor.sessions_with_label,
+        sessions_without_label=factor.sessions_without_label,
+        n_with=int(factor.with_rows.sum()),
+        n_without=int(factor.without_rows.sum()),
+        n_with_letdown=factor.n_with_letdown,
+        n_without_letdown=factor.n_without_letdown,
+        median_with_s=median_with,
+        median_without_s=median_without,
+        status=status,
+        hazard_ratio=None if ratio is None else ratio.value,
+        hazard_ratio_lower=None if ratio is None else ratio.lower,
+        hazard_ratio_upper=None if ratio is None else ratio.upper,
+        more_needed_with=more_needed_with,
+        more_needed_without=more_needed_without,
+        summary=wording.factor_summary(
+            status=status,
+            sessions_with_label=factor.sessions_with_label,
+            sessions_without_label=factor.sessions_without_label,
+            median_with_s=median_with,
+            median_without_s=median_without,
+            hazard_ratio=None if ratio is None else ratio.value,
+            hazard_ratio_lower=None if ratio is None else ratio.lower,
+            hazard_ratio_upper=None if ratio is None else ratio.upper,
+            more_needed_with=more_needed_with,
+            more_needed_without=more_needed_without,
+        ),
+    )
+
+
+def _median_s(time_s: np.ndarray, let_down: np.ndarray) -> float | None:
+    fit = kaplan_meier(time_s, let_down)
+    return None if fit is None else fit.quantile_value_s(0.5)
