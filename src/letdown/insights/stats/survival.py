@@ -39,22 +39,26 @@ class KaplanMeier:
     def quantile(self, probability: float) -> TimeEstimate:
         """Time by which `probability` of sessions had let down, with its 95 % interval.
 
-        statsmodels (like SAS) takes the first time at which the survival falls strictly below
-        1 - probability; the interval inverts the log-log transformed test.
+        The interval is statsmodels' (inverting the log-log transformed test at each time).
         """
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            value = self.fit.quantile(probability)
             lower, upper = self.fit.quantile_ci(probability)
         return TimeEstimate(
-            value_s=_finite_or_none(value),
+            value_s=self.quantile_value_s(probability),
             lower_s=_finite_or_none(lower),
             upper_s=_finite_or_none(upper),
         )
 
     def quantile_value_s(self, probability: float) -> float | None:
-        """The same time as `quantile`, without the interval (cheaper)."""
-        return _finite_or_none(self.fit.quantile(probability))
+        """The first time at which the curve shows `probability` of sessions had let down.
+
+        statsmodels' own `quantile` (like SAS) waits until the survival is strictly below
+        1 - probability; "by 80 s, 3 in 4 had let down" is already true when it equals it, so
+        the curve is read here with "at or below" (as R's survival package does).
+        """
+        reached = np.flatnonzero(self.fit.surv_prob <= 1.0 - probability + 1e-12)
+        return float(self.fit.surv_times[reached[0]]) if len(reached) else None
 
     def survival_at(self, time_s: float) -> float | None:
         """The estimated share of sessions still without a let-down at `time_s`."""
@@ -148,23 +152,31 @@ def _cox_time_grid(time_s: np.ndarray) -> np.ndarray:
     )
 
 
-def _independent_columns(covariates: np.ndarray) -> list[int]:
-    """Columns that vary and are not a combination of earlier ones.
+def _separable_columns(covariates: np.ndarray) -> list[int]:
+    """Columns whose effect can be told apart from all the others.
 
-    A technique always used together with another cannot be told apart from it; PHReg would
-    fail on the singular matrix, so such a column is left out and reported as not estimable.
+    A technique always used together with another (or never varying) cannot be separated from
+    it: PHReg would fail on the singular matrix, and keeping one of the pair would credit it
+    with both. So every column caught in such a dependence is left out and reported as not
+    estimable.
     """
     centred = covariates - covariates.mean(axis=0)
     # The rank of the small Gram matrix equals that of the tall design, and is far cheaper.
     gram = centred.T @ centred
     kept: list[int] = []
+    tangled: set[int] = set()
     for column in range(gram.shape[0]):
         candidate = [*kept, column]
         if np.linalg.matrix_rank(gram[np.ix_(candidate, candidate)], hermitian=True) == len(
             candidate
         ):
             kept.append(column)
-    return kept
+            continue
+        tangled.add(column)
+        if kept:
+            weights = np.linalg.lstsq(gram[np.ix_(kept, kept)], gram[kept, column], rcond=None)[0]
+            tangled.update(k for k, w in zip(kept, weights, strict=True) if abs(w) > 1e-8)
+    return [column for column in kept if column not in tangled]
 
 
 def _group_dummies(groups: np.ndarray) -> np.ndarray:
@@ -196,7 +208,7 @@ def cox_hazard_ratios(
     design = covariates.astype(float)
     if adjust_for_groups is not None:
         design = np.column_stack([design, _group_dummies(adjust_for_groups)])
-    kept = _independent_columns(design)
+    kept = _separable_columns(design)
     if not any(column < n_columns for column in kept):
         return results
     try:

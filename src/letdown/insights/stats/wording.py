@@ -106,12 +106,14 @@ def first_letdown_curve_summary(
             f"of your {kind_label} sessions had let down"
         )
     if median_s is not None:
-        interval = (
-            f" (95 % interval {format_duration(median_lower_s)} "
-            f"to {format_duration(median_upper_s)})"
-            if median_lower_s is not None
-            else ""
-        )
+        interval = ""
+        if median_lower_s is not None and median_upper_s is not None:
+            interval = (
+                f" (95 % interval {format_duration(median_lower_s)} "
+                f"to {format_duration(median_upper_s)})"
+            )
+        elif median_lower_s is not None:
+            interval = f" (95 % interval from {format_duration(median_lower_s)})"
         parts.append(f"half had by {format_duration(median_s)}{interval}")
     else:
         parts.append("fewer than half had let down before they ended")
@@ -150,20 +152,19 @@ def factor_summary(
     if status == "not_enough_sessions":
         needs = []
         if more_needed_with:
-            needs.append(
-                f"{more_needed_with} more {_needed_label(more_needed_with, sessions_with_label)}"
-            )
+            needs.append(_needed(more_needed_with, sessions_with_label))
         if more_needed_without:
-            needs.append(
-                f"{more_needed_without} more "
-                f"{_needed_label(more_needed_without, sessions_without_label)}"
-            )
+            needs.append(_needed(more_needed_without, sessions_without_label))
         if not needs:
             return (
                 f"Not enough sessions yet to weigh {sessions_with_label} against "
                 "your other factors."
             )
-        return "Not enough sessions yet: " + " and ".join(needs) + " with a let-down are needed."
+        return (
+            "Not enough sessions yet: needs "
+            + " and ".join(needs)
+            + " (counting only sessions with a let-down)."
+        )
     if status == "not_estimable" or hazard_ratio is None:
         return (
             f"{capitalise(sessions_with_label)} cannot be told apart from your other factors yet "
@@ -182,8 +183,8 @@ def factor_summary(
     )
 
 
-def _needed_label(count: int, label: str) -> str:
-    return label if count != 1 else _singular_sessions(label)
+def _needed(count: int, label: str) -> str:
+    return f"{count} more {label if count != 1 else _singular_sessions(label)}"
 
 
 def what_helps_summary(
