@@ -117,16 +117,14 @@ def _session(
     if anxiety is not None:
         rate *= math.exp(-0.06 * anxiety)
     duration_s = rng.uniform(600, 1500) if rng.random() > 0.04 else rng.uniform(60, 240)
-    offsets = []
+    offsets: list[float] = []
     moment = rng.expovariate(rate)
     while moment < duration_s and len(offsets) < 8:
         offsets.append(round(moment, 1))
         moment += 60.0 + rng.expovariate(1.0 / 560.0)
-    volumes = (None, None)
+    volumes: tuple[float | None, float | None] = (None, None)
     if kind == "pumping":
-        volumes = tuple(
-            round(max(0.0, rng.gauss(25.0 + 12.0 * len(offsets), 10.0)), 1) for _ in range(2)
-        )
+        volumes = (_pumped_ml(rng, len(offsets)), _pumped_ml(rng, len(offsets)))
     return SessionRecord(
         id=session_id,
         kind=kind,
@@ -140,6 +138,10 @@ def _session(
         lactation_id=lactation_id,
         weeks_since_birth=weeks,
     )
+
+
+def _pumped_ml(rng: random.Random, n_letdowns: int) -> float:
+    return round(max(0.0, rng.gauss(25.0 + 12.0 * n_letdowns, 10.0)), 1)
 
 
 def main() -> None:

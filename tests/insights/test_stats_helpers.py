@@ -82,7 +82,7 @@ def insights_for(
     current_lactation_id: int | None = 1,
 ) -> Insights:
     if now is None:
-        stamps = [s.started_at for s in sessions] + [r.at for r in [*leaks, *feeds]]
+        stamps = [s.started_at for s in sessions] + [r.at for r in leaks] + [r.at for r in feeds]
         now = max(stamps, default=T0) + timedelta(hours=1)
     return compute_insights(
         sessions=sessions,

@@ -70,5 +70,6 @@ def _latest_lactation_id(
     sessions: Sequence[SessionRecord], leaks: Sequence[LeakRecord], feeds: Sequence[FeedRecord]
 ) -> int | None:
     stamped = [(record.started_at, record.lactation_id) for record in sessions]
-    stamped += [(record.at, record.lactation_id) for record in [*leaks, *feeds]]
+    stamped += [(record.at, record.lactation_id) for record in leaks]
+    stamped += [(record.at, record.lactation_id) for record in feeds]
     return max(stamped, key=lambda pair: pair[0])[1] if stamped else None

@@ -24,6 +24,9 @@ def letdowns_section(table: SessionTable) -> LetdownsSection:
     correlation = rank_correlation(
         count_with_volume, total_ml, minimum=MIN_SESSIONS_FOR_CORRELATION
     )
+    quartile_1: float | None
+    median: float | None
+    quartile_3: float | None
     if len(intervals_s):
         quartile_1, median, quartile_3 = (
             float(q) for q in np.percentile(intervals_s, [25, 50, 75])
