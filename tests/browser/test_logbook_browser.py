@@ -42,8 +42,8 @@ def test_pump_two_letdowns_end_with_volumes_and_see_history(phone, live_server, 
     assert LetDown.objects.filter(side="both").count() == 2
     assert LetDown.objects.order_by("at").first().noticed == ["felt"]
     first, second = (f"{int(o // 60)}:{int(o % 60):02d}" for o in facts.letdown_offsets_s)
-    expect(page.locator(".entry.pumping .ld")).to_contain_text(f"let-down first at {first}")
-    expect(page.locator(".entry.pumping .ld")).to_contain_text(f"then {second}")
+    expect(page.locator(".entry.pumping .ld").first).to_contain_text(f"let-down first at {first}")
+    expect(page.locator(".entry.pumping .ld").first).to_contain_text(f"then {second}")
     screenshot(page, "history-light")
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import ML_PER_OZ, Household, Unit
 
+from .display import from_ml, to_ml
 from .models import (
     MAX_VOLUME_ML,
     Aid,
@@ -45,18 +46,6 @@ def _not_future(value: datetime) -> datetime:
     if value > timezone.now() + FUTURE_GRACE:
         raise forms.ValidationError(_("This time is in the future."))
     return value
-
-
-def to_ml(value: float | None, unit: str) -> float | None:
-    if value is None:
-        return None
-    return value * ML_PER_OZ if unit == Unit.OZ else value
-
-
-def from_ml(value: float | None, unit: str) -> float | None:
-    if value is None:
-        return None
-    return round(value / ML_PER_OZ, 1) if unit == Unit.OZ else round(value)
 
 
 class VolumeField(forms.FloatField):

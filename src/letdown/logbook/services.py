@@ -102,4 +102,9 @@ def end_session(*, session: Session, at: datetime) -> None:
         Segment.objects.filter(session=session, ended_at__isnull=True).update(ended_at=at)
         Session.objects.filter(pk=session.pk).update(ended_at=at)
         session.ended_at = at
+        # The routine played for this session writes the steps she used onto it (imported
+        # here: the routines app builds on this module).
+        from letdown.routines.services import record_routine_steps
+
+        record_routine_steps(session=session, at=at)
         touch(session.household)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from letdown.logbook.display import format_volume
 from letdown.logbook.facts import format_offset
-from letdown.logbook.forms import from_ml
 
 register = template.Library()
 
@@ -17,11 +17,7 @@ def offset(seconds: float | None) -> str:
 
 @register.filter
 def volume(ml: float | None, unit: str) -> str:
-    value = from_ml(ml, unit)
-    if value is None:
-        return ""
-    shown = f"{value:g}" if unit == "oz" else f"{value:.0f}"
-    return f"{shown} {'oz' if unit == 'oz' else 'mL'}"
+    return format_volume(ml, unit)
 
 
 @register.filter

@@ -1,0 +1,167 @@
+"""Logbook server time with two years of heavy use (about 6,000 sessions, 15,000 let-downs,
+1,000 leaks): median and p95 for home, history, logging a let-down and ending a session,
+and let-downs per second over HTTP through gunicorn.
+
+    python bench/bench_logbook.py                       # SQLite
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/letdown_bench python bench/bench_logbook.py
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import heavy_household, setup_django, summary, timed  # noqa: E402
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
+
+
+def main() -> None:
+    label = setup_django("logbook")
+    from django.test import Client
+    from django.utils import timezone
+
+    from letdown.logbook import services
+    from letdown.logbook.models import LetDown, Session
+
+    t0 = time.perf_counter()
+    household, user = heavy_household()
+    print(f"letdown logbook benchmark on {label}")
+    print(
+        f"loaded {Session.objects.count()} sessions, {LetDown.objects.count()} let-downs "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+    def get(url: str):
+        def run() -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        return run
+
+    print(summary("home page", timed(get("/"), REPEAT)))
+    print(summary("history page", timed(get("/history/"), REPEAT)))
+    lactation = household.current_lactation()
+    session = services.start_session(
+        household=household, lactation=lactation, kind="pumping", side="both", at=timezone.now()
+    )
+
+    def letdown() -> None:
+        assert client.post(f"/sessions/{session.pk}/letdown/").status_code == 302
+
+    print(summary("log a let-down", timed(letdown, REPEAT)))
+    services.end_session(session=session, at=timezone.now())
+
+    end_samples = []
+    for _ in range(REPEAT // 2):
+        s = services.start_session(
+            household=household, lactation=lactation, kind="nursing", side="left", at=timezone.now()
+        )
+        t = time.perf_counter()
+        assert client.post(f"/sessions/{s.pk}/end/").status_code == 302
+        end_samples.append((time.perf_counter() - t) * 1000)
+    print(summary("end a session", end_samples))
+    http_letdowns_per_second(household, lactation, user)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_letdowns_per_second(
+    household, lactation, user, seconds: float = 10.0, clients: int = 8
+) -> None:
+    """Real HTTP through `letdown serve` (gunicorn, 2 workers): concurrent let-down taps."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from letdown.logbook import services
+
+    session = services.start_session(
+        household=household, lactation=lactation, kind="pumping", side="both", at=timezone.now()
+    )
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store.create()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "letdown.cli", "serve", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "LETDOWN_STATIC_FINDERS": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/health")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request(
+            "GET", f"/sessions/{session.pk}/", headers={"Cookie": f"sessionid={store.session_key}"}
+        )
+        response = conn.getresponse()
+        body = response.read().decode()
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(
+            1
+        )
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        cookie = f"sessionid={store.session_key}; csrftoken={csrf_cookie}"
+        counts = [0] * clients
+        stop = time.perf_counter() + seconds
+
+        def worker(i: int) -> None:
+            c = http.client.HTTPConnection("127.0.0.1", port)
+            while time.perf_counter() < stop:
+                c.request(
+                    "POST",
+                    f"/sessions/{session.pk}/letdown/",
+                    body=f"csrfmiddlewaretoken={token}",
+                    headers={
+                        "Cookie": cookie,
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Referer": f"http://127.0.0.1:{port}/",
+                        "Host": f"127.0.0.1:{port}",
+                    },
+                )
+                r = c.getresponse()
+                r.read()
+                assert r.status == 302, r.status
+                counts[i] += 1
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - began
+        print(
+            f"{'let-downs over HTTP':<28} {sum(counts) / elapsed:7.0f} requests/s "
+            f"({clients} clients, gunicorn 2 workers x 4 threads, {elapsed:.1f} s)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
