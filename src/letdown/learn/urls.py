@@ -1,3 +1,11 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "learn"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
+    path("<slug:slug>/", views.article, name="article"),
+]
