@@ -151,4 +151,5 @@ def timed(fn: Callable[[], object], repeat: int, warmup: int = 5) -> list[float]
 def summary(name: str, samples_ms: list[float]) -> str:
     samples = sorted(samples_ms)
     p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
-    return f"{name:<28} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms   (n={len(samples)})"
+    median = statistics.median(samples)
+    return f"{name:<28} median {median:7.2f} ms   p95 {p95:7.2f} ms   (n={len(samples)})"

@@ -2,8 +2,8 @@
 1,000 leaks): median and p95 for home, history, logging a let-down and ending a session,
 and let-downs per second over HTTP through gunicorn.
 
-    python bench/bench_logbook.py                       # SQLite
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/letdown_bench python bench/bench_logbook.py
+    python bench/bench_logbook.py          # SQLite
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/bench_logbook.py
 """
 
 from __future__ import annotations
