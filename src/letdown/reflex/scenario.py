@@ -1,0 +1,88 @@
+"""What happens in one session: breastfeed or pump, the stimuli, the stress and what helps."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+KINDS = ("breastfeed", "pump")
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One session. Time 0 is the latch (or the pump starting); cues can come before it.
+
+    Breastfeeding and sequential pumping use one side, then the other from `switch_s` (half the
+    session when None; one side only when `switch_s >= duration_s`).
+    """
+
+    kind: str = "breastfeed"
+    duration_s: float = 900.0
+    simultaneous: bool = True  # pump only: both sides at once
+    vacuum_mmHg: float = 190.0
+    vacuum_at_comfort: bool = False  # each mother at her own maximum comfortable vacuum
+    anxiety: float = 0.0  # acute stress or distraction during the session, 0..1
+    warm_compress_min: float = 0.0
+    warm_compress_side: str = "both"
+    massage: bool = False
+    relaxation: bool = False
+    music: bool = False
+    baby_cry_s: float = 0.0  # the baby's cry heard just before the start
+    baby_near: bool = False
+    skin_to_skin: bool = False
+    baby_photo: bool = False
+    scent_cloth: bool = False
+    oxytocin_injection_mU: float = 0.0  # exogenous, at the start
+    adrenaline_ug: float = 0.0  # exogenous, at the start
+    switch_s: float | None = None
+    first_side: str = "left"
+    baby_appetite_ml: float = 120.0  # breastfeed: sucking weakens as the baby fills up
+    baby_stops_when_full: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float | int) and not isinstance(value, bool):
+                if not math.isfinite(value):
+                    raise ValueError(f"{f.name} must be a finite number")
+                if value < 0:
+                    raise ValueError(f"{f.name} cannot be negative")
+        if self.duration_s <= 0:
+            raise ValueError("duration_s must be positive")
+        if not 0.0 <= self.anxiety <= 1.0:
+            raise ValueError("anxiety is on a 0..1 scale")
+        if self.warm_compress_side not in (*SIDES, "both"):
+            raise ValueError("warm_compress_side must be 'left', 'right' or 'both'")
+        if self.first_side not in SIDES:
+            raise ValueError("first_side must be 'left' or 'right'")
+        if self.kind == "pump" and self.vacuum_mmHg <= 0 and not self.vacuum_at_comfort:
+            raise ValueError("a pump needs a vacuum above 0 mmHg")
+        if self.baby_appetite_ml <= 0:
+            raise ValueError("baby_appetite_ml must be positive")
+
+    @property
+    def both_sides_at_once(self) -> bool:
+        return self.kind == "pump" and self.simultaneous
+
+    @property
+    def switch_at_s(self) -> float:
+        """When the second side starts (== duration_s when only one side is used)."""
+        if self.both_sides_at_once:
+            return self.duration_s
+        if self.switch_s is None:
+            return self.duration_s / 2
+        return min(self.switch_s, self.duration_s)
+
+    @property
+    def segments(self) -> tuple[tuple[str, float, float], ...]:
+        """(side, start_s, end_s) of the planned stimulation."""
+        if self.both_sides_at_once:
+            return (("both", 0.0, self.duration_s),)
+        second = "right" if self.first_side == "left" else "left"
+        switch = self.switch_at_s
+        if switch >= self.duration_s:
+            return ((self.first_side, 0.0, self.duration_s),)
+        return ((self.first_side, 0.0, switch), (second, switch, self.duration_s))
