@@ -1,0 +1,68 @@
+"""The `letdown` command: serve migrates a fresh data directory and serves with gunicorn."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        LETDOWN_DATA_DIR=str(tmp_path / "data"),
+        DJANGO_SETTINGS_MODULE="letdown.settings",
+    )
+    env.pop("LETDOWN_SECRET_KEY", None)  # the data directory gets one of its own
+    return env
+
+
+def _wait_for_health(port: int, proc: subprocess.Popen[str]) -> dict[str, str]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stdout.read() if proc.stdout else "server exited"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+                return json.loads(r.read())
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("letdown serve did not answer /health")
+
+
+def test_serve_migrates_a_fresh_data_dir_and_answers_health(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "letdown.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert _wait_for_health(port, proc) == {"status": "ok", "database": "ok"}
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/account/login/", timeout=5) as r:
+            page = r.read().decode()
+        assert "letdown" in page
+        css = page.split('href="/static/', 1)[1].split('"', 1)[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/{css}", timeout=5) as r:
+            assert r.status == 200 and b"--letdown" in r.read()
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=20)[0]
+    assert f"letdown data directory: {tmp_path / 'data'}" in out
+    db = tmp_path / "data" / "letdown.sqlite3"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
