@@ -99,7 +99,7 @@ def _svg(*, name: str, title: str, summary: str, height: float, body: Sequence[s
     )
 
 
-def _empty(*, name: str, title: str, summary: str, message: str) -> str:
+def _empty(name: str, title: str, summary: str, message: str) -> str:
     return _svg(
         name=name,
         title=title,
@@ -188,12 +188,7 @@ def first_letdown_chart(
     title = translate("Time to first let-down")
     curves = [curve for curve in section.curves if len(curve.points) > 1]
     if not curves:
-        return _empty(
-            name="first-letdown",
-            title=title,
-            summary=section.summary,
-            message=translate("No let-downs logged yet"),
-        )
+        return _empty("first-letdown", title, section.summary, translate("No let-downs logged yet"))
     # The axis ends where the curves level off, not at the one very long session.
     end_s = max(
         next(
@@ -283,12 +278,7 @@ def what_helps_chart(section: WhatHelpsSection, *, translate: Translate = _untra
         if factor.status == "estimated" and factor.hazard_ratio is not None
     ]
     if not rows:
-        return _empty(
-            name="what-helps",
-            title=title,
-            summary=section.summary,
-            message=translate("Not enough sessions yet"),
-        )
+        return _empty("what-helps", title, section.summary, translate("Not enough sessions yet"))
     row_height = 20
     frame = _Frame(150, 30, WIDTH - 164, row_height * len(rows), -2.0, 2.0, 0, len(rows))
     body = []
@@ -342,10 +332,10 @@ def anxiety_chart(section: AnxietySection, *, translate: Translate = _untranslat
     levels = [level for level in section.levels if level.median_s is not None]
     if not levels:
         return _empty(
-            name="anxiety",
-            title=title,
-            summary=section.summary,
-            message=translate("No sessions with anxiety and a let-down yet"),
+            "anxiety",
+            title,
+            section.summary,
+            translate("No sessions with anxiety and a let-down yet"),
         )
     top_s = max((level.quartile_3_s or level.median_s or 0.0) for level in levels)
     y_ticks = _minute_ticks(max(top_s, 60.0))
@@ -413,55 +403,65 @@ def letdowns_chart(section: LetdownsSection, *, translate: Translate = _untransl
     title = translate("Let-downs per session")
     counts = [count for count in section.counts if count.n_sessions]
     if not counts:
-        return _empty(
-            name="letdowns",
-            title=title,
-            summary=section.summary,
-            message=translate("No finished sessions yet"),
-        )
+        return _empty("letdowns", title, section.summary, translate("No finished sessions yet"))
     bins = len(counts[0].bins)
-    groups = []
-    for index in range(bins):
-        label = str(index) if index < bins - 1 else f"{index}+"
-        groups.append(
-            (label, [count.bins[index].n_sessions / count.n_sessions * 100 for count in counts])
+    groups: list[tuple[str, Sequence[float | None]]] = [
+        (
+            str(index) if index < bins - 1 else f"{index}+",
+            [count.bins[index].n_sessions / count.n_sessions * 100 for count in counts],
         )
-    ticks = _value_ticks(max(v or 0.0 for _, values in groups for v in values))
-    frame = _Frame(44, _TOP_WITH_LEGEND, WIDTH - 58, 130, 0, 1, 0, ticks[-1][0])
-    body = _y_axis(frame, [(v, f"{label} %") for v, label in ticks], translate("sessions"))
-    body += _x_axis(frame, [], translate("let-downs in the session"))
-    series = [translate(KIND_LABELS.get(count.kind, count.kind)) for count in counts]
-    body += _grouped_bars(frame, groups, series)
-    body += _bar_legend(series, 12)
-    return _svg(name="letdowns", title=title, summary=section.summary, height=215, body=body)
+        for index in range(bins)
+    ]
+    return _grouped_bar_chart(
+        name="letdowns",
+        title=title,
+        summary=section.summary,
+        groups=groups,
+        series=[translate(KIND_LABELS.get(count.kind, count.kind)) for count in counts],
+        y_caption=translate("sessions"),
+        y_unit=" %",
+        x_caption=translate("let-downs in the session"),
+    )
 
 
 def volume_chart(section: LetdownsSection, *, translate: Translate = _untranslated) -> str:
     title = translate("Pumped volume per side by number of let-downs")
-    groups_data = [group for group in section.volume_by_count if group.n_sessions]
-    summary = section.summary
-    if not groups_data:
-        return _empty(
-            name="volume",
-            title=title,
-            summary=summary,
-            message=translate("No pumping volumes logged yet"),
-        )
-    groups = [
-        (
-            str(group.letdown_count),
-            [group.median_left_ml, group.median_right_ml],
-        )
-        for group in groups_data
-    ]
+    with_volume = [group for group in section.volume_by_count if group.n_sessions]
+    if not with_volume:
+        return _empty("volume", title, section.summary, translate("No pumping volumes logged yet"))
+    return _grouped_bar_chart(
+        name="volume",
+        title=title,
+        summary=section.summary,
+        groups=[
+            (str(group.letdown_count), [group.median_left_ml, group.median_right_ml])
+            for group in with_volume
+        ],
+        series=[translate("left"), translate("right")],
+        y_caption=translate("median mL"),
+        y_unit="",
+        x_caption=translate("let-downs in the pumping session"),
+    )
+
+
+def _grouped_bar_chart(
+    *,
+    name: str,
+    title: str,
+    summary: str,
+    groups: Sequence[tuple[str, Sequence[float | None]]],
+    series: Sequence[str],
+    y_caption: str,
+    y_unit: str,
+    x_caption: str,
+) -> str:
     ticks = _value_ticks(max(v or 0.0 for _, values in groups for v in values))
     frame = _Frame(44, _TOP_WITH_LEGEND, WIDTH - 58, 130, 0, 1, 0, ticks[-1][0])
-    body = _y_axis(frame, ticks, translate("median mL"))
-    body += _x_axis(frame, [], translate("let-downs in the pumping session"))
-    series = [translate("left"), translate("right")]
+    body = _y_axis(frame, [(v, label + y_unit) for v, label in ticks], y_caption)
+    body += _x_axis(frame, [], x_caption)
     body += _grouped_bars(frame, groups, series)
     body += _bar_legend(series, 12)
-    return _svg(name="volume", title=title, summary=summary, height=215, body=body)
+    return _svg(name=name, title=title, summary=summary, height=215, body=body)
 
 
 # --- 5. Over the weeks ----------------------------------------------------------------------
@@ -476,10 +476,7 @@ def over_time_chart(section: OverTimeSection, *, translate: Translate = _untrans
     shown = [(label, bins, filled) for label, bins, filled in series if _with_median(bins)]
     if not shown:
         return _empty(
-            name="over-time",
-            title=title,
-            summary=section.summary,
-            message=translate("Not enough weeks with let-downs yet"),
+            "over-time", title, section.summary, translate("Not enough weeks with let-downs yet")
         )
     current_last = max((b.last_week for b in _with_median(section.current_weeks)), default=0)
     last_week = max(current_last, 4)
@@ -544,10 +541,7 @@ def leaks_chart(section: LeaksSection, *, translate: Translate = _untranslated) 
     weeks = section.weeks
     if not weeks:
         return _empty(
-            name="leaks",
-            title=title,
-            summary=section.summary,
-            message=translate("Nothing logged in this lactation yet"),
+            "leaks", title, section.summary, translate("Nothing logged in this lactation yet")
         )
     leak_ticks = _value_ticks(max(week.leaks_per_day for week in weeks), 2)
     leaks_frame = _Frame(44, 24, WIDTH - 58, 80, 0, len(weeks), 0, leak_ticks[-1][0])
@@ -600,12 +594,7 @@ def rhythm_chart(section: RhythmSection, *, translate: Translate = _untranslated
     title = translate("Feeds and pumping sessions by hour of the day")
     summary = f"{section.summary} {section.next_feed.summary}"
     if not section.n_feeds and not section.n_pumping_sessions:
-        return _empty(
-            name="rhythm",
-            title=title,
-            summary=summary,
-            message=translate("Nothing logged in the last weeks"),
-        )
+        return _empty("rhythm", title, summary, translate("Nothing logged in the last weeks"))
     ticks = _value_ticks(max(hour.n_feeds + hour.n_pumping_sessions for hour in section.hours), 2)
     frame = _Frame(44, _TOP_WITH_LEGEND, WIDTH - 64, 120, 0, 24, 0, ticks[-1][0])
     body = _y_axis(frame, ticks, translate("count"))

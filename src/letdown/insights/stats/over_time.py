@@ -10,10 +10,9 @@ from .results import (
     MIN_SESSIONS_WITH_LETDOWN_PER_GROUP,
     LactationComparison,
     OverTimeSection,
-    TimeEstimate,
     WeekBin,
 )
-from .survival import cox_hazard_ratios, kaplan_meier
+from .survival import cox_hazard_ratios, kaplan_meier, median_s, ratio_fields
 from .table import SessionTable
 
 # Week by week while things change fast, then four-week blocks so later bins are not thin.
@@ -111,8 +110,8 @@ def _comparison(
     in_weeks = (weeks >= first_week) & (weeks <= last_week)
     current_rows = current & in_weeks
     earlier_rows = earlier & in_weeks
-    median_current = _median_s(table, current_rows)
-    median_earlier = _median_s(table, earlier_rows)
+    median_current = median_s(table.time_s[current_rows], table.let_down[current_rows])
+    median_earlier = median_s(table.time_s[earlier_rows], table.let_down[earlier_rows])
     enough = (
         min(int(table.let_down[current_rows].sum()), int(table.let_down[earlier_rows].sum()))
         >= MIN_SESSIONS_WITH_LETDOWN_PER_GROUP
@@ -136,24 +135,12 @@ def _comparison(
         median_current_s=median_current,
         median_earlier_s=median_earlier,
         status=status,
-        hazard_ratio=None if ratio is None else ratio.value,
-        hazard_ratio_lower=None if ratio is None else ratio.lower,
-        hazard_ratio_upper=None if ratio is None else ratio.upper,
+        **ratio_fields(ratio),
         summary=wording.lactation_comparison_summary(
             status=status,
             weeks_label=weeks_label,
             median_current_s=median_current,
             median_earlier_s=median_earlier,
-            hazard_ratio=None if ratio is None else ratio.value,
-            hazard_ratio_lower=None if ratio is None else ratio.lower,
-            hazard_ratio_upper=None if ratio is None else ratio.upper,
+            **ratio_fields(ratio),
         ),
     )
-
-
-def _median_s(table: SessionTable, rows: np.ndarray) -> float | None:
-    fit = kaplan_meier(table.time_s[rows], table.let_down[rows])
-    return None if fit is None else fit.quantile_value_s(0.5)
-
-
-__all__ = ["TimeEstimate", "over_time_section"]

@@ -122,6 +122,12 @@ def kaplan_meier(time_s: np.ndarray, let_down: np.ndarray) -> KaplanMeier | None
     )
 
 
+def median_s(time_s: np.ndarray, let_down: np.ndarray) -> float | None:
+    """The Kaplan–Meier median time to first let-down of a group, None if empty or not reached."""
+    fit = kaplan_meier(time_s, let_down)
+    return None if fit is None else fit.quantile_value_s(0.5)
+
+
 @dataclass(frozen=True)
 class HazardRatio:
     """How many times the let-down rate of one group is that of the other, with its 95 % CI.
@@ -136,6 +142,15 @@ class HazardRatio:
     @property
     def is_clear(self) -> bool:
         return self.lower > 1.0 or self.upper < 1.0
+
+
+def ratio_fields(ratio: HazardRatio | None) -> dict[str, float | None]:
+    """The hazard ratio as the three result fields (and wording arguments) that carry it."""
+    return {
+        "hazard_ratio": None if ratio is None else ratio.value,
+        "hazard_ratio_lower": None if ratio is None else ratio.lower,
+        "hazard_ratio_upper": None if ratio is None else ratio.upper,
+    }
 
 
 def _cox_time_grid(time_s: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import wording
 from .results import MIN_SESSIONS_WITH_LETDOWN_PER_GROUP, FactorEffect, WhatHelpsSection
-from .survival import HazardRatio, cox_hazard_ratios, kaplan_meier
+from .survival import HazardRatio, cox_hazard_ratios, median_s, ratio_fields
 from .table import SessionTable
 
 # Her reflex changes over a lactation (it conditions, and what she tries changes too), so the
@@ -226,8 +226,8 @@ def _effect(
     hazard_ratios: dict[str, HazardRatio | None],
     pruned: set[str],
 ) -> FactorEffect:
-    median_with = _median_s(time_s[factor.with_rows], let_down[factor.with_rows])
-    median_without = _median_s(time_s[factor.without_rows], let_down[factor.without_rows])
+    median_with = median_s(time_s[factor.with_rows], let_down[factor.with_rows])
+    median_without = median_s(time_s[factor.without_rows], let_down[factor.without_rows])
     more_needed_with = max(0, MIN_SESSIONS_WITH_LETDOWN_PER_GROUP - factor.n_with_letdown)
     more_needed_without = max(0, MIN_SESSIONS_WITH_LETDOWN_PER_GROUP - factor.n_without_letdown)
     ratio = hazard_ratios.get(factor.slug)
@@ -250,9 +250,7 @@ def _effect(
         median_with_s=median_with,
         median_without_s=median_without,
         status=status,
-        hazard_ratio=None if ratio is None else ratio.value,
-        hazard_ratio_lower=None if ratio is None else ratio.lower,
-        hazard_ratio_upper=None if ratio is None else ratio.upper,
+        **ratio_fields(ratio),
         more_needed_with=more_needed_with,
         more_needed_without=more_needed_without,
         summary=wording.factor_summary(
@@ -261,15 +259,8 @@ def _effect(
             sessions_without_label=factor.sessions_without_label,
             median_with_s=median_with,
             median_without_s=median_without,
-            hazard_ratio=None if ratio is None else ratio.value,
-            hazard_ratio_lower=None if ratio is None else ratio.lower,
-            hazard_ratio_upper=None if ratio is None else ratio.upper,
+            **ratio_fields(ratio),
             more_needed_with=more_needed_with,
             more_needed_without=more_needed_without,
         ),
     )
-
-
-def _median_s(time_s: np.ndarray, let_down: np.ndarray) -> float | None:
-    fit = kaplan_meier(time_s, let_down)
-    return None if fit is None else fit.quantile_value_s(0.5)
