@@ -189,3 +189,19 @@ def test_wording_never_claims_a_cause():
         lowered = text.lower()
         for causal in ("because", "causes", "makes your", "works", "helps you"):
             assert causal not in lowered, text
+
+
+def test_with_few_sessions_each_factor_past_the_minimum_still_gets_its_own_estimate():
+    # 16 sessions cannot support one model of several factors (5 let-downs per factor), so
+    # factors past the minimum are estimated one by one, and say they are not adjusted.
+    sessions = simulated_sessions(n=16, seed=3, aid_rate={"warm_compress": 2.0})
+    effects = [f for f in insights_for(sessions).what_helps.factors if f.group == "aid"]
+    assert all(f.n_with_letdown >= 5 and f.n_without_letdown >= 5 for f in effects)
+    assert all(f.status == "estimated" and f.hazard_ratio is not None for f in effects)
+    assert not all(f.adjusted_for_other_factors for f in effects)
+
+
+def test_with_enough_sessions_every_estimate_is_adjusted_for_the_others():
+    sessions = simulated_sessions(n=300, seed=8)
+    effects = insights_for(sessions).what_helps.factors
+    assert all(f.adjusted_for_other_factors for f in effects if f.status == "estimated")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 # Bump when the shape of the results changes, so a cache of an older shape is recomputed.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Minimum sessions *with a let-down* on each side of a comparison before a number is shown.
 MIN_SESSIONS_WITH_LETDOWN_PER_GROUP = 5
@@ -74,6 +74,9 @@ class FactorEffect:
     median_with_s: float | None
     median_without_s: float | None
     status: str  # "estimated" | "not_enough_sessions" | "not_estimable"
+    # False when the ratio comes from a model of this factor alone (too few sessions yet to
+    # weigh it against the others); the session kind is always accounted for.
+    adjusted_for_other_factors: bool
     hazard_ratio: float | None
     hazard_ratio_lower: float | None
     hazard_ratio_upper: float | None

@@ -66,8 +66,8 @@ def what_helps_section(table: SessionTable) -> WhatHelpsSection:
         factor.n_with_letdown = int(let_down[factor.with_rows].sum())
         factor.n_without_letdown = int(let_down[factor.without_rows].sum())
 
-    hazard_ratios, pruned = _adjusted_hazard_ratios(table, window, factors)
-    effects = [_effect(factor, time_s, let_down, hazard_ratios, pruned) for factor in factors]
+    hazard_ratios, adjusted = _adjusted_hazard_ratios(table, window, factors)
+    effects = [_effect(factor, time_s, let_down, hazard_ratios, adjusted) for factor in factors]
 
     estimated = [effect for effect in effects if effect.status == "estimated"]
     clear = [
@@ -170,27 +170,41 @@ def _anxiety_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
 def _adjusted_hazard_ratios(
     table: SessionTable, window: np.ndarray, factors: list[_Factor]
 ) -> tuple[dict[str, HazardRatio | None], set[str]]:
-    """One Cox model over the eligible factors; drops the thinnest ones until each has enough
-    let-downs behind it. Returns hazard ratios by slug and the slugs left out for that reason."""
+    """Hazard ratios by slug, and the slugs adjusted for the other factors.
+
+    One Cox model holds the eligible factors, dropping the thinnest until each has enough
+    let-downs behind it. A factor dropped that way (early on, with few sessions) still meets
+    the stated minimum, so it gets a model of its own, adjusted for the session kind only.
+    """
     included = [factor for factor in factors if factor.eligible]
-    pruned: set[str] = set()
+    alone: list[_Factor] = []
     let_down = table.let_down[window]
+    kind = table.kind[window].astype(str)
+    ratios: dict[str, HazardRatio | None] = {}
     while included:
         rows, columns = _design(included, let_down)
-        n_events = int(let_down[rows].sum())
-        if n_events >= MIN_EVENTS_PER_FACTOR * len(columns):
-            ratios = cox_hazard_ratios(
+        if int(let_down[rows].sum()) >= MIN_EVENTS_PER_FACTOR * len(columns):
+            fitted = cox_hazard_ratios(
                 table.time_s[window][rows],
                 let_down[rows],
                 np.column_stack([column[rows] for column in columns.values()]),
-                adjust_for_groups=table.kind[window][rows].astype(str),
+                adjust_for_groups=kind[rows],
             )
-            by_slug = dict(zip(columns, ratios, strict=True))
-            return {factor.slug: by_slug.get(factor.slug) for factor in included}, pruned
+            by_slug = dict(zip(columns, fitted, strict=True))
+            ratios = {factor.slug: by_slug.get(factor.slug) for factor in included}
+            break
         thinnest = min(included, key=lambda f: min(f.n_with_letdown, f.n_without_letdown))
         included.remove(thinnest)
-        pruned.add(thinnest.slug)
-    return {}, pruned
+        alone.append(thinnest)
+    for factor in alone:
+        rows = factor.with_rows | factor.without_rows
+        (ratios[factor.slug],) = cox_hazard_ratios(
+            table.time_s[window][rows],
+            let_down[rows],
+            factor.with_rows[rows].astype(float)[:, None],
+            adjust_for_groups=kind[rows],
+        )
+    return ratios, {factor.slug for factor in included}
 
 
 def _design(
@@ -224,14 +238,14 @@ def _effect(
     time_s: np.ndarray,
     let_down: np.ndarray,
     hazard_ratios: dict[str, HazardRatio | None],
-    pruned: set[str],
+    adjusted: set[str],
 ) -> FactorEffect:
     median_with = median_s(time_s[factor.with_rows], let_down[factor.with_rows])
     median_without = median_s(time_s[factor.without_rows], let_down[factor.without_rows])
     more_needed_with = max(0, MIN_SESSIONS_WITH_LETDOWN_PER_GROUP - factor.n_with_letdown)
     more_needed_without = max(0, MIN_SESSIONS_WITH_LETDOWN_PER_GROUP - factor.n_without_letdown)
     ratio = hazard_ratios.get(factor.slug)
-    if not factor.eligible or factor.slug in pruned:
+    if not factor.eligible:
         status = "not_enough_sessions"
     elif ratio is None:
         status = "not_estimable"
@@ -250,6 +264,7 @@ def _effect(
         median_with_s=median_with,
         median_without_s=median_without,
         status=status,
+        adjusted_for_other_factors=factor.slug in adjusted and ratio is not None,
         **ratio_fields(ratio),
         more_needed_with=more_needed_with,
         more_needed_without=more_needed_without,

@@ -155,11 +155,6 @@ def factor_summary(
             needs.append(_needed(more_needed_with, sessions_with_label))
         if more_needed_without:
             needs.append(_needed(more_needed_without, sessions_without_label))
-        if not needs:
-            return (
-                f"Not enough sessions yet to weigh {sessions_with_label} against "
-                "your other factors."
-            )
         return (
             "Not enough sessions yet: needs "
             + " and ".join(needs)
