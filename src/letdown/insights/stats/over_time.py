@@ -51,7 +51,13 @@ def _week_bins(table: SessionTable, weeks: np.ndarray, rows: np.ndarray) -> tupl
     if not rows.any():
         return ()
     bins = []
-    starts = np.array([_bin_bounds(int(week))[0] for week in weeks[rows]])
+    row_weeks = weeks[rows]
+    starts = np.where(
+        row_weeks < WEEKLY_BINS_UNTIL_WEEK,
+        row_weeks,
+        WEEKLY_BINS_UNTIL_WEEK
+        + BLOCK_WEEKS * ((row_weeks - WEEKLY_BINS_UNTIL_WEEK) // BLOCK_WEEKS),
+    )
     time_s, let_down = table.time_s[rows], table.let_down[rows]
     for start in np.unique(starts):
         in_bin = starts == start

@@ -48,41 +48,36 @@ def build_session_table(sessions: Sequence[SessionRecord], tz: ZoneInfo) -> Sess
         key=lambda record: (record.started_at, record.id),
     )
     count = len(finished)
-    time_s = np.empty(count)
+    started_s, time_s, anxiety, weeks = (np.empty(count) for _ in range(4))
     let_down = np.empty(count, dtype=bool)
+    n_letdowns, lactation_id, local_hour = (np.empty(count, dtype=int) for _ in range(3))
+    # One pass over the records: at two years of sessions, every extra pass costs milliseconds.
     for index, record in enumerate(finished):
         assert record.ended_at is not None
-        if record.letdown_offsets_s:
+        offsets = record.letdown_offsets_s
+        if offsets:
             # A let-down tapped a moment before the timer started (the anticipatory release)
             # counts as a let-down at once rather than a negative time.
-            time_s[index] = max(0.0, float(record.letdown_offsets_s[0]))
+            time_s[index] = max(0.0, float(offsets[0]))
             let_down[index] = True
         else:
             time_s[index] = max(0.0, (record.ended_at - record.started_at).total_seconds())
             let_down[index] = False
+        started_s[index] = record.started_at.timestamp()
+        n_letdowns[index] = len(offsets)
+        anxiety[index] = np.nan if record.anxiety_before is None else record.anxiety_before
+        lactation_id[index] = record.lactation_id
+        weeks[index] = np.nan if record.weeks_since_birth is None else record.weeks_since_birth
+        local_hour[index] = record.started_at.astimezone(tz).hour
     return SessionTable(
         records=tuple(finished),
         kind=np.array([record.kind for record in finished], dtype=object),
-        started_s=np.array([record.started_at.timestamp() for record in finished], dtype=float),
+        started_s=started_s,
         time_s=time_s,
         let_down=let_down,
-        n_letdowns=np.array([len(record.letdown_offsets_s) for record in finished], dtype=int),
-        anxiety=np.array(
-            [
-                np.nan if record.anxiety_before is None else record.anxiety_before
-                for record in finished
-            ],
-            dtype=float,
-        ),
-        lactation_id=np.array([record.lactation_id for record in finished], dtype=int),
-        weeks_since_birth=np.array(
-            [
-                np.nan if record.weeks_since_birth is None else record.weeks_since_birth
-                for record in finished
-            ],
-            dtype=float,
-        ),
-        local_hour=np.array(
-            [record.started_at.astimezone(tz).hour for record in finished], dtype=int
-        ),
+        n_letdowns=n_letdowns,
+        anxiety=anxiety,
+        lactation_id=lactation_id,
+        weeks_since_birth=weeks,
+        local_hour=local_hour,
     )
