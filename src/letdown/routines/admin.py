@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import Media, Routine, RoutineRun, RunEvent
+
+
+@admin.register(Routine)
+class RoutineAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "household")
+    list_filter = ("kind",)
+
+
+class RunEventInline(admin.TabularInline):
+    model = RunEvent
+    extra = 0
+    readonly_fields = ("at_s", "type", "position")
+
+
+@admin.register(RoutineRun)
+class RoutineRunAdmin(admin.ModelAdmin):
+    list_display = ("name", "started_at", "finished_at", "session", "household")
+    inlines = [RunEventInline]
+
+
+@admin.register(Media)
+class MediaAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "content_type", "size_bytes", "household")
