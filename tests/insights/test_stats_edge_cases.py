@@ -4,6 +4,8 @@ sessions still running, a DST change; and the results survive a JSON round trip.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -132,3 +134,14 @@ def test_results_survive_a_json_round_trip():
     restored = Insights.from_dict(json.loads(text))
     assert restored == insights
     assert render_charts(restored) == render_charts(insights)
+
+
+def test_the_core_imports_nothing_from_django():
+    code = (
+        "import sys, letdown.insights.stats, letdown.insights.stats.charts; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

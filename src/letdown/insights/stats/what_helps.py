@@ -1,8 +1,8 @@
 """What seems to help her: each technique, trigger and context against its absence.
 
 For each factor: sessions with and without it, their Kaplan–Meier medians, and one Cox model
-(stratified by session kind) holding all factors that reach the minimum, so each hazard ratio
-is adjusted for the others. Below the minimum it says how many more sessions are needed.
+(with the session kind) holding all factors that reach the minimum, so each hazard ratio is
+adjusted for the others. Below the minimum it says how many more sessions are needed.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ class _Factor:
     sessions_with_label: str
     sessions_without_label: str
     with_rows: np.ndarray  # bool over the window
-    without_rows: np.ndarray  # bool over the window
-    # Rows neither with nor without (other time bands, anxiety not logged): left out of the
-    # model when too few to be given their own column.
+    # Bool over the window. A session can be neither with nor without (another time band, no
+    # anxiety logged): see `_design` for how the model treats those.
+    without_rows: np.ndarray
     n_with_letdown: int = 0
     n_without_letdown: int = 0
 
