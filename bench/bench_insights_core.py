@@ -30,6 +30,7 @@ from letdown.insights.stats import (  # noqa: E402
     compute_insights,
 )
 from letdown.insights.stats.charts import render_charts  # noqa: E402
+from letdown.insights.stats.wording import AID_LABELS  # noqa: E402
 
 TZ = ZoneInfo("Europe/Paris")
 START = datetime(2023, 1, 2, 6, 0, tzinfo=UTC)
@@ -37,20 +38,7 @@ DAYS = 730
 # Two lactations: a first baby born on day 0 and weaned at about 14 months, a second born on
 # day 480 and still feeding at the end.
 LACTATIONS = ((1, 0, 425), (2, 480, DAYS))
-AIDS = (
-    "warm_drink",
-    "warm_compress",
-    "breast_massage",
-    "hand_expression",
-    "relaxing_music",
-    "imagery",
-    "breathing",
-    "baby_cry",
-    "baby_photo",
-    "scent_cloth",
-    "skin_to_skin",
-    "baby_nearby",
-)
+AIDS = tuple(AID_LABELS)
 # Multipliers of the let-down rate (a hazard ratio): above 1 let-down comes sooner.
 AID_RATE = {"warm_compress": 1.6, "breast_massage": 1.3, "baby_cry": 1.2}
 
