@@ -75,8 +75,13 @@ def load_records(
             "at", "lactation_id"
         )
     ]
-    # A feed is any session start, plus bottle feeds that were not a top-up of a session.
-    feeds = [FeedRecord(at=s.started_at, lactation_id=s.lactation_id) for s in sessions]
+    # A feed is a nursing session's start, or a bottle feed that did not top one up;
+    # pumping is counted by the core from the sessions themselves.
+    feeds = [
+        FeedRecord(at=s.started_at, lactation_id=s.lactation_id)
+        for s in sessions
+        if s.kind == "nursing"
+    ]
     feeds += [
         FeedRecord(at=at, lactation_id=lactation_id)
         for at, lactation_id in BottleFeed.objects.filter(
