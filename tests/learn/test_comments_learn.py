@@ -116,7 +116,7 @@ def test_required_fields_are_marked(client: Client) -> None:
     form = html[html.index('<form id="reply"') :]
     for label in ("Comment", "Name", "Email"):
         assert f'{label} <span class="req">*</span></label>' in form
-    assert "Website</label>" in form  # optional: no mark
+    assert "Website (optional)</label>" in form  # no mark
     assert "Required fields are marked" in form
 
 
@@ -375,3 +375,14 @@ def test_delete_link_only_on_her_own_comments(family, owner_client, member_clien
     delete_url = reverse("learn:comment_delete", args=[mine.pk])
     assert delete_url in _page(owner_client)
     assert delete_url not in _page(member_client)
+
+
+def test_a_rejected_post_says_so_above_the_form(client: Client) -> None:
+    html = client.post(URL, _data(email="")).content.decode()
+    form = html[html.index('<form id="reply"') :]
+    assert form.index("Your comment is not posted yet") < form.index("Comment <span")
+
+
+def test_moderators_can_jump_from_the_admin_to_the_comment() -> None:
+    comment = _comment()
+    assert comment.get_absolute_url() == f"{URL}#comment-{comment.pk}"

@@ -37,6 +37,10 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
     )
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Comments come from readers; moderators only judge them.
+        return False
+
     def save_model(self, request: HttpRequest, obj: Comment, form: object, change: bool) -> None:
         if "status" in getattr(form, "changed_data", ()):
             obj.moderated_at = timezone.now()

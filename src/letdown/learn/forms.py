@@ -64,7 +64,7 @@ class CommentForm(forms.ModelForm):
         },
     )
     website = forms.URLField(
-        label=_("Website"),
+        label=_("Website (optional)"),
         required=False,
         max_length=WEBSITE_MAX_CHARS,
         assume_scheme="https",

@@ -10,6 +10,8 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .articles import article_url
+
 NAME_MAX_CHARS = 80
 EMAIL_MAX_CHARS = 254
 WEBSITE_MAX_CHARS = 200
@@ -86,6 +88,10 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} on {self.article_slug}"
+
+    def get_absolute_url(self) -> str:
+        # Lets a moderator jump from the admin to the comment in place ("View on site").
+        return f"{article_url(self.article_slug)}#comment-{self.pk}"
 
     @property
     def is_approved(self) -> bool:

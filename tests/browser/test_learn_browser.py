@@ -1,0 +1,143 @@
+"""Learn in a real browser at a phone's size: from a slow session to an article, a comment
+posted, approved by a moderator in the admin, and published."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from letdown.learn.models import Comment, CommentStatus
+from letdown.logbook.models import Kind
+from tests.factories import PASSWORD, LetDownFactory, SessionFactory, UserFactory
+
+from .conftest import ARTIFACTS, screenshot
+
+COMMENT = "The warm cloth helped me tonight, thank you."
+
+
+def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+
+
+def test_slow_session_to_article_comment_approved_and_published(
+    phone_factory, live_server, family
+) -> None:
+    family.owner.email = "alex.private@example.org"
+    family.owner.save()
+    session = SessionFactory(lactation=family.lactation, kind=Kind.PUMPING)
+    LetDownFactory(session=session, at=session.started_at + timedelta(minutes=8, seconds=30))
+
+    page = phone_factory(family.owner)
+    page.goto(f"{live_server.url}/sessions/{session.pk}/edit/?ended=1")
+    expect(page.get_by_role("heading", name="Let-down took 8:30 this time")).to_be_visible()
+    screenshot(page, "learn-after-slow-session-light")
+    page.get_by_role("link", name="Helping let-down along").click()
+
+    expect(page.get_by_role("heading", name="Helping let-down along", level=1)).to_be_visible()
+    expect(page.get_by_text("For education only.")).to_be_visible()
+    expect(page.get_by_text("letdown does not vouch for any product")).to_be_visible()
+    expect(page.locator("ol.references li")).to_have_count(7)
+    _no_sideways_scroll(page)
+    screenshot(page, "learn-article-light")
+
+    # Her name and email are filled in; she only writes the comment.
+    form = page.locator("#reply")
+    expect(form.get_by_label("Name")).to_have_value(family.household.parent_name)
+    expect(form.get_by_label("Email")).to_have_value("alex.private@example.org")
+    form.get_by_label("Comment").fill(COMMENT)
+    form.screenshot(path=str(ARTIFACTS / "learn-comment-form-light.png"))
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("Your comment will appear once a moderator")).to_be_visible()
+    expect(page.get_by_text("Waiting for moderation: only you can see it")).to_be_visible()
+    comment = Comment.objects.get()
+    assert (comment.status, comment.author, comment.body) == ("pending", family.owner, COMMENT)
+
+    # A reader without an account does not see it yet.
+    reader = phone_factory(None)
+    reader.goto(f"{live_server.url}/learn/helping-let-down/")
+    expect(reader.get_by_text("No comments yet.")).to_be_visible()
+
+    # A moderator logs in to the admin on another device and approves it.
+    moderator = UserFactory(household=None, is_staff=True, is_superuser=True)
+    admin = phone_factory(None)
+    admin.goto(f"{live_server.url}/admin/")
+    admin.get_by_label("Username").fill(moderator.username)
+    admin.get_by_label("Password").fill(PASSWORD)
+    admin.get_by_role("button", name="Log in").click()
+    admin.goto(f"{live_server.url}/admin/learn/comment/?status__exact=pending")
+    expect(admin.get_by_text("alex.private@example.org")).to_be_visible()
+    admin.locator(f'input[name="_selected_action"][value="{comment.pk}"]').check()
+    admin.locator('select[name="action"]').select_option("approve")
+    admin.get_by_role("button", name="Go").click()
+    expect(admin.get_by_text("1 comment marked “Approved”.")).to_be_visible()
+    screenshot(admin, "learn-admin-approved")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.APPROVED
+
+    # Published: the reader sees it with her name and the date, and never her email.
+    reader.reload()
+    published = reader.locator(f"#comment-{comment.pk}")
+    expect(published).to_contain_text(COMMENT)
+    expect(published).to_contain_text(family.household.parent_name)
+    expect(published.locator("time")).to_be_visible()
+    assert "alex.private" not in reader.content()
+    published.screenshot(path=str(ARTIFACTS / "learn-comment-published-light.png"))
+    page.reload()
+    expect(page.get_by_text("Waiting for moderation")).to_have_count(0)
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(COMMENT)
+
+
+def test_article_and_comment_form_in_the_dark(phone_factory, live_server, family) -> None:
+    top = Comment.objects.create(
+        article_slug="leaks",
+        name="Sam",
+        email="sam@example.net",
+        status="approved",
+        body="Crossing my arms firmly stopped it on the bus.",
+    )
+    Comment.objects.create(
+        article_slug="leaks",
+        name="Kit",
+        email="kit@example.net",
+        status="approved",
+        body="Same here, and pads in every bag.",
+        parent=top,
+    )
+    Comment.objects.create(
+        article_slug="leaks",
+        name="Alex",
+        email="alex@example.net",
+        author=family.owner,
+        body="Does it really fade by three months?",
+    )
+    page = phone_factory(family.owner, dark=True)
+    page.goto(f"{live_server.url}/learn/")
+    page.get_by_role("searchbox", name="Search the articles").fill("leak")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".article-card mark").first).to_be_visible()
+    screenshot(page, "learn-search-dark")
+    page.get_by_role("link", name="Unexpected let-down and leaks").click()
+    expect(page.get_by_text("For education only.")).to_be_visible()
+    _no_sideways_scroll(page)
+    screenshot(page, "learn-article-dark")
+    page.locator("#comments").screenshot(path=str(ARTIFACTS / "learn-comments-dark.png"))
+    expect(page.locator(".replies")).to_contain_text("Same here")
+    page.get_by_role("link", name="Reply to Kit").click()
+    # A reply to a reply joins Sam's thread; the form says who she answers.
+    expect(page.get_by_role("heading", name="Reply to Kit")).to_be_in_viewport()
+    expect(page.locator('#reply input[name="parent"]')).to_have_value(str(top.pk))
+    page.get_by_role("link", name="Cancel: write a new comment instead").click()
+    # Posting with nothing filled in: the browser's own checks stop it first; without them
+    # the server answers with a message next to each field.
+    page.locator("#reply").evaluate("form => form.noValidate = true")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("Please write your comment.")).to_be_visible()
+    expect(
+        page.get_by_text("Please enter your email address. It is never published.")
+    ).to_be_visible()
+    # What she sees where the rejected post lands: the form's top, clear of the sticky nav.
+    expect(page.get_by_text("Your comment is not posted yet")).to_be_in_viewport()
+    page.screenshot(path=str(ARTIFACTS / "learn-comment-form-errors-dark.png"))
+    assert Comment.objects.count() == 3  # nothing new stored
