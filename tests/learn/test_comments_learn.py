@@ -265,7 +265,9 @@ def test_commenter_email_appears_in_no_public_page(
     anonymous_poster.post(URL, _data(website="https://robin.example/"))
     reply_to = Comment.objects.get()
     anonymous_poster.post(URL, _data(body="A pending one"))
-    services.moderate(Comment.objects.filter(pk=reply_to.pk), status="approved", now=timezone.now())
+    services.moderate(
+        Comment.objects.filter(pk=reply_to.pk), status=CommentStatus.APPROVED, now=timezone.now()
+    )
     staff = UserFactory(household=None, is_staff=True, is_superuser=True)
     staff_client = Client()
     staff_client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from letdown.accounts.models import Role
+
 from . import selectors, services
 from .articles import Article, load_articles, search
 from .forms import CommentForm
@@ -94,7 +96,7 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
         return {}
     household = getattr(user, "household", None)
     name = user.get_full_name()
-    if not name and household is not None and user.role == "parent":
+    if not name and household is not None and user.role == Role.PARENT:
         name = household.parent_name
     return {"name": name or user.get_username(), "email": user.email}
 
