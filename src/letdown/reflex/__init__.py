@@ -4,6 +4,7 @@ Pure numpy, no Django: stimulus -> oxytocin pulse generator -> blood -> alveoli 
 """
 
 from .conditioning import CUES, rescorla_wagner_update
+from .days import TECHNIQUES, DayLeak, DaySession, History, Schedule, simulate_days
 from .model import Ejection, Result, simulate, simulate_many
 from .mother import Mother, sample_mothers
 from .parameters import PARAMETERS, Parameters, parameter_table
@@ -12,14 +13,20 @@ from .scenario import Scenario
 __all__ = [
     "CUES",
     "PARAMETERS",
+    "TECHNIQUES",
+    "DayLeak",
+    "DaySession",
     "Ejection",
+    "History",
     "Mother",
     "Parameters",
     "Result",
     "Scenario",
+    "Schedule",
     "parameter_table",
     "rescorla_wagner_update",
     "sample_mothers",
     "simulate",
+    "simulate_days",
     "simulate_many",
 ]

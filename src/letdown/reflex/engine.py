@@ -224,7 +224,9 @@ def build_batch(
         massage=s["massage"],
         warm_removal=s["warm_removal"],
         warm_contraction=s["warm_contraction"],
-        cue_strength=m["conditioning"] * salience,
+        # Performance rises steeply with the learned strength: little response while a cue is
+        # barely learned (assumed form).
+        cue_strength=m["conditioning"] ** 2 * salience,
         cue_start_s=cue_start,
         cue_end_s=cue_end,
     )
@@ -318,7 +320,14 @@ def run(
     peripheral = 1.0 / (1.0 + batch.catecholamine)
     massage_rate = p.massage_transfer_per_s * dt * batch.massage
     removal_base = p.removal_rate_per_s * dt * batch.removal_gain * batch.warm_removal.T
-    baby_removal = p.baby_removal * is_baby
+    baby_removal = p.baby_removal * is_baby * batch.suck_efficiency
+    non_nutritive = p.non_nutritive_suck_intensity * is_baby * batch.suck_efficiency
+    nutritive_step = (
+        (p.nutritive_suck_intensity - p.non_nutritive_suck_intensity)
+        * is_baby
+        * batch.suck_efficiency
+    )
+    flow_rate = dt / p.swallowing_time_s
     prolactin_rate = dt / p.prolactin_time_s
     prolactin_decay = math.exp(-dt / p.prolactin_adaptation_s)
 
@@ -354,7 +363,8 @@ def run(
     had_ejection = np.zeros(n, dtype=bool)
     no_burst_yet = np.ones(n)
     pump_part = np.zeros(n)
-    baby_phase = np.zeros(n)
+    flow_smooth = np.zeros(n)
+    dry_s = np.zeros(n)  # how long no milk has come (breastfeeding)
     phase_dirty = True
 
     # Bookkeeping.
@@ -437,21 +447,23 @@ def run(
                 arrival_steps[k + delay] = True
         if phase_dirty:
             pump_phase = np.where(
-                had_ejection | (t >= p.stimulation_phase_s), p.expression_phase_intensity, 1.0
+                had_ejection | (t >= p.stimulation_phase_s),
+                p.expression_phase_intensity,
+                p.stimulation_phase_intensity,
             )
             pump_part = batch.pump_drive * pump_phase
-            baby_phase = is_baby * np.where(
-                had_ejection, p.nutritive_suck_intensity, p.non_nutritive_suck_intensity
-            )
             phase_dirty = False
 
         # Stimuli: the nipples (pump or baby), touch and the conditioned cues.
         if any_baby:
-            fed = np.minimum(intake / batch.appetite_ml, 1.0)
-            baby_strength = 1.0 - p.satiety_suck_loss * fed
-            nipple = (pump_part + baby_phase * baby_strength) * side_factor
-            # A young baby removes milk less well (Sakalidis 2013); the stimulus is the same.
-            suction = batch.pump_removal + baby_removal * batch.suck_efficiency * baby_strength
+            # The baby sucks fast and shallow while no milk comes, slower and deeper while she
+            # swallows (Mizuno & Ueda 2006), less as she fills up, and less well as a newborn
+            # (Sakalidis 2013); she keeps swallowing whatever flows.
+            swallowing = flow_smooth > p.swallowing_flow_ml_s
+            suck = non_nutritive + nutritive_step * swallowing
+            hunger = 1.0 - p.satiety_suck_loss * np.minimum(intake / batch.appetite_ml, 1.0)
+            nipple = (pump_part + suck * hunger) * side_factor
+            suction = batch.pump_removal + baby_removal
         else:
             nipple = pump_part * side_factor
             suction = batch.pump_removal
@@ -536,8 +548,21 @@ def run(
         removed_now = removal[0] + removal[1]
         if any_baby:
             intake += removed_now
+            flow_smooth += (removed_now * (1.0 / dt) - flow_smooth) * flow_rate
+            dry_s = (dry_s + dt) * (flow_smooth <= p.swallowing_flow_ml_s)
         if any_stops:
-            full = batch.stops_when_full & in_session & (intake >= batch.appetite_ml)
+            # She comes off when full, or when fed enough and no milk has come for a while.
+            full = (
+                batch.stops_when_full
+                & in_session
+                & (
+                    (intake >= batch.appetite_ml)
+                    | (
+                        (intake >= p.satisfied_share * batch.appetite_ml)
+                        & (dry_s >= p.gives_up_after_s)
+                    )
+                )
+            )
             if full.any():
                 session_end_s[full] = t
                 changes[k + 1] = True
@@ -615,6 +640,10 @@ def run(
             rec_prl[k] = prolactin
             rec_flow[k] = removal / dt
             rec_c[k] = contraction
+        elif any_stops and t >= 0.0 and not union_on.any() and t >= session_end_s.max():
+            # Every baby has come off and no let-down is running: nothing left to follow.
+            steps = k + 1
+            break
 
     last_t = start_s + steps * dt
     close_ejections(np.flatnonzero(counting), last_t)

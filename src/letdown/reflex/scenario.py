@@ -37,7 +37,7 @@ class Scenario:
     adrenaline_ug: float = 0.0  # exogenous, at the start
     switch_s: float | None = None
     first_side: str = "left"
-    baby_appetite_ml: float = 120.0  # breastfeed: sucking weakens as the baby fills up
+    baby_appetite_ml: float = 80.0  # breastfeed: sucking weakens as the baby fills up
     baby_stops_when_full: bool = False
 
     def __post_init__(self) -> None:

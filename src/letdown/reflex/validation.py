@@ -60,7 +60,8 @@ class _Cohorts:
         return self._results[key]
 
 
-BREASTFEED = Scenario(kind="breastfeed", duration_s=900.0)
+# A whole breastfeed: the baby feeds until full (at most 30 min).
+BREASTFEED = Scenario(kind="breastfeed", duration_s=1800.0, baby_stops_when_full=True)
 BREASTFEED_20_MIN = Scenario(kind="breastfeed", duration_s=1200.0)
 PUMP_AT_COMFORT = Scenario(kind="pump", duration_s=900.0, vacuum_at_comfort=True)
 SOFTER_VACUUM_MMHG = 125.0
