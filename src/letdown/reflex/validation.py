@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .days import Schedule, simulate_days
 from .model import ejection_durations_s, nan_median, simulate, simulate_many
 from .mother import Mother, sample_mothers
 from .scenario import Scenario
@@ -567,7 +568,54 @@ def run_validation(n_mothers: int = DEFAULT_MOTHERS, seed: int = DEFAULT_SEED) -
         1.25,
         "within 20-25%",
     )
+    checks.extend(_day_checks(seed))
     return checks
+
+
+DAY_MOTHERS = 4
+_WEEK_S = 7 * 86400.0
+
+
+def _day_checks(seed: int) -> list[Check]:
+    """Six weeks of a first-time mother's days, for a few sampled mothers."""
+    first_ratio, leak_ratio = [], []
+    for index, mother in enumerate(sample_mothers(DAY_MOTHERS, seed, lactation_number=1)):
+        history = simulate_days(mother, days=42, schedule=Schedule(), seed=seed + index)
+
+        def week(at_s: float) -> int:
+            return int(at_s // _WEEK_S)
+
+        first = {
+            w: [
+                s.letdown_s[0] if s.letdown_s else s.duration_s
+                for s in history.sessions
+                if week(s.start_s) == w
+            ]
+            for w in (0, 5)
+        }
+        first_ratio.append(float(np.mean(first[5]) / np.mean(first[0])))
+        leaks = [sum(week(leak.at_s) == w for leak in history.leaks) for w in (0, 5)]
+        leak_ratio.append(leaks[1] / max(leaks[0], 1))
+    return [
+        Check(
+            "time to first let-down, week 6 / week 1 (mean of mothers)",
+            "inference (McNeilly 1983); DESIGN",
+            "new parents' let-down gets quicker with feeding",
+            float(np.mean(first_ratio)),
+            0.0,
+            0.8,
+            "at least 20% quicker",
+        ),
+        Check(
+            "leaks, week 6 / week 1 (mean of mothers)",
+            "McNeilly 1978; parent resources",
+            "spontaneous let-downs fade as feeds settle",
+            float(np.mean(leak_ratio)),
+            0.0,
+            0.5,
+            "at most half",
+        ),
+    ]
 
 
 def format_table(checks: list[Check]) -> str:
