@@ -3,6 +3,7 @@
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from letdown.logbook.facts import format_offset
 from letdown.logbook.models import Leak, LetDown, Session
 
 from .conftest import screenshot
@@ -41,7 +42,7 @@ def test_pump_two_letdowns_end_with_volumes_and_see_history(phone, live_server, 
     assert session.aids == ["warm_compress"]
     assert LetDown.objects.filter(side="both").count() == 2
     assert LetDown.objects.order_by("at").first().noticed == ["felt"]
-    first, second = (f"{int(o // 60)}:{int(o % 60):02d}" for o in facts.letdown_offsets_s)
+    first, second = (format_offset(o) for o in facts.letdown_offsets_s)
     expect(page.locator(".entry.pumping .ld").first).to_contain_text(f"let-down first at {first}")
     expect(page.locator(".entry.pumping .ld").first).to_contain_text(f"then {second}")
     screenshot(page, "history-light")
