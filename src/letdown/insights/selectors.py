@@ -1,13 +1,16 @@
-"""Loads a household's records for the Insights core and caches the results until her data
-changes (the household's data version is part of the cache key)."""
+"""Loads a household's records for the Insights core and caches the results, and the rendered
+charts, until her data changes (the household's data version is part of the cache key)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from letdown.accounts.models import Baby, Household
 from letdown.logbook.facts import letdown_offsets_s
@@ -21,6 +24,7 @@ from .stats import (
     SessionRecord,
     compute_insights,
 )
+from .stats.charts import render_charts
 
 CACHE_SECONDS = 60 * 60 * 24 * 7
 
@@ -28,29 +32,37 @@ CACHE_SECONDS = 60 * 60 * 24 * 7
 def load_records(
     household: Household,
 ) -> tuple[list[SessionRecord], list[LeakRecord], list[FeedRecord]]:
-    """Four queries, whatever the size of her history; no model instances are built."""
+    """Five queries, whatever the size of her history; no model instances are built."""
+    tz = household.tz
     birth_by_lactation: dict[int, date] = {}
-    for lactation_id, birth in Baby.objects.filter(household=household).values_list(
+    for lactation_id, birth_date in Baby.objects.filter(household=household).values_list(
         "lactation_id", "birth_date"
     ):
         # Weeks are counted from the youngest baby of that lactation.
-        birth_by_lactation[lactation_id] = max(birth, birth_by_lactation.get(lactation_id, birth))
+        birth_by_lactation[lactation_id] = max(
+            birth_date, birth_by_lactation.get(lactation_id, birth_date)
+        )
     letdowns: dict[int, list[datetime]] = defaultdict(list)
-    for session_id, at in LetDown.objects.filter(household=household).values_list(
-        "session_id", "at"
+    # No ORDER BY: the offsets are sorted per session, and the core sorts the sessions.
+    for session_id, at in (
+        LetDown.objects.filter(household=household).order_by().values_list("session_id", "at")
     ):
         letdowns[session_id].append(at)
     sessions = []
-    for row in Session.objects.filter(household=household).values_list(
-        "id",
-        "kind",
-        "started_at",
-        "ended_at",
-        "volume_left_ml",
-        "volume_right_ml",
-        "anxiety_before",
-        "aids",
-        "lactation_id",
+    for row in (
+        Session.objects.filter(household=household)
+        .order_by()
+        .values_list(
+            "id",
+            "kind",
+            "started_at",
+            "ended_at",
+            "volume_left_ml",
+            "volume_right_ml",
+            "anxiety_before",
+            "aids",
+            "lactation_id",
+        )
     ):
         pk, kind, started_at, ended_at, left, right, anxiety, aids, lactation_id = row
         birth = birth_by_lactation.get(lactation_id)
@@ -66,14 +78,18 @@ def load_records(
                 anxiety_before=anxiety,
                 aids=frozenset(aids or ()),
                 lactation_id=lactation_id,
-                weeks_since_birth=(started_at.date() - birth).days / 7 if birth else None,
+                # The birth date is her local date, so the session's day must be too: a night
+                # feed at 00:30 in Paris is 23:30 UTC the day before.
+                weeks_since_birth=(
+                    (started_at.astimezone(tz).date() - birth).days / 7 if birth else None
+                ),
             )
         )
     leaks = [
         LeakRecord(at=at, lactation_id=lactation_id)
-        for at, lactation_id in Leak.objects.filter(household=household).values_list(
-            "at", "lactation_id"
-        )
+        for at, lactation_id in Leak.objects.filter(household=household)
+        .order_by()
+        .values_list("at", "lactation_id")
     ]
     # A feed is a nursing session's start, or a bottle feed that did not top one up;
     # pumping is counted by the core from the sessions themselves.
@@ -84,9 +100,9 @@ def load_records(
     ]
     feeds += [
         FeedRecord(at=at, lactation_id=lactation_id)
-        for at, lactation_id in BottleFeed.objects.filter(
-            household=household, session__isnull=True
-        ).values_list("at", "lactation_id")
+        for at, lactation_id in BottleFeed.objects.filter(household=household, session__isnull=True)
+        .order_by()
+        .values_list("at", "lactation_id")
     ]
     return sessions, leaks, feeds
 
@@ -97,16 +113,26 @@ def _cache_key(household: Household, now: datetime) -> str:
     return f"insights:{SCHEMA_VERSION}:{household.pk}:{household.data_version}:{day}"
 
 
-def insights_for(household: Household, now: datetime | None = None) -> Insights:
-    """The whole Insights page's results, computed at most once per change of her data."""
-    now = now or timezone.now()
-    key = _cache_key(household, now)
-    cached = cache.get(key)
-    if cached is not None:
-        return Insights.from_dict(cached)
+def _charts_key(results_key: str, language: str) -> str:
+    # Chart labels are translated, so each language has its own rendering.
+    return f"{results_key}:charts:{language}"
+
+
+def _still_current(insights: Insights, now: datetime) -> bool:
+    """Whether cached results still describe `now`, when no data has changed.
+
+    Everything but the next-feed prediction depends only on her records and her local date.
+    The prediction is conditioned on the time since her last feed, so once the start of its
+    range has passed it must be recomputed, or the page would predict a feed in the past.
+    """
+    earliest_at = insights.rhythm.next_feed.earliest_at
+    return earliest_at is None or now < earliest_at
+
+
+def _compute(household: Household, now: datetime) -> Insights:
     sessions, leaks, feeds = load_records(household)
     lactation = household.current_lactation()
-    result = compute_insights(
+    return compute_insights(
         sessions=sessions,
         leaks=leaks,
         feeds=feeds,
@@ -114,8 +140,59 @@ def insights_for(household: Household, now: datetime | None = None) -> Insights:
         now=now,
         tz=household.tz,
     )
-    cache.set(key, result.to_dict(), CACHE_SECONDS)
-    return result
+
+
+def insights_for(household: Household, now: datetime | None = None) -> Insights:
+    """The whole Insights page's results, computed at most once per change of her data."""
+    now = now or timezone.now()
+    key = _cache_key(household, now)
+    cached = cache.get(key)
+    if cached is not None:
+        insights = Insights.from_dict(cached)
+        if _still_current(insights, now):
+            return insights
+    insights = _compute(household, now)
+    cache.set(key, insights.to_dict(), CACHE_SECONDS)
+    return insights
+
+
+@dataclass(frozen=True)
+class InsightsPage:
+    """What the Insights page shows: the results and every chart as inline SVG, by section."""
+
+    insights: Insights
+    charts: dict[str, str]
+
+
+def insights_page_for(household: Household, now: datetime | None = None) -> InsightsPage:
+    """Results and charts (labels in the active language) from the cache when her data has not
+    changed since they were made, so a warm request does no statistics and no SVG work."""
+    now = now or timezone.now()
+    key = _cache_key(household, now)
+    charts_key = _charts_key(key, get_language() or "en")
+    cached: dict[str, Any] = cache.get_many([key, charts_key])
+    insights = None
+    if key in cached:
+        insights = Insights.from_dict(cached[key])
+        if not _still_current(insights, now):
+            insights = None
+    # Charts carry the moment their results were computed: results recomputed for a new
+    # next-feed prediction make the charts of every language stale with them.
+    cached_charts = cached.get(charts_key)
+    if (
+        insights is not None
+        and cached_charts is not None
+        and cached_charts["computed_at"] == insights.computed_at.isoformat()
+    ):
+        return InsightsPage(insights=insights, charts=cached_charts["charts"])
+    fresh: dict[str, Any] = {}
+    if insights is None:
+        insights = _compute(household, now)
+        fresh[key] = insights.to_dict()
+    charts = render_charts(insights, translate=gettext)
+    fresh[charts_key] = {"computed_at": insights.computed_at.isoformat(), "charts": charts}
+    cache.set_many(fresh, CACHE_SECONDS)
+    return InsightsPage(insights=insights, charts=charts)
 
 
 def pump_switch_time_s(household: Household) -> float | None:

@@ -1,3 +1,9 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]

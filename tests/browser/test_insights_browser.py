@@ -1,0 +1,52 @@
+"""The Insights page on a phone, light and dark: every chart drawn at a readable size with its
+summary above it, nothing wider than the screen, and nothing fetched from elsewhere."""
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from ..insights.test_views import SECTION_IDS, add_history
+from .conftest import PHONE, screenshot
+
+# The smallest chart text a tired parent should have to read, in CSS pixels.
+MIN_CHART_TEXT_PX = 9.5
+
+
+def _check_page(page, live_server) -> None:
+    page.goto(live_server.url + "/insights/")
+    expect(page.get_by_role("heading", name="Insights", exact=True)).to_be_visible()
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 8
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        expect(chart).to_be_visible()
+        box = chart.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 40
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        # The chart's 11-unit text, scaled to the width it is drawn at.
+        assert 11 * box["width"] / 360 >= MIN_CHART_TEXT_PX
+    for section_id in SECTION_IDS:
+        section = page.locator(f"#{section_id}")
+        summary = section.locator(".summary")
+        expect(summary).to_be_visible()
+        assert len(summary.inner_text().strip()) > 20
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_insights_on_a_phone_light_and_dark(phone_factory, live_server, family):
+    add_history(family, days=35, now=timezone.now())
+    light = phone_factory(family.owner)
+    _check_page(light, live_server)
+    expect(light.locator("#what-helps")).to_contain_text(
+        "Sessions with a warm compress let down sooner"
+    )
+    expect(light.locator(".disclaimer")).to_contain_text("no substitute for a doctor")
+    screenshot(light, "insights-light")
+    light.locator("#what-helps details.how summary").click()
+    expect(light.locator("#what-helps details.how p")).to_contain_text("1× means no difference")
+    light.get_by_role("link", name="Read: Unexpected let-down and leaks").click()
+    expect(light).to_have_url(live_server.url + "/learn/leaks/")
+
+    dark = phone_factory(family.member, dark=True)
+    _check_page(dark, live_server)
+    screenshot(dark, "insights-dark")

@@ -1,0 +1,203 @@
+"""The selector: her records loaded in a fixed number of queries, weeks counted from her local
+dates, results cached per data version, and a next-feed prediction never left in the past."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+
+from letdown.accounts.models import Baby, Household
+from letdown.insights import selectors
+from letdown.insights.stats import pump_switch_time_s as core_pump_switch_time_s
+from letdown.logbook import services
+
+from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
+
+
+class _Spy:
+    def __init__(self, function):
+        self.function = function
+        self.calls = 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.function(*args, **kwargs)
+
+
+@pytest.fixture
+def compute_spy(monkeypatch):
+    spy = _Spy(selectors.compute_insights)
+    monkeypatch.setattr(selectors, "compute_insights", spy)
+    return spy
+
+
+def _fresh(household: Household) -> Household:
+    # The data version is bumped in the database; a request loads the household anew.
+    return Household.objects.get(pk=household.pk)
+
+
+def test_a_night_feed_counts_in_the_week_of_her_local_date(family):
+    family.household.time_zone = "Europe/Paris"
+    family.household.save()
+    Baby.objects.filter(lactation=family.lactation).update(birth_date=date(2026, 10, 1))
+    # 00:30 on 8 October in Paris, day 7 after the birth, is still 7 October in UTC.
+    SessionFactory(lactation=family.lactation, started_at=datetime(2026, 10, 7, 22, 30, tzinfo=UTC))
+    (record,), _, _ = selectors.load_records(family.household)
+    assert record.weeks_since_birth == 1.0
+
+
+def test_records_carry_letdowns_volumes_aids_and_feeds(family):
+    started_at = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    pumping = SessionFactory(
+        lactation=family.lactation,
+        kind="pumping",
+        started_at=started_at,
+        volume_left_ml=60,
+        volume_right_ml=45,
+        aids=["warm_compress", "baby_cry"],
+        anxiety_before=3,
+    )
+    LetDownFactory(session=pumping, at=started_at + timedelta(seconds=300))
+    LetDownFactory(session=pumping, at=started_at + timedelta(seconds=95))
+    nursing = SessionFactory(lactation=family.lactation, started_at=started_at + timedelta(hours=3))
+    LeakFactory(lactation=family.lactation, at=started_at + timedelta(hours=1))
+    BottleFeedFactory(lactation=family.lactation, at=started_at + timedelta(hours=5))
+    # A bottle that topped up a session is part of that feed, not a feed of its own.
+    BottleFeedFactory(
+        lactation=family.lactation, at=nursing.started_at + timedelta(minutes=20), session=nursing
+    )
+    sessions, leaks, feeds = selectors.load_records(family.household)
+    by_kind = {record.kind: record for record in sessions}
+    assert by_kind["pumping"].letdown_offsets_s == (95.0, 300.0)
+    assert (by_kind["pumping"].volume_left_ml, by_kind["pumping"].volume_right_ml) == (60, 45)
+    assert by_kind["pumping"].aids == frozenset({"warm_compress", "baby_cry"})
+    assert by_kind["pumping"].anxiety_before == 3
+    assert by_kind["nursing"].letdown_offsets_s == ()
+    assert [leak.at for leak in leaks] == [started_at + timedelta(hours=1)]
+    assert sorted(feed.at for feed in feeds) == [
+        nursing.started_at,
+        started_at + timedelta(hours=5),
+    ]
+
+
+def test_records_are_loaded_in_five_queries_whatever_the_history(family, django_assert_num_queries):
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    for index in range(12):
+        session = SessionFactory(
+            lactation=family.lactation, started_at=start + timedelta(hours=3 * index)
+        )
+        LetDownFactory(session=session)
+        LeakFactory(lactation=family.lactation, at=session.started_at + timedelta(hours=1))
+    with django_assert_num_queries(5):
+        sessions, leaks, _ = selectors.load_records(family.household)
+    assert (len(sessions), len(leaks)) == (12, 12)
+
+
+def test_records_of_another_household_are_never_loaded(family, stranger_family):
+    SessionFactory(lactation=stranger_family.lactation)
+    LeakFactory(lactation=stranger_family.lactation)
+    assert selectors.load_records(family.household) == ([], [], [])
+
+
+def test_results_are_computed_once_per_data_version(family, compute_spy):
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    SessionFactory(lactation=family.lactation, started_at=now - timedelta(hours=2))
+    first = selectors.insights_for(_fresh(family.household), now)
+    again = selectors.insights_for(_fresh(family.household), now + timedelta(minutes=5))
+    assert compute_spy.calls == 1
+    assert again == first
+    assert first.n_sessions == 1
+    session = services.start_session(
+        household=family.household,
+        lactation=family.lactation,
+        kind="nursing",
+        side="left",
+        at=now - timedelta(minutes=30),
+    )
+    services.end_session(session=session, at=now - timedelta(minutes=15))
+    after = selectors.insights_for(_fresh(family.household), now)
+    assert compute_spy.calls == 2
+    assert after.n_sessions == 2
+
+
+def test_results_roll_over_at_her_midnight(family, compute_spy):
+    household = family.household  # Europe/London, UTC+0 in November
+    SessionFactory(lactation=family.lactation, started_at=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
+    selectors.insights_for(household, datetime(2026, 11, 27, 23, 50, tzinfo=UTC))
+    selectors.insights_for(household, datetime(2026, 11, 27, 23, 59, tzinfo=UTC))
+    assert compute_spy.calls == 1
+    selectors.insights_for(household, datetime(2026, 11, 28, 0, 10, tzinfo=UTC))
+    assert compute_spy.calls == 2
+
+
+def _regular_feeds(family, last_feed_at: datetime, days: int = 10) -> None:
+    """Nursing sessions every 3 hours, give or take 20 minutes, up to `last_feed_at`."""
+    for index in range(days * 8):
+        started_at = last_feed_at - timedelta(hours=3 * index, minutes=(index * 7) % 20)
+        SessionFactory(lactation=family.lactation, started_at=started_at)
+
+
+def test_a_next_feed_prediction_is_not_left_in_the_past(family, compute_spy):
+    last_feed_at = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    _regular_feeds(family, last_feed_at)
+    household = _fresh(family.household)
+    early = selectors.insights_for(household, last_feed_at + timedelta(minutes=30))
+    next_feed = early.rhythm.next_feed
+    assert next_feed.earliest_at is not None and next_feed.predicted_at is not None
+    # Before the predicted range starts, nothing changed: the cached results stand.
+    selectors.insights_for(household, next_feed.earliest_at - timedelta(minutes=1))
+    assert compute_spy.calls == 1
+    # Once it has started, the prediction is made again from the time since her last feed.
+    later_now = next_feed.earliest_at + timedelta(minutes=1)
+    later = selectors.insights_for(household, later_now).rhythm.next_feed
+    assert compute_spy.calls == 2
+    assert later.earliest_at is None or later.earliest_at > later_now
+
+
+def test_the_page_keeps_its_charts_with_its_results(family, monkeypatch, compute_spy):
+    charts_spy = _Spy(selectors.render_charts)
+    monkeypatch.setattr(selectors, "render_charts", charts_spy)
+    last_feed_at = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    _regular_feeds(family, last_feed_at, days=8)
+    household = _fresh(family.household)
+    page = selectors.insights_page_for(household, last_feed_at + timedelta(minutes=30))
+    earliest_at = page.insights.rhythm.next_feed.earliest_at
+    assert earliest_at is not None
+    warm = selectors.insights_page_for(household, earliest_at - timedelta(minutes=1))
+    assert (compute_spy.calls, charts_spy.calls) == (1, 1)
+    assert warm.charts == page.charts
+    assert warm.insights == page.insights
+    selectors.insights_page_for(household, earliest_at + timedelta(minutes=1))
+    assert (compute_spy.calls, charts_spy.calls) == (2, 2)
+
+
+def test_charts_are_drawn_again_when_only_the_results_were_cached(family, monkeypatch):
+    charts_spy = _Spy(selectors.render_charts)
+    monkeypatch.setattr(selectors, "render_charts", charts_spy)
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    SessionFactory(lactation=family.lactation, started_at=now - timedelta(hours=2))
+    insights = selectors.insights_for(family.household, now)  # results only, as the Routine asks
+    page = selectors.insights_page_for(family.household, now)
+    assert page.insights == insights
+    assert charts_spy.calls == 1
+    assert "<svg" in page.charts["first_letdown"]
+
+
+def test_pump_switch_time_is_the_cores_figure_for_her_sessions(family):
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    for index, first_s in enumerate((60, 75, 90, 100, 110, 120, 150, 200, 240, 260)):
+        started_at = now - timedelta(hours=4 * (index + 1))
+        session = SessionFactory(lactation=family.lactation, kind="pumping", started_at=started_at)
+        LetDownFactory(session=session, at=started_at + timedelta(seconds=first_s))
+    cache.clear()
+    sessions, _, _ = selectors.load_records(family.household)
+    expected = core_pump_switch_time_s(sessions)
+    assert expected == 200
+    assert selectors.pump_switch_time_s(family.household) == expected
+
+
+def test_too_few_pumping_sessions_give_no_pump_switch_time(family):
+    SessionFactory(lactation=family.lactation, kind="pumping")
+    assert selectors.pump_switch_time_s(family.household) is None

@@ -1,0 +1,336 @@
+"""The Insights page: a member sees every section with its summary and chart, a stranger sees
+only their own (empty) insights, warm requests do no statistics, and the query count is fixed."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from letdown.accounts.models import Baby
+from letdown.insights import selectors, views
+from letdown.insights.stats import Insights
+from letdown.insights.templatetags.insights import duration
+from letdown.logbook import services
+
+from ..factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+URL = "/insights/"
+SECTION_IDS = (
+    "first-letdown",
+    "what-helps",
+    "anxiety",
+    "letdowns",
+    "over-time",
+    "leaks",
+    "rhythm",
+    "pump-switch",
+)
+LEARN_URLS = (
+    "/learn/what-is-let-down/",
+    "/learn/helping-let-down/",
+    "/learn/anxiety-and-let-down/",
+    "/learn/first-time-parents/",
+    "/learn/leaks/",
+    "/learn/when-to-ask-for-help/",
+)
+
+
+def add_history(family, *, days: int, now: datetime = NOW, per_day: int = 6) -> None:
+    """`days` of varied sessions ending before `now`, from the baby's birth: nursing and
+    pumping, techniques, anxiety scores, sessions without a let-down, pumped volumes, and
+    leaks that fade. Let-down comes sooner with a warm compress, later after anxiety 5 or
+    more, and sooner as the weeks pass. Numbers follow fixed cycles, not random draws."""
+    start = (now - timedelta(days=days)).replace(hour=0, minute=30)
+    Baby.objects.filter(lactation=family.lactation).update(birth_date=start.date())
+    index = 0
+    # Up to today, so that her rhythm has a recent feed to predict the next one from.
+    for day in range(days + 1):
+        for slot in range(per_day):
+            index += 1
+            started_at = start + timedelta(days=day, hours=slot * 24 / per_day + (day % 3) * 0.4)
+            if started_at >= now - timedelta(hours=1):
+                continue
+            _add_session(family, index, started_at, progress=day / max(days - 1, 1))
+        for leak_hour in (10, 15, 20)[: max(0, 3 - day // 7)]:
+            LeakFactory(lactation=family.lactation, at=start + timedelta(days=day, hours=leak_hour))
+
+
+def _add_session(family, index: int, started_at: datetime, progress: float) -> None:
+    # A fixed scramble of the index, so kinds, techniques, anxiety and censoring do not line
+    # up with each other or with the time of day (as cycles of the index would).
+    mix = (index * 2654435761) % 2**32 >> 8
+    kind = "pumping" if (mix >> 5) % 3 == 0 else "nursing"
+    aids = [
+        slug
+        for slug, present in (
+            ("warm_compress", mix & 1),
+            ("breast_massage", (mix >> 1) & 3 == 0),
+            ("relaxing_music", (mix >> 3) & 3 == 0),
+        )
+        if present
+    ]
+    anxiety = (mix >> 7) % 11 if (mix >> 11) & 3 else None
+    first_s = (70 + 110 * (1 - progress)) * (0.6 if "warm_compress" in aids else 1.0)
+    if anxiety is not None and anxiety >= 5:
+        first_s *= 1.4
+    first_s += (mix >> 17) % 45
+    second_s = first_s + 240 + (mix >> 13) % 90
+    offsets = [] if (mix >> 13) % 12 == 0 else [first_s, second_s][: 1 + (mix >> 23) % 2]
+    session = SessionFactory(
+        lactation=family.lactation,
+        kind=kind,
+        started_at=started_at,
+        ended_at=started_at + timedelta(minutes=20 if kind == "pumping" else 15),
+        aids=aids,
+        anxiety_before=anxiety,
+        volume_left_ml=35 + 15 * len(offsets) + index % 7 if kind == "pumping" else None,
+        volume_right_ml=30 + 15 * len(offsets) + index % 5 if kind == "pumping" else None,
+    )
+    for offset_s in offsets:
+        LetDownFactory(session=session, at=started_at + timedelta(seconds=offset_s))
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def _visible(page: str, text: str) -> bool:
+    return html.escape(text, quote=True) in page or html.escape(text, quote=False) in page
+
+
+@pytest.fixture
+def history(family):
+    add_history(family, days=42)
+    return family
+
+
+@pytest.fixture
+def pinned():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+def test_member_sees_every_section_with_its_summary_chart_and_learn_link(
+    history, member_client, pinned
+):
+    response = member_client.get(URL)
+    assert response.status_code == 200
+    page = _text(response)
+    insights: Insights = response.context["insights"]
+    assert insights.n_sessions > 200
+    for section_id in SECTION_IDS:
+        assert f'id="{section_id}"' in page
+    summaries = [
+        insights.first_letdown.summary,
+        insights.what_helps.summary,
+        insights.anxiety.summary,
+        insights.letdowns.summary,
+        insights.over_time.summary,
+        insights.leaks.summary,
+        insights.rhythm.summary,
+        insights.rhythm.next_feed.summary,
+        insights.pump_switch.summary,
+        *(factor.summary for factor in insights.what_helps.factors),
+    ]
+    for summary in summaries:
+        assert _visible(page, summary), summary
+    # Each summary sits above its chart: the paragraph comes before the <svg> in the section.
+    first = page[page.index('id="first-letdown"') :]
+    assert first.index('class="summary"') < first.index("<svg")
+    assert page.count('role="img"') >= 8
+    for url in LEARN_URLS:
+        assert f'href="{url}"' in page
+    assert "no substitute for a doctor or a lactation specialist" in page
+    # Every health statement's source was found in the Learn references.
+    assert len(response.context["sources"]) == len(views.SOURCES)
+    for number in range(1, len(views.SOURCES) + 1):
+        assert f'id="source-{number}"' in page and f'href="#source-{number}"' in page
+
+
+def test_her_data_gives_real_answers_in_honest_words(history, member_client, pinned):
+    insights = member_client.get(URL).context["insights"]
+    compress = next(f for f in insights.what_helps.factors if f.slug == "warm_compress")
+    # The builder made let-down come sooner with a warm compress: the page says so, as a
+    # pattern in her sessions, not as a cause.
+    assert compress.status == "estimated"
+    assert compress.hazard_ratio_lower > 1
+    assert compress.summary.startswith("Sessions with a warm compress let down sooner")
+    assert insights.pump_switch.switch_time_s is not None
+    page = _text(member_client.get(URL))
+    assert "not proof of cause" in page
+    for claim in ("works", "causes", "caused"):
+        assert claim not in html.unescape(re.sub(r"<[^>]+>", " ", page)).split()
+
+
+def test_a_comparison_below_the_minimum_says_how_many_more_sessions_are_needed(
+    family, member_client, pinned
+):
+    for index in range(1, 9):
+        started_at = NOW - timedelta(hours=4 * index)
+        session = SessionFactory(
+            lactation=family.lactation,
+            started_at=started_at,
+            aids=["warm_compress"] if index <= 2 else [],
+        )
+        LetDownFactory(session=session, at=started_at + timedelta(seconds=90 + index))
+    response = member_client.get(URL)
+    page = html.unescape(_text(response))
+    assert "Not enough sessions yet: needs 3 more sessions with a warm compress" in page
+    waiting = response.context["factors"]["waiting"]
+    assert "warm_compress" in [factor.slug for factor in waiting]
+    assert f"Not enough sessions yet: {len(waiting)} comparison" in page
+    assert "Sessions with a warm compress let down" not in page
+
+
+def test_stranger_sees_only_their_own_empty_insights(
+    history, member_client, stranger_client, pinned
+):
+    family_page = member_client.get(URL)
+    family_insights = family_page.context["insights"]
+    response = stranger_client.get(URL)
+    assert response.status_code == 200
+    page = _text(response)
+    assert response.context["insights"].n_sessions == 0
+    assert "Nothing to show yet" in page
+    assert "<svg" not in page
+    for secret in (
+        family_insights.first_letdown.summary,
+        family_insights.rhythm.next_feed.summary,
+        family_insights.pump_switch.summary,
+        "warm compress",
+    ):
+        assert not _visible(page, secret)
+    # None of the family's medians appear on the stranger's page.
+    medians = [c.median.value_s for c in family_insights.first_letdown.curves]
+    assert all(m is not None for m in medians)
+    for median_s in medians:
+        assert duration(median_s) in _text(family_page)
+        assert duration(median_s) not in page
+
+
+def test_an_empty_household_gets_sensible_text(owner_client, pinned):
+    response = owner_client.get(URL)
+    assert response.status_code == 200
+    page = _text(response)
+    assert "Nothing to show yet" in page
+    assert f'href="{reverse("home")}"' in page
+    assert "no substitute for a doctor or a lactation specialist" in page
+    assert "Traceback" not in page
+
+
+def test_a_running_session_alone_shows_the_page_and_says_it_is_left_out(
+    family, owner_client, pinned
+):
+    services.start_session(
+        household=family.household,
+        lactation=family.lactation,
+        kind="nursing",
+        side="left",
+        at=NOW - timedelta(minutes=3),
+    )
+    page = _text(owner_client.get(URL))
+    assert "A session still running is left out until it ends." in page
+    assert "No finished sessions yet" in page
+
+
+def test_anonymous_visitor_is_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_a_household_not_onboarded_is_sent_to_onboarding(family, owner_client):
+    family.household.onboarded = False
+    family.household.save()
+    response = owner_client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("onboarding")
+
+
+def test_the_page_refuses_post(owner_client):
+    assert owner_client.post(URL).status_code == 405
+
+
+def test_the_page_stays_small(history, owner_client, pinned):
+    size = len(owner_client.get(URL).content)
+    assert size < 100_000, size
+
+
+class _Spy:
+    """Counts calls and passes them on to the real function."""
+
+    def __init__(self, function):
+        self.function = function
+        self.calls = 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.function(*args, **kwargs)
+
+
+def test_a_second_request_does_not_recompute_and_a_new_letdown_does(
+    family, owner_client, monkeypatch, pinned
+):
+    add_history(family, days=7)
+    compute = _Spy(selectors.compute_insights)
+    charts = _Spy(selectors.render_charts)
+    monkeypatch.setattr(selectors, "compute_insights", compute)
+    monkeypatch.setattr(selectors, "render_charts", charts)
+
+    first = owner_client.get(URL)
+    second = owner_client.get(URL)
+    assert (compute.calls, charts.calls) == (1, 1)
+    assert second.content == first.content
+
+    session = services.start_session(
+        household=family.household,
+        lactation=family.lactation,
+        kind="pumping",
+        side="both",
+        at=NOW - timedelta(minutes=10),
+    )
+    services.record_letdown(session=session, at=NOW - timedelta(minutes=9))
+    owner_client.get(URL)
+    assert (compute.calls, charts.calls) == (2, 2)
+    owner_client.get(URL)
+    assert (compute.calls, charts.calls) == (2, 2)
+
+
+def _query_count(client) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(URL).status_code == 200
+    return len(context.captured_queries)
+
+
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def test_query_count_is_fixed_whatever_the_history(family, owner_client, pinned):
+    add_history(family, days=2, now=NOW - timedelta(days=20))
+    _clear_cache()
+    cold_small = _query_count(owner_client)
+    warm_small = _query_count(owner_client)
+    add_history(family, days=12)
+    _clear_cache()
+    assert _query_count(owner_client) == cold_small
+    assert _query_count(owner_client) == warm_small
+    assert warm_small < cold_small
+
+
+def test_a_later_lactation_is_not_offered_the_first_baby_article(family, owner_client, pinned):
+    LactationFactory(household=family.household, number=2, started_on=NOW.date())
+    add_history(family, days=3)
+    page = _text(owner_client.get(URL))
+    assert 'href="/learn/leaks/"' in page
+    assert 'href="/learn/first-time-parents/"' not in page
