@@ -53,7 +53,8 @@ def create_demo_household(now: datetime | None = None, seed: int = DEMO_SEED) ->
         DEMO_USERNAME, password=DEMO_PASSWORD, household=household, role=Role.PARENT
     )
 
-    history = simulate_days(Mother.typical(), DEMO_DAYS, schedule, seed)
+    # One day more than the six weeks, cut at `now`, so today already has its morning.
+    history = simulate_days(Mother.typical(), DEMO_DAYS + 1, schedule, seed)
     rng = random.Random(seed)
     aids = set(Aid.values)
     sessions, plans = [], []

@@ -29,7 +29,7 @@ from .forms import (
 )
 from .models import BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
 
-HISTORY_DAYS = 7
+HISTORY_DAYS = 3  # a heavy day has a dozen entries: three days fill a phone screen or three
 
 
 def _owned(model: type[models.Model], household: Household, pk: int, **extra: Any) -> Any:
