@@ -1,3 +1,6 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "inside"
+urlpatterns = [path("", views.explainer, name="explainer")]

@@ -79,3 +79,9 @@
   });
   window.letdown = { formatOffset: formatOffset };
 })();
+
+// Forms marked data-autosubmit (GET explorers) update as soon as a choice changes.
+document.addEventListener("change", function (event) {
+  var form = event.target.form;
+  if (form && form.hasAttribute("data-autosubmit")) form.submit();
+});
