@@ -20,6 +20,7 @@ from letdown.reflex import (
     simulate_many,
 )
 from letdown.reflex.conditioning import conditioning_from_experience, strength_after_trials
+from letdown.reflex.model import COHORT_FIELDS
 
 PUMP = Scenario(kind="pump", duration_s=900.0)
 SILENT = Mother.typical(drive_gain=0.0)  # her brain never fires: only injected oxytocin
@@ -167,14 +168,8 @@ def test_the_same_seed_gives_the_same_session() -> None:
 def test_simulate_many_returns_one_value_per_mother_by_name() -> None:
     mothers = sample_mothers(30, 1)
     result = simulate_many(mothers, PUMP, 2)
-    for name in (
-        "n_ejections",
-        "first_ejection_s",
-        "milk_ml",
-        "available_ml",
-        "first_share",
-        "first_two_share",
-    ):
+    assert len(COHORT_FIELDS) == 6
+    for name in COHORT_FIELDS:
         assert result[name].shape == (30,)
     assert np.all(result["milk_ml"] <= result["available_ml"])
     assert np.all(result["first_share"][result["n_ejections"] > 0] <= 1.0 + 1e-9)

@@ -11,22 +11,13 @@ from typing import TextIO
 
 import numpy as np
 
-from .model import simulate_many
+from .model import COHORT_FIELDS, simulate_many
 from .mother import sample_mothers
 from .parameters import parameter_table
 from .scenario import KINDS, Scenario
 from .validation import DEFAULT_MOTHERS, DEFAULT_SEED, format_table, run_validation
 
-SUMMARY_FIELDS = (
-    "n_ejections",
-    "first_ejection_s",
-    "milk_ml",
-    "available_ml",
-    "first_share",
-    "first_two_share",
-    "n_bursts",
-    "mean_oxytocin_uU_ml",
-)
+SUMMARY_FIELDS = (*COHORT_FIELDS, "n_bursts", "mean_oxytocin_uU_ml")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -23,20 +23,6 @@ from .scenario import Scenario
 
 DAY_S = 86400.0
 HOUR_S = 3600.0
-TECHNIQUES = (
-    "warm_drink",
-    "warm_compress",
-    "breast_massage",
-    "hand_expression",
-    "relaxing_music",
-    "imagery",
-    "breathing",
-    "baby_cry",
-    "baby_photo",
-    "scent_cloth",
-    "skin_to_skin",
-    "baby_nearby",
-)
 # What each technique changes in a session (warm drink, imagery and breathing as relaxation).
 TECHNIQUE_SCENARIO: dict[str, dict[str, object]] = {
     "warm_drink": {"relaxation": True},
@@ -52,6 +38,7 @@ TECHNIQUE_SCENARIO: dict[str, dict[str, object]] = {
     "skin_to_skin": {"skin_to_skin": True},
     "baby_nearby": {"baby_near": True},
 }
+TECHNIQUES = tuple(TECHNIQUE_SCENARIO)  # the slugs used app-wide
 _BREASTFEED_TECHNIQUES = ("warm_drink", "breathing", "skin_to_skin", "breast_massage", "imagery")
 _PUMP_TECHNIQUES = (
     "warm_drink",

@@ -13,6 +13,16 @@ from .engine import build_batch, run
 from .mother import Mother
 from .scenario import Scenario
 
+# What `simulate_many` always returns, one value per mother (the interface other code uses).
+COHORT_FIELDS = (
+    "n_ejections",
+    "first_ejection_s",
+    "milk_ml",
+    "available_ml",
+    "first_share",
+    "first_two_share",
+)
+
 
 @dataclass(frozen=True)
 class Ejection:
