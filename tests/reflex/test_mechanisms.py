@@ -228,6 +228,9 @@ def test_sample_mothers_takes_experience_overrides() -> None:
 
 def test_typical_mother_is_deterministic_and_checks_her_fields() -> None:
     assert Mother.typical() == Mother.typical()
+    assert hash(Mother.typical()) == hash(Mother.typical())  # usable as a cache key
+    with pytest.raises(TypeError):
+        Mother.typical().conditioning["pump"] = 1.0  # type: ignore[index]
     assert set(Mother.typical().conditioning) == set(CUES)
     with pytest.raises(ValueError):
         Mother(lactation_number=0)

@@ -6,13 +6,37 @@ cry minutes earlier, getting ready just before), so one does not block the other
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 
 from .parameters import PARAMETERS, Parameters
 
 CUES = ("getting_ready", "baby_presence", "baby_cry", "pump")
+
+
+class CueStrengths(Mapping[str, float]):
+    """Learned strength of each cue: a read-only, hashable mapping (a Mother stays hashable)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, float]) -> None:
+        self._values = {cue: float(value) for cue, value in values.items()}
+
+    def __getitem__(self, cue: str) -> float:
+        return self._values[cue]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._values.items())))
+
+    def __repr__(self) -> str:
+        return f"CueStrengths({self._values!r})"
 
 
 def learning_rates(parameters: Parameters = PARAMETERS) -> dict[str, float]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .conditioning import CUES, conditioning_from_experience
+from .conditioning import CUES, CueStrengths, conditioning_from_experience
 from .parameters import PARAMETERS
 
 _DAYS_PER_MONTH = 30.44
@@ -44,11 +44,12 @@ class Mother:
         unknown = set(self.conditioning) - set(CUES)
         if unknown:
             raise ValueError(f"unknown cues {sorted(unknown)}; expected some of {CUES}")
-        if set(self.conditioning) != set(CUES):
+        strengths = dict(self.conditioning)
+        if set(strengths) != set(CUES):
             # A mother given no learned strengths gets those her experience implies.
             learned = conditioning_from_experience(self.days_postpartum, self.lactation_number)
-            merged = {cue: float(learned[cue]) for cue in CUES} | dict(self.conditioning)
-            object.__setattr__(self, "conditioning", merged)
+            strengths = {cue: float(learned[cue]) for cue in CUES} | strengths
+        object.__setattr__(self, "conditioning", CueStrengths(strengths))
 
     @classmethod
     def typical(cls, **overrides: Any) -> Mother:
