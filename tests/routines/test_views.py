@@ -385,3 +385,32 @@ def test_delete_media_removes_it_and_its_file(objects, member_client, settings):
 def test_pages_need_a_login(client, objects):
     response = client.get(reverse("routines:media_file", args=[objects["media"].pk]))
     assert response.status_code == 302 and "/login" in response.url
+
+
+def test_the_player_page_draws_every_kind_of_step(member_client, family):
+    photo = services.save_media(
+        household=family.household, uploaded=SimpleUploadedFile("p.png", PNG), name="Robin"
+    )
+    routine = services.create_routine(
+        household=family.household,
+        name="All",
+        kind="pumping",
+        steps=[{"slug": slug, "params": {}} for slug in STEP_TYPES]
+        + [{"slug": "baby_photo", "params": {"media_id": photo.pk}}],
+    )
+    run = services.start_run(routine=routine, at=timezone.now())
+    page = member_client.get(reverse("routines:player", args=[run.pk])).content.decode()
+    assert page.count("data-panel=") == len(STEP_TYPES) + 1
+    assert "data-pacer" in page and "data-soundscape" in page
+    assert "Settle in where you are" in page  # the first imagery line
+    assert "No recording yet." in page  # the cry step without a recording says so
+    assert "No photo yet." in page
+    assert reverse("routines:media_file", args=[photo.pk]) in page
+    assert 'id="run-state"' in page and 'id="player-text"' in page
+
+
+def test_a_huge_position_is_ignored_not_an_error(objects, member_client):
+    url = reverse("routines:run_event", args=[objects["run"].pk])
+    response = member_client.post(url, {"type": "next", "position": "9" * 30})
+    assert response.status_code == 302
+    assert RunEvent.objects.get(type="next").position is None

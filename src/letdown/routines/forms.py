@@ -49,7 +49,11 @@ def format_duration(seconds: float) -> str:
 
 
 def _duration_choices(param: NumberParam, current: int | None) -> list[tuple[int, str]]:
-    values = {p for p in _DURATION_PRESETS_S if param.minimum <= p <= param.maximum}
+    if param.maximum - param.minimum <= 10:
+        # A short range (a breath's length): every second of it.
+        values = set(range(param.minimum, param.maximum + 1))
+    else:
+        values = {p for p in _DURATION_PRESETS_S if param.minimum <= p <= param.maximum}
     values |= {param.minimum, param.maximum, param.default}
     if current is not None:
         values.add(current)

@@ -113,6 +113,7 @@ def player_text() -> dict[str, str]:
         "switch_in": _("Cue to switch in {t} if no let-down comes first"),
         "recording": _("Recording… {t}"),
         "start_recording": _("Start recording"),
+        "record_again": _("Record again"),
         "stop_recording": _("Stop recording"),
         "no_microphone": _(
             "The microphone could not be opened. Allow it for this site, or upload a file below."

@@ -255,7 +255,7 @@ def run_player(request: HttpRequest, pk: int) -> HttpResponse:
             ("next", _("Next")),
         ],
         "player_text": selectors.player_text(),
-        "imagery_lines": [line.text for line in IMAGERY_SCRIPT],
+        "imagery_lines": [_(line.text) for line in IMAGERY_SCRIPT],
         "imagery_durations_s": [line.duration_s for line in IMAGERY_SCRIPT],
         "start_sides": selectors.start_sides(run.kind),
     }
@@ -276,7 +276,8 @@ def run_event(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     event_type = request.POST.get("type", "")
     position_text = request.POST.get("position", "")
-    position = int(position_text) if position_text.isdigit() else None
+    # A routine has at most MAX_STEPS steps of two sides; anything longer is not a position.
+    position = int(position_text) if position_text.isdigit() and len(position_text) <= 3 else None
     if event_type not in services.CLIENT_EVENT_TYPES:
         if _wants_json(request):
             return JsonResponse({"error": _("Unknown action.")}, status=400)

@@ -182,6 +182,13 @@
     var speech = makeSpeech(root);
     var playing = null; // what the current panel has started: {panel, audio, soundscape}
     var pacerPhase = null, imageryIndex = null, fetching = false;
+    // Answers can arrive out of order (a slow poll after a tap): only a newer one may apply.
+    var requestCount = 0, appliedRequest = 0;
+    function applyInOrder(request, newState) {
+      if (!newState || request < appliedRequest) return;
+      appliedRequest = request;
+      apply(newState);
+    }
 
     function q(selector) { return root.querySelector(selector); }
     function running() { return !state.finished && !state.paused; }
@@ -234,6 +241,15 @@
       showUnlock(playing.panel, false);
     }
 
+    // At the pump step the one thing to do is start the session: bring its buttons up there.
+    function placeStartSession() {
+      var form = q("[data-start-session]"), panel = currentPanel();
+      if (!form) return;
+      var home = q("[data-start-session-home]");
+      var target = panel && panel.getAttribute("data-slug") === "pump_phases" ? panel : home;
+      if (form.parentNode !== target) target.insertBefore(form, target.firstChild);
+    }
+
     function renderPanels() {
       root.querySelectorAll("[data-panel]").forEach(function (panel) {
         panel.hidden = Number(panel.getAttribute("data-panel")) !== state.index;
@@ -248,9 +264,10 @@
 
     function render() {
       setText("[data-step-title]", state.finished ? TEXT.done : state.step_title || "");
-      if (q("[data-step-count]") && !state.finished) {
-        setText("[data-step-count]", fill(TEXT.step_of, { n: state.index + 1, total: state.step_count }));
+      if (q("[data-step-count]")) {
+        setText("[data-step-count]", state.finished ? "" : fill(TEXT.step_of, { n: state.index + 1, total: state.step_count }));
       }
+      root.querySelectorAll("[data-while-playing]").forEach(function (el) { el.hidden = state.finished; });
       setText("[data-side]", state.side ? TEXT[state.side] : "");
       var note = q("[data-paused-note]");
       if (note) note.hidden = !state.paused;
@@ -263,6 +280,7 @@
         input.value = state.paused ? "resume" : "pause";
         input.form.querySelector("button").textContent = state.paused ? TEXT.resume : TEXT.pause;
       });
+      placeStartSession();
       var cue = q("[data-pump-cue]");
       if (cue) {
         cue.hidden = !state.pump_phase;
@@ -328,7 +346,12 @@
       var moved = newState.position !== state.position || newState.finished !== state.finished;
       state = newState;
       receivedAt = nowMs();
-      if (moved) { stopMedia(); renderPanels(); }
+      if (moved) {
+        stopMedia();
+        renderPanels();
+        // A new step starts at its top: its name and time, not the end of the last one's text.
+        if (!compact) window.scrollTo(0, 0);
+      }
       if (changed) {
         sound.chime();
         if (navigator.vibrate) navigator.vibrate([120, 80, 120]);
@@ -339,20 +362,21 @@
     function refresh() {
       if (fetching) return;
       fetching = true;
+      var request = ++requestCount;
       fetch(root.getAttribute("data-state-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (s) { fetching = false; if (s) apply(s); })
+        .then(function (s) { fetching = false; applyInOrder(request, s); })
         .catch(function () { fetching = false; /* offline for a moment: the next tick retries */ });
     }
 
     function send(form) {
-      var body = new FormData(form);
+      var body = new FormData(form), request = ++requestCount;
       return fetch(form.action, {
         method: "POST",
         credentials: "same-origin",
         headers: { Accept: "application/json", "X-CSRFToken": csrfToken(form) },
         body: body,
-      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (s) { if (s) apply(s); });
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (s) { applyInOrder(request, s); });
     }
 
     // On the session screen the forms post normally: that page reloads itself on changes.
@@ -429,7 +453,9 @@
           blob = new Blob(chunks, { type: recorder.mimeType || "audio/webm" });
           preview.src = URL.createObjectURL(blob);
           recorded.hidden = false;
-          button.textContent = TEXT.start_recording;
+          // The recording is the thing to keep now; recording again becomes the second choice.
+          button.textContent = TEXT.record_again;
+          button.classList.remove("primary");
           time.textContent = clock(durationS);
         };
         recorder.start(1000);
