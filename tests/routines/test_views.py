@@ -414,3 +414,14 @@ def test_a_huge_position_is_ignored_not_an_error(objects, member_client):
     response = member_client.post(url, {"type": "next", "position": "9" * 30})
     assert response.status_code == 302
     assert RunEvent.objects.get(type="next").position is None
+
+
+def test_start_now_while_a_session_runs_carries_the_run_into_it(objects, member_client):
+    member_client.post(reverse("session_start"), {"kind_side": "pumping:left"})
+    running = Session.objects.get()
+    run = objects["run"]
+    response = member_client.post(reverse("routines:run_session", args=[run.pk]), {"side": "both"})
+    assert response.url == reverse("session_live", args=[running.pk])
+    assert Session.objects.count() == 1
+    run.refresh_from_db()
+    assert run.session == running

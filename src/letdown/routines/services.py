@@ -186,16 +186,30 @@ def finish_run(*, run: RoutineRun, at: datetime) -> None:
 def start_session_from_run(
     *, run: RoutineRun, lactation: Lactation, side: str, at: datetime
 ) -> Session:
-    """ "Start pumping now": a Logbook session of the run's kind that the run carries into.
+    """A Logbook session of the run's kind that the run carries into.
     Raises logbook.LogbookError when a session is already running."""
     with transaction.atomic():
         session = logbook.start_session(
             household=run.household, lactation=lactation, kind=run.kind, side=side, at=at
         )
-        run.session = session
-        run.save(update_fields=["session"])
-        _append(run, "session_started", at)
+        follow_in_session(run=run, session=session, at=at)
     return session
+
+
+def carry_into_session(
+    *, run: RoutineRun, lactation: Lactation, side: str, at: datetime
+) -> Session:
+    """Start pumping now: a new session, or the one already running (started on the other
+    phone, say), which the run then follows unless another run already does."""
+    try:
+        return start_session_from_run(run=run, lactation=lactation, side=side, at=at)
+    except logbook.LogbookError as error:
+        running = error.other
+        if running is None:
+            raise
+        if not RoutineRun.objects.filter(session=running).exists():
+            follow_in_session(run=run, session=running, at=at)
+        return running
 
 
 def _run_for_session(session: Session) -> RoutineRun | None:
@@ -331,7 +345,8 @@ def delete_media(*, media: Media) -> None:
 
 
 def follow_in_session(*, run: RoutineRun, session: Session, at: datetime) -> None:
-    """Carry a run into a session she started elsewhere: as if she had started it from the run."""
+    """Carry a run into a session: from now on the session screen shows it, its let-downs move
+    the pump phases, and the pump phases start if the run has not reached them."""
     with transaction.atomic():
         run.session = session
         run.save(update_fields=["session"])

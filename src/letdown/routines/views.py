@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from letdown.accounts.access import household_of, household_view
 from letdown.logbook.models import Kind, Session
-from letdown.logbook.services import LogbookError, touch
+from letdown.logbook.services import touch
 
 from . import selectors, services
 from .catalogue import IMAGERY_SCRIPT, SESSION_KINDS, STEP_TYPES
@@ -311,15 +311,9 @@ def run_session(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("session_live", run.session_id)
     lactation = household.current_lactation()
     assert lactation is not None, "onboarding creates the first lactation"
-    try:
-        session = services.start_session_from_run(
-            run=run, lactation=lactation, side=side, at=timezone.now()
-        )
-    except LogbookError as error:
-        if error.other is not None:
-            messages.info(request, _("A session is already running: here it is."))
-            return redirect("session_live", error.other.pk)
-        raise
+    session = services.carry_into_session(
+        run=run, lactation=lactation, side=side, at=timezone.now()
+    )
     return redirect("session_live", session.pk)
 
 
