@@ -4,6 +4,9 @@ summary above it, nothing wider than the screen, and nothing fetched from elsewh
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from letdown.accounts.models import User
+from letdown.demo import create_demo_household
+
 from ..insights.test_views import SECTION_IDS, add_history
 from .conftest import PHONE, screenshot
 
@@ -50,3 +53,11 @@ def test_insights_on_a_phone_light_and_dark(phone_factory, live_server, family):
     dark = phone_factory(family.member, dark=True)
     _check_page(dark, live_server)
     screenshot(dark, "insights-dark")
+
+
+def test_the_demo_households_insights_on_a_phone(phone_factory, live_server):
+    username, _password = create_demo_household()
+    page = phone_factory(User.objects.get(username=username), dark=True)
+    _check_page(page, live_server)
+    expect(page.locator("#over-time .summary")).not_to_be_empty()
+    screenshot(page, "insights-demo-dark")

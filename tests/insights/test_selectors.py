@@ -201,3 +201,12 @@ def test_pump_switch_time_is_the_cores_figure_for_her_sessions(family):
 def test_too_few_pumping_sessions_give_no_pump_switch_time(family):
     SessionFactory(lactation=family.lactation, kind="pumping")
     assert selectors.pump_switch_time_s(family.household) is None
+
+
+def test_an_entry_of_another_shape_under_the_key_is_recomputed(family, compute_spy):
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    SessionFactory(lactation=family.lactation, started_at=now - timedelta(hours=2))
+    household = _fresh(family.household)
+    cache.set(selectors._cache_key(household, now), {"schema_version": 1})
+    assert selectors.insights_for(household, now).n_sessions == 1
+    assert compute_spy.calls == 1

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from letdown.accounts.models import Baby
+from letdown.accounts.models import Baby, User
+from letdown.demo import create_demo_household
 from letdown.insights import selectors, views
 from letdown.insights.stats import Insights
 from letdown.insights.templatetags.insights import duration
@@ -334,3 +335,14 @@ def test_a_later_lactation_is_not_offered_the_first_baby_article(family, owner_c
     page = _text(owner_client.get(URL))
     assert 'href="/learn/leaks/"' in page
     assert 'href="/learn/first-time-parents/"' not in page
+
+
+def test_the_demo_households_page_is_small_and_complete(db, client):
+    username, _password = create_demo_household(now=NOW)
+    client.force_login(User.objects.get(username=username))
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(URL)
+    page = _text(response)
+    assert response.context["insights"].n_sessions > 100
+    assert page.count('role="img"') >= 8
+    assert len(response.content) < 150_000, len(response.content)
