@@ -80,6 +80,10 @@ def create_demo_household(now: datetime | None = None, seed: int = DEMO_SEED) ->
         plans.append(sim)
     created = Session.objects.bulk_create(sessions)
     segments, letdowns, feeds = [], [], []
+    ended_at_of = {
+        s.pk: s.started_at + timedelta(seconds=p.duration_s)
+        for s, p in zip(created, plans, strict=True)
+    }
     for session, sim in zip(created, plans, strict=True):
         for side, start_s, end_s in sim.segments:
             segments.append(
@@ -107,7 +111,7 @@ def create_demo_household(now: datetime | None = None, seed: int = DEMO_SEED) ->
         # Her partner gives the pumped milk as an evening bottle now and then.
         if session.kind == Kind.PUMPING and rng.random() < 0.5:
             volume = (session.volume_left_ml or 0) + (session.volume_right_ml or 0)
-            at = session.ended_at + timedelta(hours=rng.uniform(3, 8))
+            at = ended_at_of[session.pk] + timedelta(hours=rng.uniform(3, 8))
             if volume > 0 and at < now:
                 feeds.append(
                     BottleFeed(

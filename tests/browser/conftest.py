@@ -46,7 +46,9 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-def _new_context(browser: Browser, live_server_url: str, dark: bool) -> tuple[BrowserContext, list[str]]:
+def _new_context(
+    browser: Browser, live_server_url: str, dark: bool
+) -> tuple[BrowserContext, list[str]]:
     context = browser.new_context(
         viewport=PHONE,
         device_scale_factor=2,
@@ -82,7 +84,9 @@ def phone_factory(browser: Browser, live_server) -> Iterator:  # type: ignore[no
             client = Client()
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
             cookie = client.cookies["sessionid"]
-            context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+            context.add_cookies(
+                [{"name": "sessionid", "value": cookie.value, "url": live_server.url}]
+            )
         page = context.new_page()
         page.set_default_timeout(10_000)
         return page
