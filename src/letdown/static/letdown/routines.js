@@ -33,6 +33,9 @@
   function makeSound() {
     var AudioContextClass = window.AudioContext || window.webkitAudioContext;
     var chimeContext = null, scapeContext = null, scapeGain = null;
+    // Whether the soundscape should be heard; a stop's delayed suspend checks it, so a quick
+    // pause-and-resume never ends in silence.
+    var scapeWanted = false, suspendTimer = null;
 
     function chime() {
       if (!AudioContextClass || stored("chime", "on") === "off") return;
@@ -84,6 +87,8 @@
 
     function startSoundscape() {
       if (!AudioContextClass) return Promise.resolve(false);
+      scapeWanted = true;
+      clearTimeout(suspendTimer);
       if (!scapeContext) {
         scapeContext = new AudioContextClass();
         buildSoundscape(scapeContext);
@@ -96,13 +101,15 @@
     }
 
     function stopSoundscape() {
-      if (!scapeContext || scapeContext.state !== "running") return;
+      scapeWanted = false;
+      if (!scapeContext) return;
       var t = scapeContext.currentTime;
       scapeGain.gain.cancelScheduledValues(t);
       scapeGain.gain.setValueAtTime(Math.max(scapeGain.gain.value, 0.0001), t);
       scapeGain.gain.exponentialRampToValueAtTime(0.0001, t + 0.4);
       // Suspended, not closed: the audio hardware rests, and the next step resumes at once.
-      setTimeout(function () { scapeContext.suspend(); }, 450);
+      clearTimeout(suspendTimer);
+      suspendTimer = setTimeout(function () { if (!scapeWanted) scapeContext.suspend(); }, 450);
     }
 
     return {
@@ -237,7 +244,7 @@
     function unlockAudio() {
       if (!playing || !running()) return;
       if (playing.audio && playing.audio.paused) playing.audio.play().catch(function () {});
-      if (playing.soundscape) sound.startSoundscape();
+      if (playing.soundscape && sound.soundscapeState() !== "running") sound.startSoundscape();
       showUnlock(playing.panel, false);
     }
 
