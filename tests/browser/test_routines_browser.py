@@ -176,6 +176,19 @@ def test_generated_soundscape_starts_and_stops_with_the_step(phone, live_server,
     page.wait_for_function("() => window.letdownPlayer.soundscapeState() === 'suspended'")
 
 
+def _check_read_aloud(page):
+    """Read aloud turns on; it speaks where the browser has a voice and says so where not."""
+    toggle = page.get_by_role("button", name="Read it to me")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    if page.evaluate("speechSynthesis.getVoices().length") == 0:
+        expect(page.get_by_text("This phone has no voice to read aloud")).to_be_visible()
+    else:
+        page.wait_for_function("() => speechSynthesis.speaking || speechSynthesis.pending")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+
+
 @pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
 def test_every_steps_screen_on_a_phone(phone_factory, live_server, family, dark):
     """A tour of every step, for looking at (test-artifacts/routines-step-*.png)."""
@@ -219,6 +232,8 @@ def test_every_steps_screen_on_a_phone(phone_factory, live_server, family, dark)
         assert box and box["height"] >= 80  # one big target, even in the dark
         page.wait_for_timeout(300)
         _shot(page, f"routines-step-{index:02d}-{slug}-{mode}")
+        if slug == "imagery":
+            _check_read_aloud(page)
         if step.per_side_default:
             next_button.click()  # the right side
             expect(page.get_by_text("Right breast")).to_be_visible()
