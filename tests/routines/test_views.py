@@ -425,3 +425,16 @@ def test_start_now_while_a_session_runs_carries_the_run_into_it(objects, member_
     assert Session.objects.count() == 1
     run.refresh_from_db()
     assert run.session == running
+
+
+def test_upload_still_checks_the_csrf_token(family):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(family.owner, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        reverse("routines:media_upload"),
+        {"kind": "audio", "file": SimpleUploadedFile("cry.webm", WEBM)},
+    )
+    assert response.status_code == 403
+    assert not Media.objects.exists()
