@@ -16,7 +16,9 @@ from letdown.logbook import services
 from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
 
 
-class _Spy:
+class Spy:
+    """Counts calls and passes them on to the real function."""
+
     def __init__(self, function):
         self.function = function
         self.calls = 0
@@ -26,9 +28,16 @@ class _Spy:
         return self.function(*args, **kwargs)
 
 
+def start_session(family, at: datetime, kind: str = "nursing", side: str = "left"):
+    """A live session started through the logbook's service, as the app does."""
+    return services.start_session(
+        household=family.household, lactation=family.lactation, kind=kind, side=side, at=at
+    )
+
+
 @pytest.fixture
 def compute_spy(monkeypatch):
-    spy = _Spy(selectors.compute_insights)
+    spy = Spy(selectors.compute_insights)
     monkeypatch.setattr(selectors, "compute_insights", spy)
     return spy
 
@@ -109,13 +118,7 @@ def test_results_are_computed_once_per_data_version(family, compute_spy):
     assert compute_spy.calls == 1
     assert again == first
     assert first.n_sessions == 1
-    session = services.start_session(
-        household=family.household,
-        lactation=family.lactation,
-        kind="nursing",
-        side="left",
-        at=now - timedelta(minutes=30),
-    )
+    session = start_session(family, now - timedelta(minutes=30))
     services.end_session(session=session, at=now - timedelta(minutes=15))
     after = selectors.insights_for(_fresh(family.household), now)
     assert compute_spy.calls == 2
@@ -157,7 +160,7 @@ def test_a_next_feed_prediction_is_not_left_in_the_past(family, compute_spy):
 
 
 def test_the_page_keeps_its_charts_with_its_results(family, monkeypatch, compute_spy):
-    charts_spy = _Spy(selectors.render_charts)
+    charts_spy = Spy(selectors.render_charts)
     monkeypatch.setattr(selectors, "render_charts", charts_spy)
     last_feed_at = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
     _regular_feeds(family, last_feed_at, days=8)
@@ -174,7 +177,7 @@ def test_the_page_keeps_its_charts_with_its_results(family, monkeypatch, compute
 
 
 def test_charts_are_drawn_again_when_only_the_results_were_cached(family, monkeypatch):
-    charts_spy = _Spy(selectors.render_charts)
+    charts_spy = Spy(selectors.render_charts)
     monkeypatch.setattr(selectors, "render_charts", charts_spy)
     now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     SessionFactory(lactation=family.lactation, started_at=now - timedelta(hours=2))

@@ -21,6 +21,8 @@ from letdown.insights.templatetags.insights import duration
 from letdown.logbook import services
 
 from ..factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory
+from .test_selectors import Spy, start_session
+from .test_stats_edge_cases import _all_summaries
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 URL = "/insights/"
@@ -129,18 +131,7 @@ def test_member_sees_every_section_with_its_summary_chart_and_learn_link(
     assert insights.n_sessions > 200
     for section_id in SECTION_IDS:
         assert f'id="{section_id}"' in page
-    summaries = [
-        insights.first_letdown.summary,
-        insights.what_helps.summary,
-        insights.anxiety.summary,
-        insights.letdowns.summary,
-        insights.over_time.summary,
-        insights.leaks.summary,
-        insights.rhythm.summary,
-        insights.rhythm.next_feed.summary,
-        insights.pump_switch.summary,
-        *(factor.summary for factor in insights.what_helps.factors),
-    ]
+    summaries = _all_summaries(insights) + [f.summary for f in insights.what_helps.factors]
     for summary in summaries:
         assert _visible(page, summary), summary
     # Each summary sits above its chart: the paragraph comes before the <svg> in the section.
@@ -230,13 +221,7 @@ def test_an_empty_household_gets_sensible_text(owner_client, pinned):
 def test_a_running_session_alone_shows_the_page_and_says_it_is_left_out(
     family, owner_client, pinned
 ):
-    services.start_session(
-        household=family.household,
-        lactation=family.lactation,
-        kind="nursing",
-        side="left",
-        at=NOW - timedelta(minutes=3),
-    )
+    start_session(family, NOW - timedelta(minutes=3))
     page = _text(owner_client.get(URL))
     assert "A session still running is left out until it ends." in page
     assert "No finished sessions yet" in page
@@ -265,24 +250,12 @@ def test_the_page_stays_small(history, owner_client, pinned):
     assert size < 100_000, size
 
 
-class _Spy:
-    """Counts calls and passes them on to the real function."""
-
-    def __init__(self, function):
-        self.function = function
-        self.calls = 0
-
-    def __call__(self, *args, **kwargs):
-        self.calls += 1
-        return self.function(*args, **kwargs)
-
-
 def test_a_second_request_does_not_recompute_and_a_new_letdown_does(
     family, owner_client, monkeypatch, pinned
 ):
     add_history(family, days=7)
-    compute = _Spy(selectors.compute_insights)
-    charts = _Spy(selectors.render_charts)
+    compute = Spy(selectors.compute_insights)
+    charts = Spy(selectors.render_charts)
     monkeypatch.setattr(selectors, "compute_insights", compute)
     monkeypatch.setattr(selectors, "render_charts", charts)
 
@@ -291,13 +264,7 @@ def test_a_second_request_does_not_recompute_and_a_new_letdown_does(
     assert (compute.calls, charts.calls) == (1, 1)
     assert second.content == first.content
 
-    session = services.start_session(
-        household=family.household,
-        lactation=family.lactation,
-        kind="pumping",
-        side="both",
-        at=NOW - timedelta(minutes=10),
-    )
+    session = start_session(family, NOW - timedelta(minutes=10), kind="pumping", side="both")
     services.record_letdown(session=session, at=NOW - timedelta(minutes=9))
     owner_client.get(URL)
     assert (compute.calls, charts.calls) == (2, 2)

@@ -184,7 +184,17 @@ def _cached_insights(value: object, now: datetime) -> Insights | None:
 
 
 def _compute(household: Household, now: datetime) -> Insights:
-    sessions, leaks, feeds = load_records(household)
+    return compute_from_records(household, load_records(household), now)
+
+
+def compute_from_records(
+    household: Household,
+    records: tuple[list[SessionRecord], list[LeakRecord], list[FeedRecord]],
+    now: datetime,
+) -> Insights:
+    """The core run on her records as `load_records` gives them (the bench times the two
+    apart); one query for her current lactation."""
+    sessions, leaks, feeds = records
     lactation = household.current_lactation()
     return compute_insights(
         sessions=sessions,
