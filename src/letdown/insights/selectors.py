@@ -12,12 +12,11 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import FloatField, Func, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from letdown.accounts.models import Baby, Household
-from letdown.logbook.facts import letdown_offsets_s
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
 
 from .stats import (
@@ -33,23 +32,44 @@ from .stats.charts import render_charts
 CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
-def _raw_rows(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """The rows of a values_list queryset as the database driver returns them.
+class _EpochSeconds(Func):
+    """A timestamp as seconds since 1970 (UTC), worked out by the database.
 
-    The ORM still writes the SQL (and its household filter); only Django's per-value
-    converters are skipped: at two years of records, turning some 30,000 timestamps into
-    aware datetimes one by one cost more than all the statistics.
+    At two years of records, parsing some 30,000 timestamps into aware datetimes in Python
+    (Django's converters on SQLite, psycopg's text loader on PostgreSQL) cost more than all
+    the statistics; floats cost next to nothing. SQLite's date functions count whole
+    milliseconds, so values are rounded to the millisecond on both backends.
     """
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+            **extra,
+        )
+
+
+def _raw_rows(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list queryset as the database driver returns them: the ORM writes
+    the SQL (and its household filter), and Django's per-value converters are skipped."""
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _utc(value: datetime | str) -> datetime:
-    # SQLite keeps UTC datetimes as ISO text without an offset; PostgreSQL gives aware ones.
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+def _moment(epoch_s: float) -> datetime:
+    return datetime.fromtimestamp(round(epoch_s, 3), UTC)
+
+
+def _offsets_s(started_s: float, letdowns_s: list[float]) -> tuple[float, ...]:
+    # The rule of `letdown_offsets_s` in the logbook's facts, on seconds: sorted, and a
+    # let-down tapped a moment before the start counts at 0.
+    return tuple(sorted(max(0.0, round(at_s - started_s, 3)) for at_s in letdowns_s))
 
 
 def _aids_parser() -> Callable[[list[str] | str | None], frozenset[str]]:
@@ -80,12 +100,14 @@ def load_records(
         birth_by_lactation[lactation_id] = max(
             birth_date, birth_by_lactation.get(lactation_id, birth_date)
         )
-    letdowns: dict[int, list[datetime]] = defaultdict(list)
+    letdowns_s: dict[int, list[float]] = defaultdict(list)
     # No ORDER BY: the offsets are sorted per session, and the core sorts the sessions.
-    for session_id, at in _raw_rows(
-        LetDown.objects.filter(household=household).order_by().values_list("session_id", "at")
+    for session_id, at_s in _raw_rows(
+        LetDown.objects.filter(household=household)
+        .order_by()
+        .values_list("session_id", _EpochSeconds("at"))
     ):
-        letdowns[session_id].append(_utc(at))
+        letdowns_s[session_id].append(at_s)
     sessions = []
     aids_of = _aids_parser()
     for row in _raw_rows(
@@ -94,8 +116,8 @@ def load_records(
         .values_list(
             "id",
             "kind",
-            "started_at",
-            "ended_at",
+            _EpochSeconds("started_at"),
+            _EpochSeconds("ended_at"),
             "volume_left_ml",
             "volume_right_ml",
             "anxiety_before",
@@ -103,16 +125,16 @@ def load_records(
             "lactation_id",
         )
     ):
-        pk, kind, started, ended, left, right, anxiety, aids, lactation_id = row
-        started_at = _utc(started)
+        pk, kind, started_s, ended_s, left, right, anxiety, aids, lactation_id = row
+        started_at = _moment(started_s)
         birth = birth_by_lactation.get(lactation_id)
         sessions.append(
             SessionRecord(
                 id=pk,
                 kind=kind,
                 started_at=started_at,
-                ended_at=None if ended is None else _utc(ended),
-                letdown_offsets_s=letdown_offsets_s(started_at, letdowns.get(pk, ())),
+                ended_at=None if ended_s is None else _moment(ended_s),
+                letdown_offsets_s=_offsets_s(started_s, letdowns_s.get(pk, [])),
                 volume_left_ml=left,
                 volume_right_ml=right,
                 anxiety_before=anxiety,
@@ -126,9 +148,11 @@ def load_records(
             )
         )
     leaks = [
-        LeakRecord(at=_utc(at), lactation_id=lactation_id)
-        for at, lactation_id in _raw_rows(
-            Leak.objects.filter(household=household).order_by().values_list("at", "lactation_id")
+        LeakRecord(at=_moment(at_s), lactation_id=lactation_id)
+        for at_s, lactation_id in _raw_rows(
+            Leak.objects.filter(household=household)
+            .order_by()
+            .values_list(_EpochSeconds("at"), "lactation_id")
         )
     ]
     # A feed is a nursing session's start, or a bottle feed that did not top one up;
@@ -139,11 +163,11 @@ def load_records(
         if s.kind == "nursing"
     ]
     feeds += [
-        FeedRecord(at=_utc(at), lactation_id=lactation_id)
-        for at, lactation_id in _raw_rows(
+        FeedRecord(at=_moment(at_s), lactation_id=lactation_id)
+        for at_s, lactation_id in _raw_rows(
             BottleFeed.objects.filter(household=household, session__isnull=True)
             .order_by()
-            .values_list("at", "lactation_id")
+            .values_list(_EpochSeconds("at"), "lactation_id")
         )
     ]
     return sessions, leaks, feeds
