@@ -180,6 +180,8 @@ def test_a_comparison_below_the_minimum_says_how_many_more_sessions_are_needed(
     assert "warm_compress" in [factor.slug for factor in waiting]
     assert f"Not enough sessions yet: {len(waiting)} comparison" in page
     assert "Sessions with a warm compress let down" not in page
+    # She has not pumped: no pump switch time at a glance.
+    assert "Pump switch time</dt>" not in page
 
 
 def test_stranger_sees_only_their_own_empty_insights(
