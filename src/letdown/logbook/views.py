@@ -142,23 +142,23 @@ def session_state(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _live_action(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
+    """Runs one tap on a running session; a tap that arrives after the end (the other phone
+    ended it) is explained, not an error, and writes nothing."""
     session = _session(request, pk)
     if not session.is_active:
         messages.info(request, _("This session has already ended."))
         return redirect("session_edit", session.pk)
-    action(session=session, at=timezone.now())
-    return redirect("session_live", session.pk)
+    result = action(session=session, at=timezone.now())
+    url = reverse("session_live", args=[session.pk])
+    if isinstance(result, LetDown):
+        url += f"?letdown={result.pk}"  # offers the details chips for this let-down
+    return redirect(url)
 
 
 @household_view
 @require_POST
 def session_letdown(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    if not session.is_active:
-        messages.info(request, _("This session has already ended."))
-        return redirect("session_edit", session.pk)
-    letdown = services.record_letdown(session=session, at=timezone.now())
-    return redirect(reverse("session_live", args=[session.pk]) + f"?letdown={letdown.pk}")
+    return _live_action(request, pk, services.record_letdown)
 
 
 @household_view
