@@ -68,6 +68,7 @@ def _play(page, live_server, routine):
     page.goto(live_server.url + f"/routines/{routine.pk}/")
     page.get_by_role("button", name="Play this routine").click()
     expect(page.locator("[data-player]")).to_be_visible()
+    page.wait_for_function("() => window.letdownPlayer !== undefined")  # the script has started
 
 
 def _shot(page, name):
