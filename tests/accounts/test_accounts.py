@@ -162,3 +162,42 @@ def test_stranger_in_settings_sees_own_members(stranger_client, family):
     UserFactory(household=family.household, username="secret-partner")
     page = stranger_client.get(reverse("household_settings"))
     assert b"secret-partner" not in page.content
+
+
+def test_a_caregiver_cannot_change_the_household_or_add_members(member_client, family):
+    page = member_client.get(reverse("household_settings"))
+    assert page.status_code == 200 and b"Only the breastfeeding parent" in page.content
+    assert b'name="action" value="member"' not in page.content
+    response = member_client.post(
+        reverse("household_settings"),
+        {"action": "member", "username": "x", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 403
+    assert not User.objects.filter(username="x").exists()
+    member_client.post(
+        reverse("household_settings"),
+        {"action": "settings", "parent_name": "Hacked", "unit": "oz", "time_zone": "UTC"},
+    )
+    family.household.refresh_from_db()
+    assert family.household.parent_name != "Hacked"
+
+
+def test_onboarding_works_on_a_leap_day(client, db):
+    import time_machine
+
+    with time_machine.travel("2028-02-29 12:00Z"):
+        client.post(
+            reverse("signup"), {"username": "leap", "password1": PASSWORD, "password2": PASSWORD}
+        )
+        response = client.post(
+            reverse("onboarding"),
+            {
+                "parent_name": "Lee",
+                "baby_name": "Ada",
+                "baby_birth_date": "2028-02-20",
+                "lactation_number": "1",
+                "unit": "ml",
+                "time_zone": "UTC",
+            },
+        )
+    assert response.status_code == 302

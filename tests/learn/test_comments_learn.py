@@ -388,3 +388,8 @@ def test_a_rejected_post_says_so_above_the_form(client: Client) -> None:
 def test_moderators_can_jump_from_the_admin_to_the_comment() -> None:
     comment = _comment()
     assert comment.get_absolute_url() == f"{URL}#comment-{comment.pk}"
+
+
+def test_a_reply_target_that_is_not_a_plain_number_is_ignored(client, db):
+    response = client.get("/learn/what-is-let-down/?replyto=%C2%B2")
+    assert response.status_code == 200

@@ -225,3 +225,27 @@ def test_history_shows_letdown_offsets(owner_client, family):
 def test_history_rejects_a_bad_date(owner_client):
     response = owner_client.get(reverse("history") + "?until=yesterday")
     assert response.status_code == 400
+
+
+def test_a_date_in_year_one_is_refused_not_a_crash(owner_client, family):
+    family.household.time_zone = "Asia/Tokyo"
+    family.household.save()
+    response = owner_client.post(reverse("leak_new"), {"at": "0001-01-01T01:00:00"})
+    assert response.status_code == 400
+    assert b"too far in the past" in response.content
+    response = owner_client.post(
+        reverse("session_new"),
+        {
+            "kind": "nursing",
+            "side": "left",
+            "started_at": "0001-01-01T00:00:00",
+            "ended_at": "0001-01-01T00:10:00",
+        },
+    )
+    assert response.status_code == 400
+    assert not Session.objects.exists() and not Leak.objects.exists()
+
+
+def test_history_at_the_ends_of_the_calendar_is_not_a_crash(owner_client):
+    assert owner_client.get(reverse("history") + "?until=9999-12-31").status_code == 200
+    assert owner_client.get(reverse("history") + "?until=0001-01-01").status_code == 200

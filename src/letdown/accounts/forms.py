@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -24,7 +24,8 @@ class SignupForm(UserCreationForm):
 def _not_future(value: date) -> date:
     if value > timezone.localdate():
         raise forms.ValidationError(_("The birth date cannot be in the future."))
-    if value < timezone.localdate().replace(year=timezone.localdate().year - 5):
+    # Counted in days: replace(year=...) fails on 29 February.
+    if value < timezone.localdate() - timedelta(days=5 * 365):
         raise forms.ValidationError(_("That birth date is more than five years ago."))
     return value
 

@@ -83,6 +83,9 @@ def onboarding(request: HttpRequest) -> HttpResponse:
 def household_settings(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
     action = request.POST.get("action")
+    if action and request.user.role != Role.PARENT:  # type: ignore[union-attr]
+        # A partner or caregiver logs and reads; the household itself is hers to change.
+        return render(request, "accounts/settings_forbidden.html", status=403)
     settings_form = HouseholdSettingsForm(
         request.POST if action == "settings" else None,
         initial={
@@ -130,6 +133,7 @@ def household_settings(request: HttpRequest) -> HttpResponse:
         "member_form": member_form,
         "members": household.members.order_by("username"),
         "babies": Baby.objects.filter(household=household).select_related("lactation"),
+        "can_change": request.user.role == Role.PARENT,  # type: ignore[union-attr]
     }
     bound = action in {"settings", "baby", "member"}
     return render(request, "accounts/settings.html", context, status=400 if bound else 200)

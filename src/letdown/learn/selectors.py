@@ -134,6 +134,7 @@ def visible_threads(
 
 def reply_target(*, article_slug: str, pk: int | str | None) -> Comment | None:
     """The approved comment on this article a reader asked to reply to, if any."""
-    if pk is None or not str(pk).isdigit():
+    # isdigit() alone lets "²" through to int(); only plain ASCII digits are an id.
+    if pk is None or not (str(pk).isascii() and str(pk).isdigit()):
         return None
     return Comment.objects.on_article(article_slug).approved().filter(pk=int(pk)).first()

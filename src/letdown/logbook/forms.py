@@ -42,7 +42,13 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M:%S", attrs={"step": "1"})
 
 
+EARLIEST_YEAR = 2000  # older dates are typos, and year 1 cannot even be converted to UTC
+
+
 def _not_future(value: datetime) -> datetime:
+    # The local year is checked before any arithmetic that could overflow near year 1.
+    if value.year < EARLIEST_YEAR:
+        raise forms.ValidationError(_("This date is too far in the past."))
     if value > timezone.now() + FUTURE_GRACE:
         raise forms.ValidationError(_("This time is in the future."))
     return value

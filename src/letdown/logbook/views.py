@@ -402,6 +402,8 @@ def history(request: HttpRequest) -> HttpResponse:
         return render(
             request, "logbook/error.html", {"message": _("That is not a date.")}, status=400
         )
+    # Nothing is logged in the future, and the calendar's ends must not overflow below.
+    until = max(min(until, today), date(2000, 1, 7))
     # Start the page at the newest day with something on it, so gaps are skipped.
     last = selectors.latest_day_before(
         household, selectors.local_midnight(until + timedelta(days=1), household)
