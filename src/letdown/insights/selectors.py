@@ -179,9 +179,10 @@ def _cache_key(household: Household, now: datetime) -> str:
     return f"insights:{SCHEMA_VERSION}:{household.pk}:{household.data_version}:{day}"
 
 
-def _charts_key(results_key: str, language: str) -> str:
-    # Chart labels are translated, so each language has its own rendering.
-    return f"{results_key}:charts:{language}"
+def _charts_key(results_key: str, language: str, unit: str) -> str:
+    # Chart labels are translated, so each language has its own rendering; the volume chart is
+    # drawn in her unit, which she can change without changing her data.
+    return f"{results_key}:charts:{language}:{unit}"
 
 
 def _still_current(insights: Insights, now: datetime) -> bool:
@@ -251,11 +252,12 @@ class InsightsPage:
 
 
 def insights_page_for(household: Household, now: datetime | None = None) -> InsightsPage:
-    """Results and charts (labels in the active language) from the cache when her data has not
-    changed since they were made, so a warm request does no statistics and no SVG work."""
+    """Results and charts (labels in the active language, volumes in her unit) from the cache
+    when her data has not changed since they were made, so a warm request does no statistics
+    and no SVG work."""
     now = now or timezone.now()
     key = _cache_key(household, now)
-    charts_key = _charts_key(key, get_language() or "en")
+    charts_key = _charts_key(key, get_language() or "en", household.unit)
     cached: dict[str, Any] = cache.get_many([key, charts_key])
     insights = _cached_insights(cached.get(key), now)
     # Charts carry the moment their results were computed: results recomputed for a new
@@ -271,7 +273,7 @@ def insights_page_for(household: Household, now: datetime | None = None) -> Insi
     if insights is None:
         insights = _compute(household, now)
         fresh[key] = insights
-    charts = render_charts(insights, translate=gettext)
+    charts = render_charts(insights, unit=household.unit, translate=gettext)
     fresh[charts_key] = {"computed_at": insights.computed_at.isoformat(), "charts": charts}
     cache.set_many(fresh, CACHE_SECONDS)
     return InsightsPage(insights=insights, charts=charts)

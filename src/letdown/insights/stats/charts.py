@@ -1,9 +1,10 @@
 """Small, accessible inline SVG charts drawn from the Insights results, without any library.
 
 Every chart is a string of a few kilobytes with role="img", a <title>, a <desc> and an
-aria-label. It draws with currentColor and opacity only, and tags parts with `ld-` classes, so
-the page's CSS (and dark mode) colours it. All text is escaped. `translate` is applied to the
-fixed labels so the Django layer can pass `gettext`.
+aria-label. It draws with currentColor and opacity only, and tags parts with `ld-` classes (a
+series and its legend key share `ld-series-<name>`), so the page's CSS (and dark mode) colours
+it. All text is escaped. `translate` is applied to the fixed labels so the Django layer can pass
+`gettext`.
 """
 
 from __future__ import annotations
@@ -30,9 +31,17 @@ from .wording import KIND_LABELS
 Translate = Callable[[str], str]
 
 WIDTH = 360
-_FONT_SIZE = 11
+# 12 units is about 11.6 CSS px on a 390 px phone, where a chart is drawn 348 px wide.
+FONT_SIZE = 12
+# Text must stay this far inside the viewBox: the card's padding is the only margin left.
+_EDGE = 2
+# Volumes are stored in mL; a household that chose ounces reads her chart in ounces.
+ML_PER_OZ = 29.5735
 # Two series are told apart by dash pattern and marker shape, never by colour alone.
 _DASHES = ("", ' stroke-dasharray="5 3"')
+# Bars of two or three series are told apart by opacity as well as by the colours the page's
+# CSS may give them: the second is light enough to tell from the first, dark enough to read.
+_BAR_OPACITIES = ("0.85", "0.5", "0.65")
 # The chart of a curve shows one step per percentage point at most: enough for the eye and it
 # keeps two years of sessions to a few kilobytes.
 _CURVE_SHARE_STEP = 0.01
@@ -40,6 +49,47 @@ _MAX_CURVE_MINUTES = 15
 # Room above the plot for a legend line and the y-axis caption under it.
 _TOP_WITH_LEGEND = 46
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# Advance widths in ems of DejaVu Sans, a wide fallback font: the estimate errs on the wide side
+# for the system fonts of phones, so text laid out with it stays inside the chart.
+_NARROW = frozenset("iIjl.,:;'|!()[]ft ")
+_WIDE = frozenset("mwMW%×←→…")
+
+
+def estimated_text_width(text: str, font_size: float = FONT_SIZE) -> float:
+    """The width `text` takes at `font_size`, in SVG units, estimated from its characters."""
+    ems = 0.0
+    for char in text:
+        if char in _NARROW:
+            ems += 0.34
+        elif char in _WIDE:
+            ems += 0.95
+        elif char.isupper() or char.isdigit():
+            ems += 0.68
+        else:
+            ems += 0.62
+    return ems * font_size
+
+
+def _fit(text: str, width: float) -> str:
+    """`text`, cut with an ellipsis if it would be wider than `width`."""
+    if estimated_text_width(text) <= width:
+        return text
+    while text and estimated_text_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` (a long word is cut)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and estimated_text_width(f"{lines[-1]} {word}") <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(_fit(word, width))
+    return lines or [""]
 
 
 def _untranslated(text: str) -> str:
@@ -94,7 +144,7 @@ def _svg(*, name: str, title: str, summary: str, height: float, body: Sequence[s
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ld-chart ld-chart-{name}" '
         f'viewBox="0 0 {WIDTH} {_n(height)}" role="img" aria-label="{_esc(label)}" '
-        f'fill="currentColor" font-size="{_FONT_SIZE}" font-family="inherit">'
+        f'fill="currentColor" font-size="{FONT_SIZE}" font-family="inherit">'
         f"<title>{_esc(title)}</title><desc>{_esc(summary)}</desc>" + "".join(body) + "</svg>"
     )
 
@@ -122,8 +172,8 @@ def _x_axis(frame: _Frame, ticks: Sequence[tuple[float, str]], caption: str) -> 
         'stroke="currentColor" stroke-opacity="0.6" fill="none"/>'
     ]
     for value, label in ticks:
-        parts.append(_text(frame.x(value), frame.bottom + 13, label))
-    parts.append(_text(frame.left + frame.width / 2, frame.bottom + 27, caption))
+        parts.append(_text(frame.x(value), frame.bottom + 14, label))
+    parts.append(_text(frame.left + frame.width / 2, frame.bottom + 30, caption))
     return parts
 
 
@@ -166,13 +216,17 @@ def _bar(css: str, x: float, top: float, width: float, bottom: float, opacity: s
     )
 
 
-def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
-    """(label, marker svg at 0,0) pairs laid out left to right."""
+def _legend(items: Sequence[tuple[str, str, str]], x: float, y: float) -> list[str]:
+    """(label, series name, marker svg at 0,0) laid out left to right. The marker carries the
+    series' `ld-series-<name>` class, so the page's CSS gives key and series one colour."""
     parts = []
-    for label, marker in items:
-        parts.append(f'<g class="ld-legend" transform="translate({_n(x)} {_n(y)})">{marker}')
+    for label, series, marker in items:
+        parts.append(
+            f'<g class="ld-legend" transform="translate({_n(x)} {_n(y)})">'
+            f'<g class="ld-key ld-series-{_esc(series)}">{marker}</g>'
+        )
         parts.append(_text(22, 4, label, anchor="start") + "</g>")
-        x += 30 + 6.2 * len(label)
+        x += 22 + estimated_text_width(label) + 14
     return parts
 
 
@@ -217,18 +271,26 @@ def first_letdown_chart(
             f'stroke="currentColor" stroke-width="2"{dash}/></g>'
         )
         label = translate(KIND_LABELS.get(curve.kind, curve.kind))
-        legend.append((label, f'<path d="M0 0H16" stroke="currentColor" stroke-width="2"{dash}/>'))
+        marker = f'<path d="M0 0H16" stroke="currentColor" stroke-width="2"{dash}/>'
+        legend.append((label, curve.kind, marker))
     if pump_switch_time_s is not None and pump_switch_time_s <= x_max:
-        x = frame.x(pump_switch_time_s)
-        body.append(
-            f'<path class="ld-marker" d="M{_n(x)} {_n(frame.top)}V{_n(frame.bottom)}" '
-            'stroke="currentColor" stroke-dasharray="1 3" fill="none"/>'
-        )
-        body.append(
-            _text(x, frame.top + 10, translate("pump switch"), anchor="start", css="ld-note")
-        )
+        body += _pump_switch_marker(frame, pump_switch_time_s, translate("pump switch"))
     body += _legend(legend, frame.left, 12)
-    return _svg(name="first-letdown", title=title, summary=section.summary, height=230, body=body)
+    return _svg(name="first-letdown", title=title, summary=section.summary, height=234, body=body)
+
+
+def _pump_switch_marker(frame: _Frame, time_s: float, label: str) -> list[str]:
+    """A dotted line at the switch time, labelled at its foot: by then the curves have risen,
+    so the bottom of the plot beside the line is empty (the top is where they level off)."""
+    x = frame.x(time_s)
+    width = estimated_text_width(label)
+    # Beside the line on the right, or on its left when the right has no room.
+    anchor, text_x = ("start", x + 4) if x + 4 + width <= frame.right else ("end", x - 4)
+    return [
+        f'<path class="ld-marker" d="M{_n(x)} {_n(frame.top)}V{_n(frame.bottom)}" '
+        'stroke="currentColor" stroke-dasharray="1 3" fill="none"/>',
+        _text(text_x, frame.bottom - 6, label, anchor=anchor, css="ld-note"),
+    ]
 
 
 def _chart_steps(curve: FirstLetdownCurve, x_max: float) -> list[tuple[float, float, float, float]]:
@@ -279,8 +341,12 @@ def what_helps_chart(section: WhatHelpsSection, *, translate: Translate = _untra
     ]
     if not rows:
         return _empty("what-helps", title, section.summary, translate("Not enough sessions yet"))
-    row_height = 20
-    frame = _Frame(150, 30, WIDTH - 164, row_height * len(rows), -2.0, 2.0, 0, len(rows))
+    row_height = 22
+    # Factor names take as much of the left as the longest needs, up to nearly half the chart
+    # (longer ones are cut); the rates, from ¼× to 4×, take the rest.
+    widest = max(estimated_text_width(factor.label) for factor in rows)
+    left = math.ceil(min(max(widest, 100.0), 168.0)) + 6 + _EDGE
+    frame = _Frame(left, 30, WIDTH - 14 - left, row_height * len(rows), -2.0, 2.0, 0, len(rows))
     body = []
     for value, label in ((0.25, "¼×"), (0.5, "½×"), (1, "1×"), (2, "2×"), (4, "4×")):
         x = frame.x(math.log2(value))
@@ -288,7 +354,7 @@ def what_helps_chart(section: WhatHelpsSection, *, translate: Translate = _untra
             f'<path class="ld-grid" d="M{_n(x)} {_n(frame.top)}V{_n(frame.bottom)}" '
             f'stroke="currentColor" stroke-opacity="{0.6 if value == 1 else 0.15}" fill="none"/>'
         )
-        body.append(_text(x, frame.bottom + 13, label))
+        body.append(_text(x, frame.bottom + 14, label))
     body.append(_text(frame.x(-1.2), frame.top - 10, "← " + translate("later")))
     body.append(_text(frame.x(1.2), frame.top - 10, translate("sooner") + " →"))
     for index, factor in enumerate(rows):
@@ -299,7 +365,8 @@ def what_helps_chart(section: WhatHelpsSection, *, translate: Translate = _untra
         x_low, x_high = frame.x(low), frame.x(high)
         clear = low > 0 or high < 0
         body.append(f'<g class="ld-row{" ld-clear" if clear else ""}">')
-        body.append(_text(frame.left - 6, y + 4, _shorten(factor.label), anchor="end"))
+        label = _fit(factor.label, frame.left - 6 - _EDGE)
+        body.append(_text(frame.left - 6, y + 4, label, anchor="end"))
         body.append(
             f'<path d="M{_n(x_low)} {_n(y)}H{_n(x_high)}" stroke="currentColor" '
             'stroke-width="2" fill="none"/>'
@@ -309,19 +376,13 @@ def what_helps_chart(section: WhatHelpsSection, *, translate: Translate = _untra
             f'<circle cx="{_n(frame.x(math.log2(factor.hazard_ratio)))}" cy="{_n(y)}" r="4"'
             f"{filled}/></g>"
         )
-    height = frame.bottom + 30
-    body.append(
-        _text(
-            frame.left + frame.width / 2,
-            frame.bottom + 27,
-            translate("let-down rate, with vs without (95 % interval)"),
-        )
-    )
+    # The caption is wider than the plot: it is centred on the whole chart, and wrapped if a
+    # translation is wider still.
+    caption = _wrap(translate("let-down rate, with vs without (95 % interval)"), WIDTH - 2 * _EDGE)
+    for line_index, line in enumerate(caption):
+        body.append(_text(WIDTH / 2, frame.bottom + 30 + 15 * line_index, line))
+    height = frame.bottom + 34 + 15 * (len(caption) - 1)
     return _svg(name="what-helps", title=title, summary=section.summary, height=height, body=body)
-
-
-def _shorten(label: str, limit: int = 24) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 # --- 3. Anxiety -----------------------------------------------------------------------------
@@ -354,20 +415,22 @@ def anxiety_chart(section: AnxietySection, *, translate: Translate = _untranslat
             'stroke="currentColor" stroke-width="6" stroke-opacity="0.3" fill="none"/>'
             f'<circle cx="{_n(x)}" cy="{_n(frame.y(level.median_s))}" r="3.5"/></g>'
         )
-    return _svg(name="anxiety", title=title, summary=section.summary, height=205, body=body)
+    return _svg(name="anxiety", title=title, summary=section.summary, height=208, body=body)
 
 
 # --- 4. Let-downs per session and pumping volume ---------------------------------------------
 
 
 def _grouped_bars(
-    frame: _Frame, groups: Sequence[tuple[str, Sequence[float | None]]], series: Sequence[str]
+    frame: _Frame,
+    groups: Sequence[tuple[str, Sequence[float | None]]],
+    series: Sequence[tuple[str, str]],
 ) -> list[str]:
-    """Bars per group side by side, one per series, told apart by opacity and outline."""
+    """Bars per group side by side, one per (label, name) series, told apart by opacity (and
+    by colour where the page's CSS gives the series one)."""
     body = []
     slot = frame.width / max(len(groups), 1)
     bar = min(18.0, (slot - 4) / max(len(series), 1))
-    opacities = ("0.85", "0.35", "0.6")
     for index, (label, values) in enumerate(groups):
         start = frame.left + slot * index + (slot - bar * len(series)) / 2
         for position, value in enumerate(values):
@@ -375,28 +438,26 @@ def _grouped_bars(
                 continue
             body.append(
                 _bar(
-                    f"ld-series-{position}",
+                    f"ld-series-{_esc(series[position][1])}",
                     start + bar * position,
                     frame.y(value),
                     bar - 1,
                     frame.bottom,
-                    opacities[position % 3],
+                    _BAR_OPACITIES[position % 3],
                 )
             )
-        body.append(_text(frame.left + slot * (index + 0.5), frame.bottom + 13, label))
+        body.append(_text(frame.left + slot * (index + 0.5), frame.bottom + 14, label))
     return body
 
 
-def _bar_legend(series: Sequence[str], y: float) -> list[str]:
-    opacities = ("0.85", "0.35", "0.6")
-    return _legend(
-        [
-            (name, f'<rect x="0" y="-5" width="14" height="9" fill-opacity="{opacities[i % 3]}"/>')
-            for i, name in enumerate(series)
-        ],
-        44,
-        y,
-    )
+def _bar_legend(series: Sequence[tuple[str, str]], y: float) -> list[str]:
+    keys = []
+    for index, (label, name) in enumerate(series):
+        opacity = _BAR_OPACITIES[index % 3]
+        keys.append(
+            (label, name, f'<rect x="0" y="-5" width="14" height="9" fill-opacity="{opacity}"/>')
+        )
+    return _legend(keys, 44, y)
 
 
 def letdowns_chart(section: LetdownsSection, *, translate: Translate = _untranslated) -> str:
@@ -417,28 +478,41 @@ def letdowns_chart(section: LetdownsSection, *, translate: Translate = _untransl
         title=title,
         summary=section.summary,
         groups=groups,
-        series=[translate(KIND_LABELS.get(count.kind, count.kind)) for count in counts],
+        series=[
+            (translate(KIND_LABELS.get(count.kind, count.kind)), count.kind) for count in counts
+        ],
         y_caption=translate("sessions"),
         y_unit=" %",
         x_caption=translate("let-downs in the session"),
     )
 
 
-def volume_chart(section: LetdownsSection, *, translate: Translate = _untranslated) -> str:
+def volume_chart(
+    section: LetdownsSection, *, unit: str = "ml", translate: Translate = _untranslated
+) -> str:
+    """Median volume per side, in the household's unit: "ml" or "oz"."""
     title = translate("Pumped volume per side by number of let-downs")
     with_volume = [group for group in section.volume_by_count if group.n_sessions]
     if not with_volume:
         return _empty("volume", title, section.summary, translate("No pumping volumes logged yet"))
+    per_ml = 1 / ML_PER_OZ if unit == "oz" else 1.0
+
+    def in_unit(volume_ml: float | None) -> float | None:
+        return None if volume_ml is None else volume_ml * per_ml
+
     return _grouped_bar_chart(
         name="volume",
         title=title,
         summary=section.summary,
         groups=[
-            (str(group.letdown_count), [group.median_left_ml, group.median_right_ml])
+            (
+                str(group.letdown_count),
+                [in_unit(group.median_left_ml), in_unit(group.median_right_ml)],
+            )
             for group in with_volume
         ],
-        series=[translate("left"), translate("right")],
-        y_caption=translate("median mL"),
+        series=[(translate("left"), "left"), (translate("right"), "right")],
+        y_caption=translate("median oz") if unit == "oz" else translate("median mL"),
         y_unit="",
         x_caption=translate("let-downs in the pumping session"),
     )
@@ -450,7 +524,7 @@ def _grouped_bar_chart(
     title: str,
     summary: str,
     groups: Sequence[tuple[str, Sequence[float | None]]],
-    series: Sequence[str],
+    series: Sequence[tuple[str, str]],
     y_caption: str,
     y_unit: str,
     x_caption: str,
@@ -499,8 +573,8 @@ def over_time_chart(section: OverTimeSection, *, translate: Translate = _untrans
     )
     legend = []
     for label, bins, filled in shown:
-        css = "ld-current" if filled else "ld-earlier"
-        body.append(f'<g class="ld-series {css}">')
+        name = "current" if filled else "earlier"
+        body.append(f'<g class="ld-series ld-{name} ld-series-{name}">')
         for week_bin in _with_median(bins):
             if week_bin.first_week > last_week:
                 continue
@@ -511,7 +585,7 @@ def over_time_chart(section: OverTimeSection, *, translate: Translate = _untrans
             if filled
             else ('<circle cx="8" cy="0" r="3.5" fill="none" stroke="currentColor"/>')
         )
-        legend.append((label, marker))
+        legend.append((label, name, marker))
     body += _legend(legend, 44, 12)
     return _svg(name="over-time", title=title, summary=section.summary, height=225, body=body)
 
@@ -606,16 +680,22 @@ def rhythm_chart(section: RhythmSection, *, translate: Translate = _untranslated
         x = frame.left + slot * hour.hour + 0.5
         feeds_top = frame.y(hour.n_feeds)
         if hour.n_feeds:
-            body.append(_bar("ld-feeds", x, feeds_top, slot - 1, frame.bottom, "0.85"))
+            body.append(
+                _bar("ld-series-feeds", x, feeds_top, slot - 1, frame.bottom, _BAR_OPACITIES[0])
+            )
         if hour.n_pumping_sessions:
             pumps_top = frame.y(hour.n_feeds + hour.n_pumping_sessions)
-            body.append(_bar("ld-pumping", x, pumps_top, slot - 1, feeds_top, "0.35"))
-    body += _bar_legend([translate("feeds"), translate("pumping")], 12)
+            body.append(
+                _bar("ld-series-pumping", x, pumps_top, slot - 1, feeds_top, _BAR_OPACITIES[1])
+            )
+    body += _bar_legend([(translate("feeds"), "feeds"), (translate("pumping"), "pumping")], 12)
     return _svg(name="rhythm", title=title, summary=summary, height=215, body=body)
 
 
-def render_charts(insights: Insights, *, translate: Translate = _untranslated) -> dict[str, str]:
-    """Every chart of the page, by section name."""
+def render_charts(
+    insights: Insights, *, unit: str = "ml", translate: Translate = _untranslated
+) -> dict[str, str]:
+    """Every chart of the page, by section name; volumes in `unit` ("ml" or "oz")."""
     return {
         "first_letdown": first_letdown_chart(
             insights.first_letdown,
@@ -625,7 +705,7 @@ def render_charts(insights: Insights, *, translate: Translate = _untranslated) -
         "what_helps": what_helps_chart(insights.what_helps, translate=translate),
         "anxiety": anxiety_chart(insights.anxiety, translate=translate),
         "letdowns": letdowns_chart(insights.letdowns, translate=translate),
-        "volume": volume_chart(insights.letdowns, translate=translate),
+        "volume": volume_chart(insights.letdowns, unit=unit, translate=translate),
         "over_time": over_time_chart(insights.over_time, translate=translate),
         "leaks": leaks_chart(insights.leaks, translate=translate),
         "rhythm": rhythm_chart(insights.rhythm, translate=translate),

@@ -1,0 +1,39 @@
+"""The Insights page draws the volume chart in the household's unit, and a change of unit (which
+changes none of her data) is not answered from the charts cached in the other unit."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from .test_views import NOW, URL, add_history
+
+
+@pytest.fixture
+def pinned():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+def _volume_caption(client) -> str:
+    page = client.get(URL).content.decode()
+    volume = page[
+        page.index("ld-chart-volume") : page.index("</svg>", page.index("ld-chart-volume"))
+    ]
+    assert 'class="ld-bar' in volume
+    start = volume.index('class="ld-caption"')
+    return volume[volume.index(">", start) + 1 : volume.index("</text>", start)]
+
+
+def test_the_volume_chart_follows_her_unit_through_the_cache(family, owner_client, pinned):
+    add_history(family, days=14)
+    household = family.household
+    assert _volume_caption(owner_client) == "median mL"
+    household.unit = "oz"
+    household.save(update_fields=["unit"])
+    assert _volume_caption(owner_client) == "median oz"
+    page = owner_client.get(URL).content.decode()
+    assert "Volumes in this chart are in mL" not in page
+    household.unit = "ml"
+    household.save(update_fields=["unit"])
+    assert _volume_caption(owner_client) == "median mL"
