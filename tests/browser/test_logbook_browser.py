@@ -15,6 +15,7 @@ def test_pump_two_letdowns_end_with_volumes_and_see_history(phone, live_server, 
     screenshot(page, "home-light")
     page.get_by_role("button", name="Pump both sides").click()
     expect(page.get_by_role("heading", name="Pumping")).to_be_visible()
+    page.wait_for_load_state("load")  # measure the button once its stylesheet is in
     expect(page.get_by_text("Both sides")).to_be_visible()
     letdown = page.get_by_role("button", name="Let-down", exact=True)
     box = letdown.bounding_box()

@@ -292,7 +292,7 @@ def test_a_session_started_elsewhere_can_follow_the_playing_routine(objects, mem
 def test_media_file_is_served_to_members_with_its_real_type(objects, member_client):
     response = member_client.get(reverse("routines:media_file", args=[objects["media"].pk]))
     assert response["Content-Type"] == "audio/webm"
-    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == WEBM
 
 
@@ -438,3 +438,10 @@ def test_upload_still_checks_the_csrf_token(family):
     )
     assert response.status_code == 403
     assert not Media.objects.exists()
+
+
+def test_a_position_in_other_digits_is_ignored_not_an_error(objects, member_client):
+    url = reverse("routines:run_event", args=[objects["run"].pk])
+    response = member_client.post(url, {"type": "next", "position": "²"})
+    assert response.status_code == 302
+    assert RunEvent.objects.get(type="next").position is None

@@ -277,7 +277,9 @@ def run_event(request: HttpRequest, pk: int) -> HttpResponse:
     event_type = request.POST.get("type", "")
     position_text = request.POST.get("position", "")
     # A routine has at most MAX_STEPS steps of two sides; anything longer is not a position.
-    position = int(position_text) if position_text.isdigit() and len(position_text) <= 3 else None
+    # isdigit() alone accepts "²", which int() refuses: only short ASCII digit strings count.
+    plain = position_text.isascii() and position_text.isdigit() and len(position_text) <= 3
+    position = int(position_text) if plain else None
     if event_type not in services.CLIENT_EVENT_TYPES:
         if _wants_json(request):
             return JsonResponse({"error": _("Unknown action.")}, status=400)
@@ -423,7 +425,8 @@ def media_file(request: HttpRequest, pk: int) -> HttpResponse:
     except FileNotFoundError as error:
         raise Http404 from error
     response = FileResponse(handle, content_type=media.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
+    # Her baby's photo and cry must not stay in a shared phone's cache after logout.
+    response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = "inline"
     # A streaming response; household_view's type bound only names HttpResponse.
     return response  # type: ignore[return-value]
