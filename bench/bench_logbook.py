@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import heavy_household, setup_django, summary, timed  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 
 
 def main() -> None:
@@ -81,7 +82,7 @@ def _free_port() -> int:
 
 
 def http_letdowns_per_second(
-    household, lactation, user, seconds: float = 10.0, clients: int = 8
+    household, lactation, user, seconds: float = 10.0, clients: int = CLIENTS
 ) -> None:
     """Real HTTP through `letdown serve` (gunicorn, 2 workers): concurrent let-down taps."""
     from django.contrib.auth import SESSION_KEY
@@ -101,9 +102,9 @@ def http_letdowns_per_second(
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "letdown.cli", "serve", "--port", str(port), "--workers", "2"],
-        env={**os.environ, "LETDOWN_STATIC_FINDERS": "0"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env={**os.environ, "LETDOWN_STATIC_FINDERS": "0", "LETDOWN_ACCESS_LOG": "1"},
+        stdout=open("/tmp/bench-access.log", "w"),
+        stderr=subprocess.STDOUT,
     )
     try:
         for _ in range(100):

@@ -137,6 +137,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(SQLITE_PATH),
+            # Keep each server thread's connection: a new SQLite connection re-reads the
+            # schema and re-runs the pragmas, which costs more than the request itself.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock
                 # at BEGIN so two writers queue on the busy timeout instead of failing with

@@ -206,7 +206,11 @@ class Segment(models.Model):
 
     class Meta:
         ordering = ["started_at", "pk"]
-        indexes = [models.Index(fields=["household", "started_at"])]
+        indexes = [
+            models.Index(fields=["household", "started_at"]),
+            # Scoped look-ups of a page's sessions' segments: household and session together.
+            models.Index(fields=["household", "session"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
@@ -229,7 +233,10 @@ class LetDown(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["household", "at"])]
+        indexes = [
+            models.Index(fields=["household", "at"]),
+            models.Index(fields=["household", "session"]),
+        ]
 
     def __str__(self) -> str:
         return f"let-down {self.at:%Y-%m-%d %H:%M:%S} ({self.side})"

@@ -185,21 +185,27 @@ def _session_entries(
             "pk", "kind", "started_at", "ended_at", "volume_left_ml", "volume_right_ml"
         )
     ]
-    by_session = {f"session__{k}": v for k, v in in_window.items() if k != "household"}
+    # By the sessions' ids, unordered (the facts sort what needs sorting): an ORDER BY or a
+    # join on the session's start makes SQLite walk every let-down of her history.
+    by_session = {"household": household, "session_id__in": [row.pk for row in rows]}
     segments: dict[int, list[tuple[str, datetime, datetime | None]]] = defaultdict(list)
-    for session_id, side, seg_start, seg_end in Segment.objects.filter(
-        household=household, **by_session
-    ).values_list("session_id", "side", "started_at", "ended_at"):
+    for session_id, side, seg_start, seg_end in (
+        Segment.objects.filter(**by_session)
+        .order_by()
+        .values_list("session_id", "side", "started_at", "ended_at")
+    ):
         segments[session_id].append((side, seg_start, seg_end))
     letdowns: dict[int, list[datetime]] = defaultdict(list)
-    for session_id, at in LetDown.objects.filter(household=household, **by_session).values_list(
-        "session_id", "at"
+    for session_id, at in (
+        LetDown.objects.filter(**by_session).order_by().values_list("session_id", "at")
     ):
         letdowns[session_id].append(at)
     top_ups: dict[int, list[tuple[str, float]]] = defaultdict(list)
-    for session_id, milk, volume_ml in BottleFeed.objects.filter(
-        household=household, **by_session
-    ).values_list("session_id", "milk", "volume_ml"):
+    for session_id, milk, volume_ml in (
+        BottleFeed.objects.filter(**by_session)
+        .order_by()
+        .values_list("session_id", "milk", "volume_ml")
+    ):
         top_ups[session_id].append((milk, volume_ml))
     tz, unit = household.tz, household.unit
     return [
