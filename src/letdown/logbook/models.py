@@ -133,7 +133,15 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["household", "started_at"])]
+        indexes = [
+            models.Index(fields=["household", "started_at"]),
+            # The running session, asked for on every page: only open sessions are indexed.
+            models.Index(
+                fields=["household"],
+                condition=Q(ended_at__isnull=True),
+                name="session_running_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -30,9 +30,17 @@ def active_session(household: Household) -> Session | None:
 
 def next_side(household: Household) -> str | None:
     """Start on the side the last nursing session ended on: it was emptied least."""
+    last_nursing = (
+        Session.objects.for_household(household)
+        .filter(kind=Kind.NURSING)
+        .order_by("-started_at")
+        .values("pk")[:1]
+    )
     return (
         Segment.objects.filter(
-            household=household, session__kind=Kind.NURSING, side__in=[Side.LEFT, Side.RIGHT]
+            household=household,
+            session_id=Subquery(last_nursing),
+            side__in=[Side.LEFT, Side.RIGHT],
         )
         .order_by("-started_at")
         .values_list("side", flat=True)
@@ -91,12 +99,20 @@ def median_first_letdown(household: Household, now: datetime, days: int = 7) -> 
 
 
 def last_feed_at(household: Household) -> datetime | None:
+    # Newest first and stop at the first row: an index walk, not an aggregate over years.
     session = (
         Session.objects.for_household(household)
         .filter(kind=Kind.NURSING)
-        .aggregate(at=Max("started_at"))["at"]
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
     )
-    bottle = BottleFeed.objects.filter(household=household).aggregate(at=Max("at"))["at"]
+    bottle = (
+        BottleFeed.objects.filter(household=household)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
     return max((t for t in (session, bottle) if t is not None), default=None)
 
 
@@ -109,6 +125,10 @@ class Entry:
     title: str
     url: str
     details: tuple[str, ...] = ()
+
+    @property
+    def time(self) -> str:
+        return self.at.strftime("%H:%M")  # `at` is already in her zone
 
 
 @dataclass
