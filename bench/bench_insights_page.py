@@ -59,7 +59,7 @@ def main() -> None:
     with open("/proc/loadavg") as loadavg:
         print(f"machine load before (1, 5, 15 min): {' '.join(loadavg.read().split()[:3])}")
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="letdown.accounts.backends.HouseholdModelBackend")
 
     def page() -> bytes:
         response = client.get("/insights/")

@@ -41,7 +41,7 @@ def main() -> None:
         f"in {time.perf_counter() - t0:.1f} s"
     )
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="letdown.accounts.backends.HouseholdModelBackend")
 
     def get(url: str):
         def run() -> None:
@@ -96,7 +96,7 @@ def http_letdowns_per_second(
     )
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_backend"] = "letdown.accounts.backends.HouseholdModelBackend"
     store["_auth_user_hash"] = user.get_session_auth_hash()
     store.create()
     port = _free_port()

@@ -59,7 +59,7 @@ def stranger_family(db: None) -> Family:
 
 def _client_for(user: User) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="letdown.accounts.backends.HouseholdModelBackend")
     return client
 
 

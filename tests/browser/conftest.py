@@ -82,7 +82,7 @@ def phone_factory(browser: Browser, live_server) -> Iterator:  # type: ignore[no
         opened.append((context, foreign))
         if user is not None:
             client = Client()
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="letdown.accounts.backends.HouseholdModelBackend")
             cookie = client.cookies["sessionid"]
             context.add_cookies(
                 [{"name": "sessionid", "value": cookie.value, "url": live_server.url}]

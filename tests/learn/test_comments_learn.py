@@ -147,7 +147,7 @@ def test_logged_in_member_finds_name_and_email_filled_in(family) -> None:
     family.owner.email = "alex@example.com"
     family.owner.save()
     client = Client()
-    client.force_login(family.owner, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(family.owner, backend="letdown.accounts.backends.HouseholdModelBackend")
     html = _page(client)
     assert 'value="alex@example.com"' in html
     assert f'value="{family.household.parent_name}"' in html
@@ -270,7 +270,7 @@ def test_commenter_email_appears_in_no_public_page(
     )
     staff = UserFactory(household=None, is_staff=True, is_superuser=True)
     staff_client = Client()
-    staff_client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    staff_client.force_login(staff, backend="letdown.accounts.backends.HouseholdModelBackend")
     email_forms = {
         SECRET_EMAIL,
         hashlib.md5(SECRET_EMAIL.encode()).hexdigest(),  # noqa: S324 - what Gravatar would use
@@ -290,7 +290,7 @@ def test_moderators_see_the_email_in_the_admin() -> None:
     comment = _comment(status=CommentStatus.PENDING)
     staff = UserFactory(household=None, is_staff=True, is_superuser=True)
     client = Client()
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(staff, backend="letdown.accounts.backends.HouseholdModelBackend")
     html = client.get(reverse("admin:learn_comment_changelist")).content.decode()
     assert comment.email in html
 
@@ -301,7 +301,7 @@ def test_moderators_see_the_email_in_the_admin() -> None:
 def _admin_client() -> Client:
     staff = UserFactory(household=None, is_staff=True, is_superuser=True)
     client = Client()
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(staff, backend="letdown.accounts.backends.HouseholdModelBackend")
     return client
 
 

@@ -431,7 +431,7 @@ def test_upload_still_checks_the_csrf_token(family):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(family.owner, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(family.owner, backend="letdown.accounts.backends.HouseholdModelBackend")
     response = client.post(
         reverse("routines:media_upload"),
         {"kind": "audio", "file": SimpleUploadedFile("cry.webm", WEBM)},

@@ -34,7 +34,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             user.household = Household.objects.create()
             user.role = Role.PARENT
             user.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="letdown.accounts.backends.HouseholdModelBackend")
         return redirect("onboarding")
     return render(
         request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
