@@ -249,3 +249,14 @@ def test_a_date_in_year_one_is_refused_not_a_crash(owner_client, family):
 def test_history_at_the_ends_of_the_calendar_is_not_a_crash(owner_client):
     assert owner_client.get(reverse("history") + "?until=9999-12-31").status_code == 200
     assert owner_client.get(reverse("history") + "?until=0001-01-01").status_code == 200
+
+
+def test_history_escapes_what_she_typed(owner_client, family):
+    # Entries are rendered in Python; the kind label is ours, but nothing may be trusted.
+    from letdown.logbook.selectors import Entry
+    from letdown.logbook.templatetags.logbook import history_entries
+
+    html = history_entries(
+        [Entry(at=timezone.now(), css="leak", title="<script>x</script>", url="/l/1/")]
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html
