@@ -170,12 +170,6 @@ class Session(models.Model):
     def is_active(self) -> bool:
         return self.ended_at is None
 
-    @property
-    def is_two_sided(self) -> bool:
-        """Double pumping: every let-down is on both sides at once."""
-        segments = list(self.segments.all())
-        return bool(segments) and segments[-1].side == Side.BOTH
-
     def open_segment(self) -> Segment | None:
         for segment in self.segments.all():
             if segment.ended_at is None:

@@ -101,7 +101,7 @@ def session_start(request: HttpRequest) -> HttpResponse:
         if error.other is not None:
             messages.info(request, _("A session is already running: here it is."))
             return redirect("session_live", error.other.pk)
-        raise
+        return render(request, "logbook/error.html", {"message": str(error)}, status=400)
     return redirect("session_live", session.pk)
 
 
