@@ -9,7 +9,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 def setup_django(tag: str) -> str:
@@ -42,9 +42,14 @@ def setup_django(tag: str) -> str:
 
 
 def heavy_household(
-    *, sessions: int = 6000, letdowns: int = 15000, leaks: int = 1000, seed: int = 1
+    *,
+    sessions: int = 6000,
+    letdowns: int = 15000,
+    leaks: int = 1000,
+    seed: int = 1,
+    end: datetime = datetime(2026, 11, 1, tzinfo=UTC),
 ):
-    """A household with about two years of heavy use, written with bulk inserts."""
+    """A household with about two years of heavy use up to `end`, written with bulk inserts."""
     from letdown.accounts.models import Baby, Household, Lactation, User
     from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session
 
@@ -52,18 +57,16 @@ def heavy_household(
     household = Household.objects.create(
         parent_name="Bench", time_zone="Europe/London", onboarded=True
     )
-    start_day = date(2024, 11, 1)
+    begin = end - timedelta(days=730)
+    start_day = begin.date()
     lactation = Lactation.objects.create(household=household, number=1, started_on=start_day)
     Baby.objects.create(household=household, lactation=lactation, name="B", birth_date=start_day)
     user = User.objects.create_user("bench", password="bench-password-123", household=household)
 
-    end = datetime(2026, 11, 1, tzinfo=UTC)
-    step = (end - datetime(2024, 11, 1, tzinfo=UTC)) / sessions
+    step = (end - begin) / sessions
     session_rows, starts = [], []
     for i in range(sessions):
-        started = (
-            datetime(2024, 11, 1, tzinfo=UTC) + step * i + timedelta(minutes=rng.randint(0, 20))
-        )
+        started = begin + step * i + timedelta(minutes=rng.randint(0, 20))
         kind = rng.choice(["nursing", "nursing", "pumping", "hand_expression"])
         duration = timedelta(minutes=rng.randint(8, 30))
         pumped = kind != "nursing"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from letdown.accounts.models import Household, Lactation, Role, User
@@ -19,6 +20,13 @@ def _plain_static_storage(settings: object) -> None:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache() -> None:
+    # The page cache lives in the test process across tests, and a rolled-back test's
+    # household id and data version come back in the next test.
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import factory
 
 from letdown.accounts.models import Baby, Household, Lactation, Role, User
 from letdown.logbook.models import BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
+from letdown.logbook.services import touch
 
 PASSWORD = "correct horse battery staple"
 
@@ -56,7 +57,21 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class _LoggedFactory(factory.django.DjangoModelFactory):
+    """Logbook rows bump the household's data version, as every write of the app does: pages
+    cached per version must see them."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
+        created = super()._create(model_class, *args, **kwargs)
+        touch(created.household)
+        return created
+
+
+class SessionFactory(_LoggedFactory):
     """An ended session with one segment on the given side."""
 
     class Meta:
@@ -81,7 +96,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
             )
 
 
-class LetDownFactory(factory.django.DjangoModelFactory):
+class LetDownFactory(_LoggedFactory):
     class Meta:
         model = LetDown
 
@@ -91,7 +106,7 @@ class LetDownFactory(factory.django.DjangoModelFactory):
     side = Side.LEFT
 
 
-class LeakFactory(factory.django.DjangoModelFactory):
+class LeakFactory(_LoggedFactory):
     class Meta:
         model = Leak
 
@@ -100,7 +115,7 @@ class LeakFactory(factory.django.DjangoModelFactory):
     at = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
 
 
-class BottleFeedFactory(factory.django.DjangoModelFactory):
+class BottleFeedFactory(_LoggedFactory):
     class Meta:
         model = BottleFeed
 

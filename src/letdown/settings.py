@@ -179,10 +179,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 CACHES = {
+    # Shared by the server's processes: results that are dear to compute (Insights).
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "letdown_cache",
-    }
+    },
+    # Per process, in memory: page data that is cheap to compute but asked for often (home,
+    # history). Keys carry the household's data version, which every request reads fresh with
+    # the user, so no process can serve what another process's write has made stale.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "letdown-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 LANGUAGE_CODE = "en"

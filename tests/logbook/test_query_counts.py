@@ -11,16 +11,16 @@ from django.utils import timezone
 from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
 
 
-def add_history(family, n: int) -> None:
-    start = timezone.now() - timedelta(days=3)
+def add_history(family, n: int, *, days_ago: int = 1) -> None:
+    start = timezone.now() - timedelta(days=days_ago)
     for i in range(n):
         session = SessionFactory(
-            lactation=family.lactation, started_at=start + timedelta(hours=3 * i), kind="pumping"
+            lactation=family.lactation, started_at=start - timedelta(hours=3 * i), kind="pumping"
         )
         LetDownFactory(session=session)
         LetDownFactory(session=session, at=session.started_at + timedelta(minutes=5))
-        LeakFactory(lactation=family.lactation, at=session.started_at + timedelta(hours=1))
-        BottleFeedFactory(lactation=family.lactation, at=session.started_at + timedelta(hours=2))
+        LeakFactory(lactation=family.lactation, at=session.started_at + timedelta(minutes=30))
+        BottleFeedFactory(lactation=family.lactation, at=session.started_at + timedelta(hours=1))
 
 
 def count(client, url: str) -> int:
@@ -35,6 +35,14 @@ def test_query_count_does_not_grow_with_history(name, owner_client, family):
     small = count(owner_client, reverse(name))
     add_history(family, 20)
     assert count(owner_client, reverse(name)) == small
+
+
+def test_history_query_count_when_the_page_jumps_over_a_gap(owner_client, family):
+    # Nothing in the last three days: the page looks further back for her newest day.
+    add_history(family, 1, days_ago=10)
+    small = count(owner_client, reverse("history"))
+    add_history(family, 20, days_ago=12)
+    assert count(owner_client, reverse("history")) == small
 
 
 def test_live_and_edit_pages_do_not_query_per_letdown(owner_client, family):

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Min, Subquery, Sum
+from django.core.cache import caches
+from django.db.models import Count, Max, Min, Q, Subquery, Sum
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household
@@ -19,9 +21,36 @@ from .display import format_volume
 from .facts import SessionFacts, format_offset, session_facts
 from .models import BottleFeed, Kind, Leak, LetDown, Milk, Segment, Session, Side
 
+# Days a history page spans: a heavy day has a dozen entries, so three fill a phone screen or
+# three.
+HISTORY_DAYS = 3
+# Home's "median time to first let-down, last 7 days": today and the six days before it.
+MEDIAN_DAYS = 7
+# Page data is kept per process, keyed on the household's data version (bumped by every write
+# in the same transaction), so a hit can never show data older than the request's own view of
+# her household. See `CACHES["pages"]` in the settings.
+PAGE_CACHE_SECONDS = 60 * 60
+
 
 def local_midnight(day: date, household: Household) -> datetime:
     return datetime.combine(day, time.min, tzinfo=household.tz)
+
+
+def _page_key(household: Household, name: str, *parts: object) -> str:
+    """A key that changes with anything the page shows: her data, her zone and unit, the
+    language of the labels."""
+    return ":".join(
+        str(part)
+        for part in (
+            name,
+            household.pk,
+            household.data_version,
+            household.time_zone,
+            household.unit,
+            get_language() or "",
+            *parts,
+        )
+    )
 
 
 def active_session(household: Household) -> Session | None:
@@ -83,10 +112,16 @@ class MedianLetdown:
     sessions: int
 
 
-def median_first_letdown(household: Household, now: datetime, days: int = 7) -> MedianLetdown:
+def median_first_letdown(
+    household: Household, now: datetime, days: int = MEDIAN_DAYS
+) -> MedianLetdown:
+    """Over her last `days` local days, today included: the window moves at her midnight, so
+    the figure only changes when her data or her date does."""
+    first_day = now.astimezone(household.tz).date() - timedelta(days=days - 1)
+    since = local_midnight(first_day, household)
     rows = (
         Session.objects.for_household(household)
-        .filter(started_at__gte=now - timedelta(days=days), ended_at__isnull=False)
+        .filter(started_at__gte=since, ended_at__isnull=False)
         .annotate(first=Min("letdowns__at"))
         .values_list("started_at", "first")
     )
@@ -114,6 +149,37 @@ def last_feed_at(household: Household) -> datetime | None:
         .first()
     )
     return max((t for t in (session, bottle) if t is not None), default=None)
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    """Everything home shows that comes from the database."""
+
+    active: Session | None
+    next_side: str | None
+    last_feed_at: datetime | None
+    today: Today
+    median: MedianLetdown
+
+
+def home_summary(household: Household, now: datetime) -> HomeSummary:
+    """Home's figures, queried once per change of her data and per local day: opening the app
+    again without logging anything reads them from the page cache. The timers ("since last
+    feed", the running session) tick in the browser from the times given here."""
+    local_day = now.astimezone(household.tz).date()
+    key = _page_key(household, "home", local_day.isoformat())
+    cache = caches["pages"]
+    summary = cache.get(key)
+    if not isinstance(summary, HomeSummary):
+        summary = HomeSummary(
+            active=active_session(household),
+            next_side=next_side(household),
+            last_feed_at=last_feed_at(household),
+            today=today(household, now),
+            median=median_first_letdown(household, now),
+        )
+        cache.set(key, summary, PAGE_CACHE_SECONDS)
+    return summary
 
 
 @dataclass(frozen=True)
@@ -196,8 +262,10 @@ def _session_entry(
 
 def _session_entries(
     household: Household, start: datetime, stop: datetime, now: datetime
-) -> list[Entry]:
-    """Four flat queries and no model instances: the history page's hot path."""
+) -> tuple[list[Entry], list[Entry], bool]:
+    """Session entries, bottle-feed entries (those in the window and the top-ups of its
+    sessions) and whether a session is still running: four flat queries, no model instances.
+    The history page's hot path."""
     in_window = {"household": household, "started_at__gte": start, "started_at__lt": stop}
     rows = [
         _SessionRow(*values)
@@ -205,9 +273,10 @@ def _session_entries(
             "pk", "kind", "started_at", "ended_at", "volume_left_ml", "volume_right_ml"
         )
     ]
+    session_ids = [row.pk for row in rows]
     # By the sessions' ids, unordered (the facts sort what needs sorting): an ORDER BY or a
     # join on the session's start makes SQLite walk every let-down of her history.
-    by_session = {"household": household, "session_id__in": [row.pk for row in rows]}
+    by_session = {"household": household, "session_id__in": session_ids}
     segments: dict[int, list[tuple[str, datetime, datetime | None]]] = defaultdict(list)
     for session_id, side, seg_start, seg_end in (
         Segment.objects.filter(**by_session)
@@ -220,15 +289,23 @@ def _session_entries(
         LetDown.objects.filter(**by_session).order_by().values_list("session_id", "at")
     ):
         letdowns[session_id].append(at)
-    top_ups: dict[int, list[tuple[str, float]]] = defaultdict(list)
-    for session_id, milk, volume_ml in (
-        BottleFeed.objects.filter(**by_session)
-        .order_by()
-        .values_list("session_id", "milk", "volume_ml")
-    ):
-        top_ups[session_id].append((milk, volume_ml))
+    # One query for the day's bottle feeds and the top-ups of these sessions (a top-up may
+    # fall just outside the window, after a session that started before midnight).
     tz, unit = household.tz, household.unit
-    return [
+    top_ups: dict[int, list[tuple[str, float]]] = defaultdict(list)
+    feeds = []
+    for pk, session_id, milk, volume_ml, at in (
+        BottleFeed.objects.filter(
+            Q(at__gte=start, at__lt=stop) | Q(session_id__in=session_ids), household=household
+        )
+        .order_by()
+        .values_list("pk", "session_id", "milk", "volume_ml", "at")
+    ):
+        if session_id is not None:
+            top_ups[session_id].append((milk, volume_ml))
+        if start <= at < stop:
+            feeds.append(_feed_entry(pk, milk, volume_ml, at, tz, unit))
+    sessions = [
         _session_entry(
             row,
             session_facts(
@@ -246,6 +323,7 @@ def _session_entries(
         )
         for row in rows
     ]
+    return sessions, feeds, any(row.ended_at is None for row in rows)
 
 
 def _leak_entry(leak: Leak, tz: ZoneInfo) -> Entry:
@@ -262,31 +340,65 @@ def _leak_entry(leak: Leak, tz: ZoneInfo) -> Entry:
     )
 
 
-def _feed_entry(feed: BottleFeed, tz: ZoneInfo, unit: str) -> Entry:
+def _feed_entry(
+    pk: int, milk: str, volume_ml: float, at: datetime, tz: ZoneInfo, unit: str
+) -> Entry:
     return Entry(
-        at=feed.at.astimezone(tz),
+        at=at.astimezone(tz),
         css="feed",
-        title=f"{feed.get_milk_display()} · {format_volume(feed.volume_ml, unit)}",
-        url=reverse("feed_edit", args=[feed.pk]),
+        title=f"{Milk(milk).label} · {format_volume(volume_ml, unit)}",
+        url=reverse("feed_edit", args=[pk]),
     )
+
+
+def _days(household: Household, first: date, last: date, now: datetime) -> tuple[list[Day], bool]:
+    start = local_midnight(first, household)
+    stop = local_midnight(last + timedelta(days=1), household)
+    entries, feeds, running = _session_entries(household, start, stop, now)
+    entries += feeds
+    entries += [
+        _leak_entry(leak, household.tz)
+        for leak in Leak.objects.filter(household=household, at__gte=start, at__lt=stop)
+    ]
+    days: dict[date, Day] = {}
+    for entry in sorted(entries, key=lambda e: e.at, reverse=True):
+        days.setdefault(entry.at.date(), Day(date=entry.at.date())).entries.append(entry)
+    return list(days.values()), running
 
 
 def history_days(household: Household, first: date, last: date, now: datetime) -> list[Day]:
     """Days from `last` back to `first` (local dates), newest first, empty days left out;
     within a day, newest entry first."""
-    start = local_midnight(first, household)
-    stop = local_midnight(last + timedelta(days=1), household)
-    tz, unit = household.tz, household.unit
-    entries = _session_entries(household, start, stop, now)
-    entries += [
-        _leak_entry(leak, tz)
-        for leak in Leak.objects.filter(household=household, at__gte=start, at__lt=stop)
-    ]
-    entries += [
-        _feed_entry(feed, tz, unit)
-        for feed in BottleFeed.objects.filter(household=household, at__gte=start, at__lt=stop)
-    ]
-    days: dict[date, Day] = {}
-    for entry in sorted(entries, key=lambda e: e.at, reverse=True):
-        days.setdefault(entry.at.date(), Day(date=entry.at.date())).entries.append(entry)
-    return list(days.values())
+    return _days(household, first, last, now)[0]
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    days: list[Day]
+    older: date | None  # where the next page (older entries) ends; None: nothing older
+
+
+def history_page(household: Household, until: date, now: datetime) -> HistoryPage:
+    """The `HISTORY_DAYS` local days ending at `until`, empty days left out. A page that would
+    be empty jumps back to the newest day with anything logged, so gaps in her log (a week
+    away from the app) cost one page, not one page per three empty days.
+
+    Kept in the page cache per data version, unless a session on it is still running (its
+    length grows with the clock)."""
+    key = _page_key(household, "history", until.isoformat())
+    cache = caches["pages"]
+    page = cache.get(key)
+    if isinstance(page, HistoryPage):
+        return page
+    first = until - timedelta(days=HISTORY_DAYS - 1)
+    days, running = _days(household, first, until, now)
+    if not days:
+        last = latest_day_before(household, local_midnight(first, household))
+        if last is None:
+            return HistoryPage(days=[], older=None)
+        first = last - timedelta(days=HISTORY_DAYS - 1)
+        days, running = _days(household, first, last, now)
+    page = HistoryPage(days=days, older=first - timedelta(days=1))
+    if not running:
+        cache.set(key, page, PAGE_CACHE_SECONDS)
+    return page

@@ -3,7 +3,7 @@ Every query is scoped to the household of the person asking; anything else is a 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
@@ -28,8 +28,6 @@ from .forms import (
     SessionForm,
 )
 from .models import BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
-
-HISTORY_DAYS = 3  # a heavy day has a dozen entries: three days fill a phone screen or three
 
 
 def _owned(model: type[models.Model], household: Household, pk: int, **extra: Any) -> Any:
@@ -59,13 +57,14 @@ def _session(request: HttpRequest, pk: int, *, letdowns: bool = True) -> Session
 def home(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
     now = timezone.now()
+    summary = selectors.home_summary(household, now)
     context = {
         "household": household,
-        "active": selectors.active_session(household),
-        "next_side": selectors.next_side(household),
-        "last_feed_at": selectors.last_feed_at(household),
-        "today": selectors.today(household, now),
-        "median": selectors.median_first_letdown(household, now),
+        "active": summary.active,
+        "next_side": summary.next_side,
+        "last_feed_at": summary.last_feed_at,
+        "today": summary.today,
+        "median": summary.median,
         "now": now,
     }
     return render(request, "logbook/home.html", context)
@@ -408,15 +407,6 @@ def history(request: HttpRequest) -> HttpResponse:
         )
     # Nothing is logged in the future, and the calendar's ends must not overflow below.
     until = max(min(until, today), date(2000, 1, 7))
-    # Start the page at the newest day with something on it, so gaps are skipped.
-    last = selectors.latest_day_before(
-        household, selectors.local_midnight(until + timedelta(days=1), household)
-    )
-    days: list[selectors.Day] = []
-    older = None
-    if last is not None:
-        first = last - timedelta(days=HISTORY_DAYS - 1)
-        days = selectors.history_days(household, first, last, now)
-        older = first - timedelta(days=1)
-    context = {"days": days, "older": older, "household": household, "until": until}
+    page = selectors.history_page(household, until, now)
+    context = {"days": page.days, "older": page.older, "household": household, "until": until}
     return render(request, "logbook/history.html", context)
