@@ -99,7 +99,10 @@ class SessionQuerySet(models.QuerySet["Session"]):
         return self.filter(household=household)
 
     def active(self) -> SessionQuerySet:
-        return self.filter(ended_at__isnull=True)
+        # By id, not the model's "-started_at": that order makes SQLite walk her whole history
+        # through the start-time index instead of the small index of open sessions. There is
+        # at most one running session per household (the services refuse a second).
+        return self.filter(ended_at__isnull=True).order_by("pk")
 
     def overlapping(
         self, started_at: datetime, ended_at: datetime | None, exclude_pk: int | None = None
