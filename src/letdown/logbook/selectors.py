@@ -54,7 +54,9 @@ def _page_key(household: Household, name: str, *parts: object) -> str:
 
 
 def active_session(household: Household) -> Session | None:
-    return Session.objects.for_household(household).active().with_details().first()
+    """The running session with its segments (enough to tell paused from running): home's card
+    needs none of its let-downs, and a long pumping session can have many."""
+    return Session.objects.for_household(household).active().prefetch_related("segments").first()
 
 
 def next_side(household: Household) -> str | None:
