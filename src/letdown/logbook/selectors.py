@@ -59,24 +59,31 @@ def active_session(household: Household) -> Session | None:
     return Session.objects.for_household(household).active().prefetch_related("segments").first()
 
 
-def next_side(household: Household) -> str | None:
-    """Start on the side the last nursing session ended on: it was emptied least."""
+def _last_nursing(household: Household) -> tuple[str | None, datetime | None]:
+    """The side her last nursing session ended on and when that session started: one query
+    (the newest nursing session is an index walk from her newest start)."""
     last_nursing = (
         Session.objects.for_household(household)
         .filter(kind=Kind.NURSING)
         .order_by("-started_at")
         .values("pk")[:1]
     )
-    return (
+    row = (
         Segment.objects.filter(
             household=household,
             session_id=Subquery(last_nursing),
             side__in=[Side.LEFT, Side.RIGHT],
         )
         .order_by("-started_at")
-        .values_list("side", flat=True)
+        .values_list("side", "session__started_at")
         .first()
     )
+    return row if row is not None else (None, None)
+
+
+def next_side(household: Household) -> str | None:
+    """Start on the side the last nursing session ended on: it was emptied least."""
+    return _last_nursing(household)[0]
 
 
 @dataclass
@@ -135,22 +142,18 @@ def median_first_letdown(
     )
 
 
-def last_feed_at(household: Household) -> datetime | None:
-    # Newest first and stop at the first row: an index walk, not an aggregate over years.
-    session = (
-        Session.objects.for_household(household)
-        .filter(kind=Kind.NURSING)
-        .order_by("-started_at")
-        .values_list("started_at", flat=True)
-        .first()
-    )
+def last_feed_at(household: Household, last_nursing_at: datetime | None = None) -> datetime | None:
+    """The newer of her last nursing session's start (give it when known) and her last bottle
+    feed; newest first and stop at the first row: an index walk, not an aggregate over years."""
+    if last_nursing_at is None:
+        last_nursing_at = _last_nursing(household)[1]
     bottle = (
         BottleFeed.objects.filter(household=household)
         .order_by("-at")
         .values_list("at", flat=True)
         .first()
     )
-    return max((t for t in (session, bottle) if t is not None), default=None)
+    return max((t for t in (last_nursing_at, bottle) if t is not None), default=None)
 
 
 @dataclass(frozen=True)
@@ -173,10 +176,11 @@ def home_summary(household: Household, now: datetime) -> HomeSummary:
     cache = caches["pages"]
     summary = cache.get(key)
     if not isinstance(summary, HomeSummary):
+        side, nursed_at = _last_nursing(household)
         summary = HomeSummary(
             active=active_session(household),
-            next_side=next_side(household),
-            last_feed_at=last_feed_at(household),
+            next_side=side,
+            last_feed_at=last_feed_at(household, nursed_at),
             today=today(household, now),
             median=median_first_letdown(household, now),
         )
