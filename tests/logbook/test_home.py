@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from letdown.logbook.models import Segment
 
-from ..factories import BottleFeedFactory, SessionFactory
+from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -47,3 +47,37 @@ def test_since_last_feed_counts_a_newer_bottle_feed(owner_client, family):
 def test_home_with_nothing_logged_suggests_no_side(owner_client):
     page = owner_client.get(reverse("home")).content.decode()
     assert "side next." not in page and 'data-format="since"' not in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_today_counts_everything_since_her_midnight(owner_client, family):
+    lactation = family.lactation
+    yesterday = NOW - timedelta(hours=13)  # 23:00 the day before, in London
+    SessionFactory(lactation=lactation, started_at=yesterday, volume_left_ml=None)
+    LeakFactory(lactation=lactation, at=yesterday)
+    nursing = SessionFactory(lactation=lactation, started_at=NOW - timedelta(hours=5))
+    LetDownFactory(session=nursing)
+    pumping = SessionFactory(
+        lactation=lactation,
+        kind="pumping",
+        started_at=NOW - timedelta(hours=3),
+        volume_left_ml=60,
+        volume_right_ml=90,
+    )
+    LetDownFactory(session=pumping)
+    SessionFactory(
+        lactation=lactation,
+        kind="hand_expression",
+        started_at=NOW - timedelta(hours=2),
+        volume_left_ml=10,
+    )
+    LeakFactory(lactation=lactation, at=NOW - timedelta(hours=4))
+    LeakFactory(lactation=lactation, at=NOW - timedelta(hours=1))
+    BottleFeedFactory(lactation=lactation, at=NOW - timedelta(minutes=30), volume_ml=90)
+    page = owner_client.get(reverse("home")).content.decode()
+    assert "<dt>Nursing</dt><dd>1</dd>" in page
+    assert "<dt>Pumping</dt><dd>1 · 160 mL</dd>" in page  # pumped and hand-expressed today
+    assert "<dt>Hand expression</dt><dd>1</dd>" in page
+    assert "<dt>Bottle feeds</dt><dd>1 · 90 mL</dd>" in page
+    assert "<dt>Let-downs</dt><dd>2</dd>" in page
+    assert "<dt>Leaks</dt><dd>2</dd>" in page

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import caches
-from django.db.models import Count, Max, Min, Q, Subquery, Sum
+from django.db.models import Count, FloatField, Max, Min, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -97,20 +98,43 @@ class Today:
 
 
 def today(household: Household, now: datetime) -> Today:
+    """Her counts and volumes since her midnight, in one query: a row per session kind, then
+    one each for let-downs, leaks and bottle feeds (a union, so one round trip)."""
     start = local_midnight(now.astimezone(household.tz).date(), household)
-    sessions = Session.objects.for_household(household).filter(started_at__gte=start)
-    result = Today()
-    for row in sessions.values("kind").annotate(
-        n=Count("id"), left=Sum("volume_left_ml"), right=Sum("volume_right_ml")
-    ):
-        result.sessions_by_kind[row["kind"]] = row["n"]
-        result.pumped_ml += (row["left"] or 0) + (row["right"] or 0)
-    result.letdowns = LetDown.objects.filter(household=household, at__gte=start).count()
-    result.leaks = Leak.objects.filter(household=household, at__gte=start).count()
-    feeds = BottleFeed.objects.filter(household=household, at__gte=start).aggregate(
-        n=Count("id"), ml=Sum("volume_ml")
+    zero = Value(0.0, output_field=FloatField())
+    sessions = (
+        Session.objects.filter(household=household, started_at__gte=start)
+        .order_by()
+        .values("kind")
+        .annotate(
+            n=Count("id"),
+            ml=Sum(Coalesce("volume_left_ml", zero) + Coalesce("volume_right_ml", zero)),
+        )
+        .values_list("kind", "n", "ml")
     )
-    result.bottle_feeds, result.bottle_ml = feeds["n"], feeds["ml"] or 0.0
+    tallies = [
+        model.objects.filter(household=household, at__gte=start)
+        .order_by()
+        .values("household")  # one group: hers
+        .annotate(what=Value(what), n=Count("id"), ml=volume)
+        .values_list("what", "n", "ml")
+        for model, what, volume in (
+            (LetDown, "letdowns", zero),
+            (Leak, "leaks", zero),
+            (BottleFeed, "bottle", Sum("volume_ml")),
+        )
+    ]
+    result = Today()
+    for what, n, ml in sessions.union(*tallies, all=True):
+        if what == "letdowns":
+            result.letdowns = n
+        elif what == "leaks":
+            result.leaks = n
+        elif what == "bottle":
+            result.bottle_feeds, result.bottle_ml = n, ml or 0.0
+        else:
+            result.sessions_by_kind[what] = n
+            result.pumped_ml += ml or 0.0
     return result
 
 
