@@ -37,8 +37,8 @@ def start_session(family, at: datetime, kind: str = "nursing", side: str = "left
 
 @pytest.fixture
 def compute_spy(monkeypatch):
-    spy = Spy(selectors.compute_insights)
-    monkeypatch.setattr(selectors, "compute_insights", spy)
+    spy = Spy(selectors.compute_insights_from_columns)
+    monkeypatch.setattr(selectors, "compute_insights_from_columns", spy)
     return spy
 
 
@@ -108,6 +108,67 @@ def test_records_of_another_household_are_never_loaded(family, stranger_family):
     SessionFactory(lactation=stranger_family.lactation)
     LeakFactory(lactation=stranger_family.lactation)
     assert selectors.load_records(family.household) == ([], [], [])
+
+
+def _varied_history(family, start: datetime) -> None:
+    """A week of her records in Paris with what the two loaders could disagree on: night
+    sessions, microseconds, aids, let-downs before the start, a running session, leaks and
+    bottle feeds (one topping up a session)."""
+    family.household.time_zone = "Europe/Paris"
+    family.household.save()
+    for index in range(40):
+        started_at = start + timedelta(hours=4 * index, microseconds=1500 * index)
+        kind = ("nursing", "pumping", "nursing", "hand_expression")[index % 4]
+        session = SessionFactory(
+            lactation=family.lactation,
+            kind=kind,
+            started_at=started_at,
+            volume_left_ml=None if kind == "nursing" else 30 + index,
+            aids=[["warm_compress"], [], ["baby_cry", "breast_massage"]][index % 3],
+            anxiety_before=None if index % 5 == 0 else index % 11,
+        )
+        for seconds in range(index % 4):
+            LetDownFactory(
+                session=session, at=started_at + timedelta(seconds=80 * seconds - 2, microseconds=7)
+            )
+        if index % 6 == 0:
+            LeakFactory(lactation=family.lactation, at=started_at + timedelta(minutes=90))
+        if index % 7 == 0:
+            BottleFeedFactory(
+                lactation=family.lactation,
+                at=started_at + timedelta(minutes=20),
+                session=session if index % 14 == 0 else None,
+            )
+    start_session(family, start + timedelta(days=7))
+
+
+def test_the_columns_give_the_same_results_as_the_records(family):
+    start = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # over the end of summer time in Paris
+    _varied_history(family, start)
+    household = _fresh(family.household)
+    now = start + timedelta(days=7, hours=1)
+    columns = selectors.load_columns(household)
+    from_records = selectors.compute_from_records(household, selectors.load_records(household), now)
+    assert selectors.compute_from_columns(household, columns, now) == from_records
+    assert (from_records.n_sessions, from_records.n_running) == (40, 1)
+    assert from_records.letdowns.n_intervals > 0 and from_records.leaks.n_leaks == 7
+
+
+def test_columns_are_loaded_in_five_queries_whatever_the_history(family, django_assert_num_queries):
+    _varied_history(family, datetime(2026, 10, 25, 0, 30, tzinfo=UTC))
+    with django_assert_num_queries(5):
+        columns = selectors.load_columns(family.household)
+    assert (len(columns.sessions), len(columns.leak_s)) == (40, 7)
+
+
+def test_columns_of_another_household_are_never_loaded(family, stranger_family):
+    session = SessionFactory(lactation=stranger_family.lactation)
+    LetDownFactory(session=session)
+    LeakFactory(lactation=stranger_family.lactation)
+    BottleFeedFactory(lactation=stranger_family.lactation)
+    columns = selectors.load_columns(family.household)
+    assert len(columns.sessions) == columns.n_running == 0
+    assert len(columns.leak_s) == len(columns.feed_s) == 0
 
 
 def test_results_are_computed_once_per_data_version(family, compute_spy):

@@ -48,8 +48,11 @@ def anxiety_section(table: SessionTable) -> AnxietySection:
         n_sessions=len(rows),
         n_with_letdown=int(let_down.sum()),
         points=tuple(
-            AnxietyPoint(anxiety=int(a), time_s=float(t), let_down=bool(d))
-            for a, t, d in zip(anxiety[kept], time_s[kept], let_down[kept], strict=True)
+            # Plain Python values (tolist) are much quicker to take apart than numpy scalars.
+            AnxietyPoint(anxiety=a, time_s=t, let_down=d)
+            for a, t, d in zip(
+                anxiety[kept].tolist(), time_s[kept].tolist(), let_down[kept].tolist(), strict=True
+            )
         ),
         levels=tuple(levels),
         rank_correlation=None if correlation is None else correlation.rho,

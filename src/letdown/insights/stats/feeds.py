@@ -3,11 +3,7 @@ between feeds, shared by the leaks and rhythm sections."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
-
-from .records import FeedRecord
 
 # A nursing session followed by a bottle top-up, or a second side started a few minutes later,
 # is one feed, not two feeds twenty minutes apart.
@@ -16,14 +12,10 @@ SAME_FEED_WITHIN_S = 30 * 60
 MAX_FEED_INTERVAL_S = 12 * 3600
 
 
-def feed_starts_s(feeds: Sequence[FeedRecord], lactation_id: int | None) -> np.ndarray:
-    """POSIX seconds of the start of each feed of that lactation, oldest first."""
-    times = np.sort(
-        np.array(
-            [feed.at.timestamp() for feed in feeds if feed.lactation_id == lactation_id],
-            dtype=float,
-        )
-    )
+def feed_starts_s(feed_s: np.ndarray) -> np.ndarray:
+    """POSIX seconds of the start of each feed, oldest first, from the moments of her feed
+    records (nursing session starts and bottle feeds) of one lactation."""
+    times = np.sort(np.asarray(feed_s, dtype=float))
     if len(times) == 0:
         return times
     new_feed = np.concatenate(([True], np.diff(times) > SAME_FEED_WITHIN_S))

@@ -4,16 +4,15 @@ week (median, interquartile range and coefficient of variation of the intervals 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from . import wording
+from .clock import EPOCH_ORDINAL, local_days, mondays
 from .feeds import feed_intervals_s
 from .rank import rank_correlation
-from .records import LeakRecord
 from .results import LeaksSection, LeakWeek
 
 MIN_INTERVALS_PER_WEEK = 5
@@ -23,64 +22,56 @@ MIN_WEEKS_FOR_CORRELATION = 6
 SUMMARY_WEEKS = 2
 
 
-def _local_dates(times_s: np.ndarray, tz: ZoneInfo) -> list[date]:
-    return [datetime.fromtimestamp(t, tz).date() for t in times_s]
-
-
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
 def leaks_section(
     *,
-    leaks: Sequence[LeakRecord],
+    leak_s: np.ndarray,
     feed_starts_s: np.ndarray,
-    lactation_id: int | None,
     now: datetime,
     tz: ZoneInfo,
 ) -> LeaksSection:
-    leak_s = np.sort(
-        np.array([leak.at.timestamp() for leak in leaks if leak.lactation_id == lactation_id])
-    )
+    """Leaks of one lactation (POSIX seconds, any order) beside that lactation's feeds."""
+    leak_s = np.sort(np.asarray(leak_s, dtype=float))
     if len(leak_s) == 0 and len(feed_starts_s) == 0:
         return _empty()
     today = now.astimezone(tz).date()
-    first_day = min(_local_dates(np.array([np.concatenate((leak_s, feed_starts_s)).min()]), tz))
+    earliest_s = float(np.concatenate((leak_s, feed_starts_s)).min())
+    first_day = datetime.fromtimestamp(earliest_s, tz).date()
     # A record stamped after `now` (a phone's clock running fast) must not start the range.
     first_day = min(max(first_day, _monday(today) - timedelta(weeks=MAX_WEEKS - 1)), today)
-    week_starts = [
-        _monday(first_day) + timedelta(weeks=i)
-        for i in range((_monday(today) - _monday(first_day)).days // 7 + 1)
-    ]
-    week_index = {monday: i for i, monday in enumerate(week_starts)}
-
-    leaks_per_week = np.zeros(len(week_starts), dtype=int)
-    for day in _local_dates(leak_s, tz):
-        index = week_index.get(_monday(day))
-        if index is not None:
-            leaks_per_week[index] += 1
+    first_monday = _monday(first_day)
+    n_weeks = (_monday(today) - first_monday).days // 7 + 1
+    week_starts = [first_monday + timedelta(weeks=i) for i in range(n_weeks)]
 
     intervals_s, interval_starts_s = feed_intervals_s(feed_starts_s)
-    interval_week = np.array(
-        [week_index.get(_monday(day), -1) for day in _local_dates(interval_starts_s, tz)], dtype=int
-    )
+    # The week of each leak and each interval's start by her local date (-1: not shown),
+    # looked up together: her UTC offsets are looked up once per day.
+    week = (
+        mondays(local_days(np.concatenate((leak_s, interval_starts_s)), tz))
+        - (first_monday.toordinal() - EPOCH_ORDINAL)
+    ) // 7
+    week = np.where((week >= 0) & (week < n_weeks), week, -1)
+    leak_week, interval_week = week[: len(leak_s)], week[len(leak_s) :]
+    leaks_per_week = np.bincount(leak_week[leak_week >= 0], minlength=n_weeks)
 
+    intervals_per_week, spreads = _weekly_spreads(intervals_s / 60.0, interval_week, n_weeks)
     weeks = []
     for index, monday in enumerate(week_starts):
         # The first and the current week are partial: leaks per day counts only her days.
         n_days = (min(monday + timedelta(days=6), today) - max(monday, first_day)).days + 1
-        week_intervals_min = intervals_s[interval_week == index] / 60.0
-        spread = _spread(week_intervals_min)
         weeks.append(
             LeakWeek(
                 week_start=monday,
                 n_days=n_days,
                 n_leaks=int(leaks_per_week[index]),
                 leaks_per_day=float(leaks_per_week[index] / n_days),
-                n_feed_intervals=len(week_intervals_min),
-                interval_median_min=spread[0],
-                interval_iqr_min=spread[1],
-                interval_cv=spread[2],
+                n_feed_intervals=int(intervals_per_week[index]),
+                interval_median_min=spreads[index][0],
+                interval_iqr_min=spreads[index][1],
+                interval_cv=spreads[index][2],
             )
         )
 
@@ -117,6 +108,38 @@ def _spread(intervals_min: np.ndarray) -> tuple[float | None, float | None, floa
     mean = intervals_min.mean()
     cv = float(intervals_min.std(ddof=1) / mean) if mean > 0 else None
     return float(median), float(quartile_3 - quartile_1), cv
+
+
+def _weekly_spreads(
+    intervals_min: np.ndarray, week: np.ndarray, n_weeks: int
+) -> tuple[np.ndarray, list[tuple[float | None, float | None, float | None]]]:
+    """The number of intervals of each week and `_spread` of each week's intervals.
+
+    Weeks with the same number of intervals go through numpy together, a row each: numpy
+    works each row out as it would on its own, and a call per week cost about 0.1 ms.
+    """
+    shown = week >= 0
+    intervals_min, week = intervals_min[shown], week[shown]
+    counts = np.bincount(week, minlength=n_weeks)
+    starts = np.cumsum(counts) - counts
+    spreads: list[tuple[float | None, float | None, float | None]] = [(None, None, None)] * n_weeks
+    enough = np.flatnonzero(counts >= MIN_INTERVALS_PER_WEEK)
+    # Each week's intervals in her order, as `_spread` would get them.
+    in_order = intervals_min[np.argsort(week, kind="stable")]
+    for count in np.unique(counts[enough]):
+        same = enough[counts[enough] == count]
+        rows = in_order[starts[same, None] + np.arange(count)]
+        quartile_1, median, quartile_3 = np.percentile(rows, [25, 50, 75], axis=1)
+        mean = rows.mean(axis=1)
+        with np.errstate(all="ignore"):
+            std = rows.std(axis=1, ddof=1)
+        for row, index in enumerate(same):
+            spreads[index] = (
+                float(median[row]),
+                float(quartile_3[row] - quartile_1[row]),
+                float(std[row] / mean[row]) if mean[row] > 0 else None,
+            )
+    return counts, spreads
 
 
 def _per_day(weeks: list[LeakWeek]) -> float | None:

@@ -66,17 +66,12 @@ def _counts(table: SessionTable, kind: str) -> LetdownCounts:
 
 
 def _intervals_s(table: SessionTable) -> np.ndarray:
-    # Plain Python here: np.diff on thousands of short tuples costs more than the whole fit.
-    return np.array(
-        [
-            later - earlier
-            for record in table.records
-            for earlier, later in zip(
-                record.letdown_offsets_s, record.letdown_offsets_s[1:], strict=False
-            )
-        ],
-        dtype=float,
-    )
+    """The time from each let-down to the next one in the same session, session by session."""
+    intervals = np.diff(table.letdown_offsets_s)
+    # The difference from a session's last let-down to the next session's first is no interval.
+    same_session = np.ones(len(intervals), dtype=bool)
+    same_session[table.first_letdown[table.let_down][1:] - 1] = False
+    return intervals[same_session]
 
 
 def _interval_bins(intervals_s: np.ndarray) -> tuple[IntervalBin, ...]:
@@ -96,29 +91,24 @@ def _interval_bins(intervals_s: np.ndarray) -> tuple[IntervalBin, ...]:
 def _volume_by_count(
     table: SessionTable,
 ) -> tuple[tuple[VolumeByCount, ...], np.ndarray, np.ndarray]:
-    left, right, total, count = [], [], [], []
-    for record in table.records:
-        if record.kind != PUMPING:
-            continue
-        sides = [v for v in (record.volume_left_ml, record.volume_right_ml) if v is not None]
-        if not sides:
-            continue
-        left.append(np.nan if record.volume_left_ml is None else record.volume_left_ml)
-        right.append(np.nan if record.volume_right_ml is None else record.volume_right_ml)
-        total.append(sum(sides))
-        count.append(min(len(record.letdown_offsets_s), TOP_COUNT))
-    left_ml, right_ml, total_ml = np.array(left), np.array(right), np.array(total)
-    count_array = np.array(count, dtype=int)
+    left_ml, right_ml = table.volume_left_ml, table.volume_right_ml
+    rows = (table.kind == PUMPING) & ~(np.isnan(left_ml) & np.isnan(right_ml))
+    left_ml, right_ml = left_ml[rows], right_ml[rows]
+    # The sides she measured: one side alone is the total.
+    total_ml = np.where(
+        np.isnan(left_ml), right_ml, np.where(np.isnan(right_ml), left_ml, left_ml + right_ml)
+    )
+    count_array = np.minimum(table.n_letdowns[rows], TOP_COUNT)
     groups = []
     for letdown_count in np.unique(count_array):
-        rows = count_array == letdown_count
+        in_group = count_array == letdown_count
         groups.append(
             VolumeByCount(
                 letdown_count=int(letdown_count),
-                n_sessions=int(rows.sum()),
-                median_left_ml=_nan_median(left_ml[rows]),
-                median_right_ml=_nan_median(right_ml[rows]),
-                median_total_ml=_nan_median(total_ml[rows]),
+                n_sessions=int(in_group.sum()),
+                median_left_ml=_nan_median(left_ml[in_group]),
+                median_right_ml=_nan_median(right_ml[in_group]),
+                median_total_ml=_nan_median(total_ml[in_group]),
             )
         )
     return tuple(groups), total_ml, count_array.astype(float)

@@ -1,6 +1,8 @@
-"""Plain input records for the Insights core: what the selector loads from the database.
+"""Plain input records for the Insights core (`compute_insights`).
 
 They carry no Django objects, so the statistics can be computed and tested without a database.
+The page itself computes from the same data as numpy columns, built straight from the
+database's rows (`rows.columns_from_rows`); `rows.records_from_rows` gives these records.
 """
 
 from __future__ import annotations

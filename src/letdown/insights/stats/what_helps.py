@@ -93,7 +93,8 @@ def what_helps_section(table: SessionTable) -> WhatHelpsSection:
 
 
 def _aid_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
-    used = sorted({slug for index in window for slug in table.records[index].aids})
+    in_window = table.aid_used[window].any(axis=0)
+    used = sorted(slug for slug, present in zip(table.aid_slugs, in_window, strict=True) if present)
     known_order = list(wording.AID_LABELS)
     used.sort(
         key=lambda slug: (
