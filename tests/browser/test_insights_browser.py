@@ -46,7 +46,10 @@ def test_insights_on_a_phone_light_and_dark(phone_factory, live_server, family):
     expect(light.locator(".disclaimer")).to_contain_text("no substitute for a doctor")
     screenshot(light, "insights-light")
     light.locator("#what-helps details.how summary").click()
-    expect(light.locator("#what-helps details.how p")).to_contain_text("1× means no difference")
+    how = light.locator("#what-helps details.how")
+    expect(how).to_contain_text("1× means no difference")
+    expect(how).to_contain_text("all the lines together are right 95 times in 100")
+    expect(light.locator("#what-helps .factor").first).to_contain_text("comparisons together")
     light.get_by_role("link", name="Read: Unexpected let-down and leaks").click()
     expect(light).to_have_url(live_server.url + "/learn/leaks/")
 

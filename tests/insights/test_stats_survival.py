@@ -131,6 +131,46 @@ def test_cox_intervals_cover_the_true_ratio_across_simulations_without_bias():
     assert sum(log_ratios) / len(log_ratios) == pytest.approx(math.log(2.0), abs=0.1)
 
 
+NULL_AIDS = (
+    "warm_compress",
+    "breast_massage",
+    "relaxing_music",
+    "baby_cry",
+    "baby_photo",
+    "scent_cloth",
+    "skin_to_skin",
+    "breathing",
+    "imagery",
+    "warm_drink",
+)
+
+
+def _clear(factor) -> bool:
+    return factor.status == "estimated" and (
+        factor.hazard_ratio_lower > 1.0 or factor.hazard_ratio_upper < 1.0
+    )
+
+
+def test_with_many_factors_and_none_that_matters_a_clear_one_is_rare():
+    # Ten techniques, the time bands and anxiety, none changing let-down: at a plain 95 % per
+    # factor, about half of these histories would show one "clear" difference by chance.
+    with_a_clear_one = 0
+    for seed in range(20):
+        insights = insights_for(simulated_sessions(n=300, seed=200 + seed, aids=NULL_AIDS))
+        section = insights.what_helps
+        assert section.n_compared >= 12
+        assert section.interval_confidence == pytest.approx(1 - 0.05 / section.n_compared)
+        with_a_clear_one += any(_clear(factor) for factor in section.factors)
+    # Bonferroni: at most 1 in 20 histories on average; 3 or more of 20 happens 8 % of the time.
+    assert with_a_clear_one <= 2
+
+
+def test_a_real_effect_stays_clear_among_many_factors():
+    sessions = simulated_sessions(n=300, seed=17, aids=NULL_AIDS, aid_rate={"warm_compress": 2.0})
+    factor = _factor(insights_for(sessions), "warm_compress")
+    assert _clear(factor) and factor.hazard_ratio_lower < 2.0 < factor.hazard_ratio_upper
+
+
 def test_cox_finds_high_anxiety_slows_let_down():
     sessions = simulated_sessions(n=400, seed=5, anxiety_high_rate=0.5)
     factor = _factor(insights_for(sessions), "anxiety_high")

@@ -378,7 +378,12 @@ def what_helps_chart(section: WhatHelpsSection, *, translate: Translate = _untra
         )
     # The caption is wider than the plot: it is centred on the whole chart, and wrapped if a
     # translation is wider still.
-    caption = _wrap(translate("let-down rate, with vs without (95 % interval)"), WIDTH - 2 * _EDGE)
+    caption = _wrap(
+        translate("let-down rate, with vs without (intervals 95 % for all together)")
+        if section.n_compared > 1
+        else translate("let-down rate, with vs without (95 % interval)"),
+        WIDTH - 2 * _EDGE,
+    )
     for line_index, line in enumerate(caption):
         body.append(_text(WIDTH / 2, frame.bottom + 30 + 15 * line_index, line))
     height = frame.bottom + 34 + 15 * (len(caption) - 1)

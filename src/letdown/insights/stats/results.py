@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 # Bump when the shape of the results changes, so a cache of an older shape is recomputed.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Minimum sessions *with a let-down* on each side of a comparison before a number is shown.
 MIN_SESSIONS_WITH_LETDOWN_PER_GROUP = 5
@@ -90,6 +90,10 @@ class WhatHelpsSection:
     n_sessions: int
     window_sessions: int
     minimum_per_group: int
+    # Factors with enough sessions to be estimated: each interval is widened (Bonferroni) so
+    # that all of them hold together at 95 %, or one of many chance differences looks clear.
+    n_compared: int
+    interval_confidence: float  # the level of each interval: 1 - 0.05 / n_compared
     factors: tuple[FactorEffect, ...]
     summary: str
 

@@ -130,7 +130,7 @@ def median_s(time_s: np.ndarray, let_down: np.ndarray) -> float | None:
 
 @dataclass(frozen=True)
 class HazardRatio:
-    """How many times the let-down rate of one group is that of the other, with its 95 % CI.
+    """How many times the let-down rate of one group is that of the other, with its interval.
 
     Above 1: let-down comes sooner in the group; below 1: later.
     """
@@ -208,8 +208,10 @@ def cox_hazard_ratios(
     let_down: np.ndarray,
     covariates: np.ndarray,
     adjust_for_groups: np.ndarray | None = None,
+    confidence: float = 0.95,
 ) -> list[HazardRatio | None]:
-    """Fit a Cox model and return one hazard ratio per covariate column (None: not estimable).
+    """Fit a Cox model and return one hazard ratio per covariate column (None: not estimable),
+    with intervals at the `confidence` level.
 
     `adjust_for_groups` (the session kind) enters as extra 0/1 columns rather than as strata:
     statsmodels loops over distinct times once per stratum, and nursing and pumping let-downs
@@ -237,7 +239,7 @@ def cox_hazard_ratios(
             )
             fit = model.fit()
             params = np.asarray(fit.params, dtype=float)
-            intervals = np.asarray(fit.conf_int(alpha=0.05), dtype=float)
+            intervals = np.asarray(fit.conf_int(alpha=1.0 - confidence), dtype=float)
     except (np.linalg.LinAlgError, ValueError, ZeroDivisionError):
         return results
     for position, column in enumerate(kept):

@@ -2,7 +2,8 @@
 
 For each factor: sessions with and without it, their Kaplan–Meier medians, and one Cox model
 (with the session kind) holding all factors that reach the minimum, so each hazard ratio is
-adjusted for the others. Below the minimum it says how many more sessions are needed.
+adjusted for the others; the intervals are Bonferroni-widened for the number of factors
+compared. Below the minimum it says how many more sessions are needed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ HELP_WINDOW_SESSIONS = 500
 MIN_EVENTS_PER_FACTOR = 5
 
 ANXIETY_HIGH_FROM = 5
+
+# The chance, over all the factors compared, that any one looks clear when none matters.
+FAMILY_ALPHA = 0.05
 
 TIME_BANDS = (
     ("night", 0, 6),
@@ -66,7 +70,11 @@ def what_helps_section(table: SessionTable) -> WhatHelpsSection:
         factor.n_with_letdown = int(let_down[factor.with_rows].sum())
         factor.n_without_letdown = int(let_down[factor.without_rows].sum())
 
-    hazard_ratios, adjusted = _adjusted_hazard_ratios(table, window, factors)
+    # Several factors are compared at once: at 95 % each, one in twenty null factors would
+    # look clear by chance. Bonferroni intervals hold for all of them together.
+    n_compared = sum(1 for factor in factors if factor.eligible)
+    confidence = 1.0 - FAMILY_ALPHA / max(1, n_compared)
+    hazard_ratios, adjusted = _adjusted_hazard_ratios(table, window, factors, confidence)
     effects = [_effect(factor, time_s, let_down, hazard_ratios, adjusted) for factor in factors]
 
     estimated = [effect for effect in effects if effect.status == "estimated"]
@@ -82,6 +90,8 @@ def what_helps_section(table: SessionTable) -> WhatHelpsSection:
         n_sessions=len(window),
         window_sessions=HELP_WINDOW_SESSIONS,
         minimum_per_group=MIN_SESSIONS_WITH_LETDOWN_PER_GROUP,
+        n_compared=n_compared,
+        interval_confidence=confidence,
         factors=tuple(effects),
         summary=wording.what_helps_summary(
             n_sessions=len(window),
@@ -169,7 +179,7 @@ def _anxiety_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
 
 
 def _adjusted_hazard_ratios(
-    table: SessionTable, window: np.ndarray, factors: list[_Factor]
+    table: SessionTable, window: np.ndarray, factors: list[_Factor], confidence: float
 ) -> tuple[dict[str, HazardRatio | None], set[str]]:
     """Hazard ratios by slug, and the slugs adjusted for the other factors.
 
@@ -190,6 +200,7 @@ def _adjusted_hazard_ratios(
                 let_down[rows],
                 np.column_stack([column[rows] for column in columns.values()]),
                 adjust_for_groups=kind[rows],
+                confidence=confidence,
             )
             by_slug = dict(zip(columns, fitted, strict=True))
             ratios = {factor.slug: by_slug.get(factor.slug) for factor in included}
@@ -204,6 +215,7 @@ def _adjusted_hazard_ratios(
             let_down[rows],
             factor.with_rows[rows].astype(float)[:, None],
             adjust_for_groups=kind[rows],
+            confidence=confidence,
         )
     return ratios, {factor.slug for factor in included}
 
