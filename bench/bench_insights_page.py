@@ -51,6 +51,10 @@ def main() -> None:
     from letdown.logbook.models import Leak, LetDown, Session
 
     household, user = heavy_household()
+    # As the server's wsgi module does once the app is loaded (see letdown.core.process).
+    from letdown.core.process import prepare_server_process
+
+    prepare_server_process()
     print(f"letdown insights page benchmark on {label}")
     print(
         f"data: {Session.objects.count()} sessions, {LetDown.objects.count()} let-downs, "

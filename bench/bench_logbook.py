@@ -38,6 +38,10 @@ def main() -> None:
     # Her two years end an hour ago, so today and the history's first page hold what a heavy
     # day holds.
     household, user = heavy_household(end=timezone.now() - timedelta(hours=1))
+    # As the server's wsgi module does once the app is loaded (see letdown.core.process).
+    from letdown.core.process import prepare_server_process
+
+    prepare_server_process()
     print(f"letdown logbook benchmark on {label}")
     print(
         f"loaded {Session.objects.count()} sessions, {LetDown.objects.count()} let-downs "
