@@ -81,3 +81,19 @@ def test_today_counts_everything_since_her_midnight(owner_client, family):
     assert "<dt>Bottle feeds</dt><dd>1 · 90 mL</dd>" in page
     assert "<dt>Let-downs</dt><dd>2</dd>" in page
     assert "<dt>Leaks</dt><dd>2</dd>" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_history_lists_leaks_feeds_and_let_down_offsets(owner_client, family):
+    session = SessionFactory(lactation=family.lactation, started_at=NOW - timedelta(hours=2))
+    LetDownFactory(session=session, at=session.started_at + timedelta(seconds=102))
+    LetDownFactory(session=session, at=session.started_at + timedelta(seconds=370))
+    LeakFactory(
+        lactation=family.lactation, at=NOW - timedelta(hours=1), amount="wet", trigger="baby_crying"
+    )
+    BottleFeedFactory(lactation=family.lactation, at=NOW - timedelta(minutes=90), session=session)
+    page = owner_client.get(reverse("history")).content.decode()
+    assert "let-down first at 1:42, then 6:10" in page
+    assert "Leak · Wet · A baby crying" in page
+    assert "+ Expressed milk 90 mL" in page  # the top-up, on its session
+    assert "Expressed milk · 90 mL" in page  # and the feed itself
