@@ -9,11 +9,12 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import FloatField, Func, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from letdown.accounts.models import Baby, Household
+from letdown.core.db import EpochSeconds
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
 
 from .stats import (
@@ -30,31 +31,6 @@ from .stats.columns import Columns
 from .stats.rows import Rows, columns_from_rows, records_from_rows
 
 CACHE_SECONDS = 60 * 60 * 24 * 7
-
-
-class _EpochSeconds(Func):
-    """A timestamp as seconds since 1970 (UTC), worked out by the database.
-
-    At two years of records, parsing some 30,000 timestamps into aware datetimes in Python
-    (Django's converters on SQLite, psycopg's text loader on PostgreSQL) cost more than all
-    the statistics; floats cost next to nothing. SQLite's date functions count whole
-    milliseconds, so values are rounded to the millisecond on both backends.
-
-    On PostgreSQL, `date_part` gives the same double as `EXTRACT(EPOCH FROM ...)::double
-    precision` (the microseconds divided by a million, correctly rounded) without going
-    through `numeric`, which costs a few milliseconds over 15,000 let-downs.
-    """
-
-    output_field = FloatField()
-    template = "date_part('epoch', %(expressions)s)"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
-            **extra,
-        )
 
 
 def _raw_rows(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
@@ -83,8 +59,8 @@ def _rows(household: Household) -> Rows:
             .values_list(
                 "id",
                 "kind",
-                _EpochSeconds("started_at"),
-                _EpochSeconds("ended_at"),
+                EpochSeconds("started_at"),
+                EpochSeconds("ended_at"),
                 "volume_left_ml",
                 "volume_right_ml",
                 "anxiety_before",
@@ -95,18 +71,18 @@ def _rows(household: Household) -> Rows:
         letdowns=_raw_rows(
             LetDown.objects.filter(household=household)
             .order_by()
-            .values_list("session_id", _EpochSeconds("at"))
+            .values_list("session_id", EpochSeconds("at"))
         ),
         leaks=_raw_rows(
             Leak.objects.filter(household=household)
             .order_by()
-            .values_list(_EpochSeconds("at"), "lactation_id")
+            .values_list(EpochSeconds("at"), "lactation_id")
         ),
         # A bottle that topped up a nursing session is part of that feed.
         bottle_feeds=_raw_rows(
             BottleFeed.objects.filter(household=household, session__isnull=True)
             .order_by()
-            .values_list(_EpochSeconds("at"), "lactation_id")
+            .values_list(EpochSeconds("at"), "lactation_id")
         ),
     )
 
