@@ -10,19 +10,16 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import (
     CharField,
-    Count,
     DateTimeField,
-    FloatField,
     Max,
     Min,
     Q,
     Subquery,
-    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -120,35 +117,37 @@ class Today:
     bottle_feeds: int = 0
 
 
+# Her tallies since a moment, one row per session kind then one each for let-downs, leaks
+# and bottle feeds. Written out rather than built with the ORM: building the four-part union
+# took longer than running it (4 ms of a 20 ms first view of home on PostgreSQL). Every part
+# is filtered on her household.
+_TODAY_SQL = """
+SELECT kind, COUNT(*), SUM(COALESCE(volume_left_ml, 0.0) + COALESCE(volume_right_ml, 0.0))
+  FROM {session} WHERE household_id = %s AND started_at >= %s GROUP BY kind
+UNION ALL
+SELECT 'letdowns', COUNT(*), 0.0 FROM {letdown} WHERE household_id = %s AND at >= %s
+UNION ALL
+SELECT 'leaks', COUNT(*), 0.0 FROM {leak} WHERE household_id = %s AND at >= %s
+UNION ALL
+SELECT 'bottle', COUNT(*), SUM(volume_ml) FROM {feed} WHERE household_id = %s AND at >= %s
+"""
+
+
 def today(household: Household, now: datetime) -> Today:
-    """Her counts and volumes since her midnight, in one query: a row per session kind, then
-    one each for let-downs, leaks and bottle feeds (a union, so one round trip)."""
+    """Her counts and volumes since her midnight, in one query."""
     start = local_midnight(now.astimezone(household.tz).date(), household)
-    zero = Value(0.0, output_field=FloatField())
-    sessions = (
-        Session.objects.filter(household=household, started_at__gte=start)
-        .order_by()
-        .values("kind")
-        .annotate(
-            n=Count("id"),
-            ml=Sum(Coalesce("volume_left_ml", zero) + Coalesce("volume_right_ml", zero)),
-        )
-        .values_list("kind", "n", "ml")
+    sql = _TODAY_SQL.format(
+        session=Session._meta.db_table,
+        letdown=LetDown._meta.db_table,
+        leak=Leak._meta.db_table,
+        feed=BottleFeed._meta.db_table,
     )
-    tallies = [
-        model.objects.filter(household=household, at__gte=start)
-        .order_by()
-        .values("household")  # one group: hers
-        .annotate(what=Value(what), n=Count("id"), ml=volume)
-        .values_list("what", "n", "ml")
-        for model, what, volume in (
-            (LetDown, "letdowns", zero),
-            (Leak, "leaks", zero),
-            (BottleFeed, "bottle", Sum("volume_ml")),
-        )
-    ]
+    since = connection.ops.adapt_datetimefield_value(start)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [household.pk, since] * 4)
+        rows = cursor.fetchall()
     result = Today()
-    for what, n, ml in sessions.union(*tallies, all=True):
+    for what, n, ml in rows:
         if what == "letdowns":
             result.letdowns = n
         elif what == "leaks":
