@@ -81,8 +81,9 @@ def active_session(household: Household) -> Session | None:
 
 
 def _last_nursing(household: Household) -> tuple[str | None, datetime | None]:
-    """The side her last nursing session ended on and when that session started: one query
-    (the newest nursing session is an index walk from her newest start)."""
+    """The side her last nursing session ended on (start there next: it was emptied least)
+    and when that session started: one query (the newest nursing session is an index walk
+    from her newest start)."""
     last_nursing = (
         Session.objects.for_household(household)
         .filter(kind=Kind.NURSING)
@@ -100,11 +101,6 @@ def _last_nursing(household: Household) -> tuple[str | None, datetime | None]:
         .first()
     )
     return row if row is not None else (None, None)
-
-
-def next_side(household: Household) -> str | None:
-    """Start on the side the last nursing session ended on: it was emptied least."""
-    return _last_nursing(household)[0]
 
 
 @dataclass
@@ -192,11 +188,9 @@ def median_first_letdown(
     )
 
 
-def last_feed_at(household: Household, last_nursing_at: datetime | None = None) -> datetime | None:
-    """The newer of her last nursing session's start (give it when known) and her last bottle
-    feed; newest first and stop at the first row: an index walk, not an aggregate over years."""
-    if last_nursing_at is None:
-        last_nursing_at = _last_nursing(household)[1]
+def last_feed_at(household: Household, last_nursing_at: datetime | None) -> datetime | None:
+    """The newer of her last nursing session's start and her last bottle feed; newest first
+    and stop at the first row: an index walk, not an aggregate over years."""
     bottle = (
         BottleFeed.objects.filter(household=household)
         .order_by("-at")
@@ -419,6 +413,8 @@ def _feed_entry(
 
 
 def _days(household: Household, first: date, last: date, now: datetime) -> tuple[list[Day], bool]:
+    """Days from `last` back to `first` (local dates), newest first, empty days left out;
+    within a day, newest entry first; and whether a session on them is still running."""
     start = local_midnight(first, household)
     stop = local_midnight(last + timedelta(days=1), household)
     entries, feeds, running = _session_entries(household, start, stop, now)
@@ -433,12 +429,6 @@ def _days(household: Household, first: date, last: date, now: datetime) -> tuple
     for entry in sorted(entries, key=lambda e: e.at, reverse=True):
         days.setdefault(entry.at.date(), Day(date=entry.at.date())).entries.append(entry)
     return list(days.values()), running
-
-
-def history_days(household: Household, first: date, last: date, now: datetime) -> list[Day]:
-    """Days from `last` back to `first` (local dates), newest first, empty days left out;
-    within a day, newest entry first."""
-    return _days(household, first, last, now)[0]
 
 
 @dataclass(frozen=True)
