@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from letdown.accounts.models import Household
 from letdown.core.db import EpochSeconds
 
+from . import projection
 from .display import format_volume
 from .facts import SessionFacts, format_offset, session_facts
 from .models import (
@@ -101,6 +102,28 @@ def _last_nursing(household: Household) -> tuple[str | None, datetime | None]:
         .first()
     )
     return row if row is not None else (None, None)
+
+
+@dataclass(frozen=True)
+class RecentEnd:
+    """A session ended moments ago: the End tap an Undo cancels (for 30 seconds), and whether
+    it can still be resumed (for 10 minutes)."""
+
+    end_tap: str
+    can_undo: bool
+
+
+def recent_end(session: Session, now: datetime) -> RecentEnd | None:
+    if session.ended_at is None or now - session.ended_at > projection.REOPEN_WINDOW:
+        return None
+    taps = [tap.as_tap() for tap in session.taps.all()]
+    if not taps:
+        return None
+    state = projection.project(taps)
+    if state.ended_at is None:
+        return None
+    can_undo = bool(state.end_tap) and now - state.ended_at <= projection.UNDO_WINDOW
+    return RecentEnd(end_tap=state.end_tap, can_undo=can_undo)
 
 
 @dataclass
