@@ -151,6 +151,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Tests use a file as well (not shared in-memory SQLite): two threads, like two
+            # phones, then get two real connections with WAL and the busy timeout.
+            "TEST": {"NAME": str(DATA_DIR / "test-letdown.sqlite3")},
         }
     }
 

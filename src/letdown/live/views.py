@@ -179,7 +179,7 @@ def session_start(request: HttpRequest) -> HttpResponse:
             return _error(request, error, now)
         if _wants_json(request):
             running = error.other
-            taps = [tap.as_tap() for tap in running.taps.all()]
+            taps = logbook.session_taps(running)
             state = p.project(taps) if taps else None
             return JsonResponse(
                 {
@@ -207,7 +207,7 @@ def _session(request: HttpRequest, pk: int) -> Session:
 
 
 def _state(session: Session) -> p.SessionState:
-    taps = [tap.as_tap() for tap in session.taps.all()]
+    taps = logbook.session_taps(session)
     if not taps:  # a session stored as rows only: its taps are made on its first tap
         taps = p.taps_from_rows(
             started_at=session.started_at,

@@ -133,6 +133,9 @@ class Session(models.Model):
     aids = models.JSONField(_("techniques and triggers"), default=list, blank=True)
     routine_steps = models.JSONField(default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # Where the log of taps stands (projection.Fold.checkpoint): the next tap in order is
+    # taken from here alone. Empty: the next tap replays the whole log.
+    live_checkpoint = models.JSONField(null=True, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 START = "start"
 LETDOWN = "letdown"
@@ -95,102 +96,168 @@ def _order(tap: Tap) -> tuple[datetime, int, str]:
     return (tap.at, 0 if tap.type == START else 1, tap.id)
 
 
-def project(taps: Iterable[Tap]) -> SessionState:
-    """The session that these taps describe. Duplicates (the same id) count once; order of
-    arrival does not matter."""
-    unique = {tap.id: tap for tap in sorted(taps, key=_order)}
-    starts = [tap for tap in unique.values() if tap.type == START]
-    if not starts:
-        raise ValueError("a session's taps begin with a start")
-    start = min(starts, key=_order)
-    undone = {
-        tap.target
-        for tap in unique.values()
-        if tap.type == UNDO and tap.target in unique and unique[tap.target].type in UNDOABLE
-    }
-    outcomes: dict[str, str] = {tap.id: UNDONE for tap in unique.values() if tap.id in undone}
-    side = start.side
-    open_since: datetime | None = start.at
-    ended_at: datetime | None = None
-    end_tap = ""
-    spans: list[Span] = []
-    letdowns: list[LetdownMark] = []
-    last_switch: datetime | None = None
+class Fold:
+    """The meaning of the taps so far, taken one tap at a time in their order. `project` runs
+    it over a whole log; a checkpoint of it, kept with the session, lets the next tap in order
+    be taken alone (what a tap costs then does not grow with the session)."""
 
-    def close(at: datetime) -> None:
-        nonlocal open_since
-        if open_since is not None:
-            spans.append(Span(side, open_since, at))
-            open_since = None
+    def __init__(self, start: Tap) -> None:
+        self.start_id, self.started_at = start.id, start.at
+        self.side = start.side
+        self.open_since: datetime | None = start.at
+        self.ended_at: datetime | None = None
+        self.end_tap = ""
+        self.last_switch: datetime | None = None
+        self.boundary = start.at  # the newest start or end of a stretch
+        self.last_key: tuple[datetime, int, str] = _order(start)
+        self.spans: list[Span] = []  # stretches closed by the taps taken
+        self.letdowns: list[tuple[str, datetime, str, list[str]]] = []  # (id, at, side, taps)
+        self.outcomes: dict[str, str] = {start.id: APPLIED}
 
-    for tap in sorted(unique.values(), key=_order):
+    def take(self, tap: Tap, undone: frozenset[str] = frozenset()) -> None:
+        """One tap, later in the order than every tap taken before it."""
+        self.last_key = max(self.last_key, _order(tap))
         # A boundary never goes back in time: End may have been moved a second on (a session
         # ended in the instant it started), and a tap in that second comes after it.
-        moment = max(tap.at, spans[-1].end or tap.at) if spans else tap.at
-        if open_since is not None:
-            moment = max(moment, open_since)
+        moment = max(tap.at, self.boundary)
+        outcomes = self.outcomes
         if tap.id in undone or tap.type == UNDO:
-            outcomes.setdefault(tap.id, APPLIED)
-            continue
-        if tap is start or tap.type == START:
-            outcomes[tap.id] = APPLIED if tap is start else NO_CHANGE
-            continue
-        if tap.type == REOPEN:
-            if ended_at is None:
+            outcomes[tap.id] = UNDONE if tap.id in undone else APPLIED
+        elif tap.type == START:
+            outcomes.setdefault(tap.id, NO_CHANGE)
+        elif tap.type == REOPEN:
+            if self.ended_at is None:
                 outcomes[tap.id] = NO_CHANGE
             else:
                 # The time between End and the reopen counts as a pause.
-                open_since = max(moment, ended_at)
-                ended_at, end_tap = None, ""
+                self._open(moment)
+                self.ended_at, self.end_tap = None, ""
                 outcomes[tap.id] = APPLIED
-            continue
-        if ended_at is not None:
+        elif self.ended_at is not None:
             outcomes[tap.id] = AFTER_END
-            continue
-        if tap.type == LETDOWN:
-            last = letdowns[-1] if letdowns else None
-            if last is not None and tap.at - last.at < SAME_LETDOWN:
-                letdowns[-1] = LetdownMark(last.tap_id, last.at, last.side, (*last.members, tap.id))
+        elif tap.type == LETDOWN:
+            if self.letdowns and tap.at - self.letdowns[-1][1] < SAME_LETDOWN:
+                self.letdowns[-1][3].append(tap.id)
                 outcomes[tap.id] = SAME_AS_LAST
             else:
-                letdowns.append(LetdownMark(tap.id, tap.at, side, (tap.id,)))
+                self.letdowns.append((tap.id, tap.at, self.side, [tap.id]))
                 outcomes[tap.id] = APPLIED
         elif tap.type == SWITCH:
-            if last_switch is not None and tap.at - last_switch < SAME_SWITCH:
+            if self.last_switch is not None and tap.at - self.last_switch < SAME_SWITCH:
                 outcomes[tap.id] = SAME_AS_LAST
-            elif side not in ("left", "right"):
+            elif self.side not in ("left", "right"):
                 outcomes[tap.id] = NO_CHANGE
             else:
                 # A switch while paused carries on at once on the other side.
-                close(moment)
-                side = _other_side(side)
-                open_since = moment
-                last_switch = tap.at
+                self._close(moment)
+                self.side = _other_side(self.side)
+                self._open(moment)
+                self.last_switch = tap.at
                 outcomes[tap.id] = APPLIED
         elif tap.type == PAUSE:
-            outcomes[tap.id] = APPLIED if open_since is not None else NO_CHANGE
-            close(moment)
+            outcomes[tap.id] = APPLIED if self.open_since is not None else NO_CHANGE
+            self._close(moment)
         elif tap.type == RESUME:
-            outcomes[tap.id] = APPLIED if open_since is None else NO_CHANGE
-            if open_since is None:
-                open_since = moment
+            outcomes[tap.id] = APPLIED if self.open_since is None else NO_CHANGE
+            if self.open_since is None:
+                self._open(moment)
         elif tap.type == END:
-            ended_at = max(moment, start.at + SHORTEST_SESSION)
-            close(ended_at)
-            end_tap = tap.id
+            self.ended_at = max(moment, self.started_at + SHORTEST_SESSION)
+            self._close(self.ended_at)
+            self.end_tap = tap.id
             outcomes[tap.id] = APPLIED
-    if open_since is not None:
-        spans.append(Span(side, open_since, None))
-    return SessionState(
-        started_at=start.at,
-        ended_at=ended_at,
-        side=side,
-        paused=ended_at is None and open_since is None,
-        segments=tuple(spans),
-        letdowns=tuple(letdowns),
-        outcomes=outcomes,
-        end_tap=end_tap,
-    )
+
+    def _open(self, at: datetime) -> None:
+        self.open_since = self.boundary = at
+
+    def _close(self, at: datetime) -> None:
+        if self.open_since is not None:
+            self.spans.append(Span(self.side, self.open_since, at))
+            self.open_since, self.boundary = None, at
+
+    def state(self) -> SessionState:
+        spans = list(self.spans)
+        if self.open_since is not None:
+            spans.append(Span(self.side, self.open_since, None))
+        return SessionState(
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            side=self.side,
+            paused=self.ended_at is None and self.open_since is None,
+            segments=tuple(spans),
+            letdowns=tuple(LetdownMark(i, at, s, tuple(m)) for i, at, s, m in self.letdowns),
+            outcomes=self.outcomes,
+            end_tap=self.end_tap,
+        )
+
+    def checkpoint(self) -> dict[str, Any]:
+        """What the next tap in order needs, as JSON: not the closed stretches or the earlier
+        let-downs, only the newest."""
+
+        def iso(at: datetime | None) -> str | None:
+            return at.isoformat() if at is not None else None
+
+        last = self.letdowns[-1] if self.letdowns else None
+        return {
+            "start": [self.start_id, iso(self.started_at)],
+            "side": self.side,
+            "open_since": iso(self.open_since),
+            "ended_at": iso(self.ended_at),
+            "end_tap": self.end_tap,
+            "last_switch": iso(self.last_switch),
+            "boundary": iso(self.boundary),
+            "last_key": [iso(self.last_key[0]), self.last_key[1], self.last_key[2]],
+            "last_letdown": [last[0], iso(last[1]), last[2]] if last else None,
+        }
+
+    @classmethod
+    def resume(cls, checkpoint: dict[str, Any]) -> Fold:
+        """A fold that carries on from a checkpoint, with no closed stretch or earlier
+        let-down of its own: what it then takes is what the next tap changed."""
+
+        def at(value: str | None) -> datetime | None:
+            return datetime.fromisoformat(value) if value is not None else None
+
+        start_id, started = checkpoint["start"]
+        fold = cls(Tap(start_id, START, datetime.fromisoformat(started)))
+        fold.outcomes = {}
+        fold.side = checkpoint["side"]
+        fold.open_since = at(checkpoint["open_since"])
+        fold.ended_at = at(checkpoint["ended_at"])
+        fold.end_tap = checkpoint["end_tap"]
+        fold.last_switch = at(checkpoint["last_switch"])
+        fold.boundary = datetime.fromisoformat(checkpoint["boundary"])
+        key_at, key_rank, key_id = checkpoint["last_key"]
+        fold.last_key = (datetime.fromisoformat(key_at), key_rank, key_id)
+        if checkpoint["last_letdown"]:
+            ld_id, ld_at, ld_side = checkpoint["last_letdown"]
+            fold.letdowns = [(ld_id, datetime.fromisoformat(ld_at), ld_side, [ld_id])]
+        return fold
+
+    def comes_after(self, tap: Tap) -> bool:
+        """Whether `tap` falls after every tap taken, so that it can be taken alone."""
+        return _order(tap) > self.last_key
+
+
+def fold(taps: Iterable[Tap]) -> Fold:
+    """The whole log folded in order. Duplicates (the same id) count once; the order the taps
+    arrived in does not matter."""
+    ordered = sorted({tap.id: tap for tap in taps}.values(), key=_order)
+    starts = [tap for tap in ordered if tap.type == START]
+    if not starts:
+        raise ValueError("a session's taps begin with a start")
+    undoable = {tap.id for tap in ordered if tap.type in UNDOABLE}
+    undone = frozenset(t.target for t in ordered if t.type == UNDO and t.target in undoable)
+    result = Fold(starts[0])
+    for tap in ordered:
+        if tap is not starts[0]:
+            result.take(tap, undone)
+    return result
+
+
+def project(taps: Iterable[Tap]) -> SessionState:
+    """The session that these taps describe."""
+    return fold(taps).state()
 
 
 def active_seconds(state: SessionState, now: datetime) -> float:

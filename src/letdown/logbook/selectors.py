@@ -4,6 +4,7 @@ size of her history."""
 from __future__ import annotations
 
 import statistics
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -104,6 +105,20 @@ def _last_nursing(household: Household) -> tuple[str | None, datetime | None]:
     return row if row is not None else (None, None)
 
 
+# A session's taps are read as plain tuples: a long pumping session has hundreds.
+TAP_FIELDS = ("tap_id", "type", "at", "side", "target")
+
+
+def tap_of(
+    tap_id: uuid.UUID, type: str, at: datetime, side: str, target: uuid.UUID | None
+) -> projection.Tap:
+    return projection.Tap(str(tap_id), type, at, side, str(target) if target else "")
+
+
+def session_taps(session: Session) -> list[projection.Tap]:
+    return [tap_of(*row) for row in session.taps.order_by().values_list(*TAP_FIELDS)]
+
+
 @dataclass(frozen=True)
 class RecentEnd:
     """A session ended moments ago: the End tap an Undo cancels (for 30 seconds), and whether
@@ -116,7 +131,7 @@ class RecentEnd:
 def recent_end(session: Session, now: datetime) -> RecentEnd | None:
     if session.ended_at is None or now - session.ended_at > projection.REOPEN_WINDOW:
         return None
-    taps = [tap.as_tap() for tap in session.taps.all()]
+    taps = session_taps(session)
     if not taps:
         return None
     state = projection.project(taps)

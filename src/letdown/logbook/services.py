@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, models
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from letdown.accounts.services import changing
 
 from . import projection as p
 from .models import Kind, LetDown, Segment, Session, Side, Tap
+from .selectors import TAP_FIELDS, session_taps, tap_of
 
 # Phones' clocks drift; each answer tells the phone the server's time and the phone corrects
 # its taps by the offset it measures, so only a little slack is needed.
@@ -86,8 +88,7 @@ def _retry(stored: Tap, type: str) -> TapResult:
     if stored.type != type:
         raise LogbookError(_("That tap id belongs to another tap."), status=409)
     session = stored.session
-    taps = [t.as_tap() for t in session.taps.all()]
-    return TapResult(session, stored.as_tap(), p.project(taps), created=False)
+    return TapResult(session, stored.as_tap(), p.project(session_taps(session)), created=False)
 
 
 def start_session(
@@ -129,6 +130,8 @@ def start_session(
                 by=by,
             )
             Segment.objects.create(household=household, session=session, side=side, started_at=at)
+            session.live_checkpoint = p.Fold(tap.as_tap()).checkpoint()
+            session.save(update_fields=["live_checkpoint"])
     except IntegrityError:
         # The database's backstop: one running session per household, one row per tap id.
         stored = _stored_tap(household, tap_uuid)
@@ -165,41 +168,13 @@ def record_tap(
             session = Session.objects.for_household(household).filter(pk=session_pk).first()
             if session is None:
                 raise SessionMissing
-            # Her session's taps, and in the same query the tap with this id wherever it is
-            # in her household: a retry is answered, a reused id refused.
-            rows = list(
-                Tap.objects.filter(
-                    models.Q(session=session) | models.Q(household=household, tap_id=tap_uuid)
-                )
-            )
-            elsewhere = [row for row in rows if row.session_id != session.pk]
-            if elsewhere:
-                raise LogbookError(_("That tap id belongs to another session."), status=409)
-            taps = [row.as_tap() for row in rows] or _taps_from_rows(session, now)
-            stored = next((t for t in taps if t.id == str(tap_uuid)), None)
-            if stored is not None:
-                if stored.type != type:
-                    raise LogbookError(_("That tap id belongs to another tap."), status=409)
-                return TapResult(session, stored, p.project(taps), created=False)
-            _check_moment(at, now)
-            if at < session.started_at:
-                raise LogbookError(_("That moment is before the session started."))
-            before = p.project(taps)
-            target_uuid = _check_target(type, target, taps, before, at, any_age)
-            tap = Tap.objects.create(
-                household=household,
-                session=session,
-                tap_id=tap_uuid,
-                type=type,
-                at=at,
-                target=target_uuid,
-                received_at=now,
-                by=by,
-            )
-            after = p.project([*taps, tap.as_tap()])
-            if before.ended_at is not None and after.ended_at is None:
-                _check_none_other_running(session)
-            _keep_rows_in_step(session, before, after)
+            new = p.Tap(str(tap_uuid), type, at, target=target or "")
+            if type != p.UNDO and session.live_checkpoint:
+                resumed = p.Fold.resume(session.live_checkpoint)
+                # A retry of a stored tap fails the unique index on insert: see below.
+                if resumed.comes_after(new):
+                    return _take_next(session, resumed, new, now=now, by=by)
+            return _replay_with(session, household, new, now=now, by=by, any_age=any_age)
     except IntegrityError:
         stored_row = _stored_tap(household, tap_uuid)
         if stored_row is None:
@@ -207,29 +182,142 @@ def record_tap(
         if stored_row.session_id != session_pk:
             raise LogbookError(_("That tap id belongs to another session."), status=409) from None
         return _retry(stored_row, type)
-    return TapResult(session, tap.as_tap(), after, created=True, was_running=before.running)
 
 
-def _check_target(
-    type: str,
-    target: str | None,
-    taps: list[p.Tap],
-    before: p.SessionState,
-    at: datetime,
-    any_age: bool,
-) -> uuid.UUID | None:
-    if type == p.REOPEN:
-        if before.ended_at is not None and at - before.ended_at > p.REOPEN_WINDOW:
+def _check_new(session: Session, tap: p.Tap, now: datetime, ended_at: datetime | None) -> None:
+    _check_moment(tap.at, now)
+    if tap.at < session.started_at:
+        raise LogbookError(_("That moment is before the session started."))
+    if tap.type == p.REOPEN and ended_at is not None:
+        if tap.at - ended_at > p.REOPEN_WINDOW:
             raise LogbookError(_("This session ended too long ago to resume it."))
-        return None
-    if type != p.UNDO:
-        return None
-    undone = next((t for t in taps if t.id == target and t.type in p.UNDOABLE), None)
+        _check_none_other_running(session)
+
+
+def _store(session: Session, tap: p.Tap, now: datetime, by: User | None) -> None:
+    Tap.objects.create(
+        household_id=session.household_id,
+        session=session,
+        tap_id=uuid.UUID(tap.id),
+        type=tap.type,
+        at=tap.at,
+        target=uuid.UUID(tap.target) if tap.target else None,
+        received_at=now,
+        by=by,
+    )
+
+
+def _take_next(
+    session: Session, fold: p.Fold, tap: p.Tap, *, now: datetime, by: User | None
+) -> TapResult:
+    """The usual tap: later than every tap before it. It is taken alone from the session's
+    checkpoint and written as what it changed, so a tap costs the same in the first minute
+    of a session as after a thousand taps."""
+    _check_new(session, tap, now, fold.ended_at)
+    _store(session, tap, now, by)
+    was_running, opened_before = fold.ended_at is None, fold.open_since
+    letdowns_before = len(fold.letdowns)
+    fold.take(tap)
+    if fold.spans:  # the open stretch was closed
+        Segment.objects.filter(session=session, ended_at__isnull=True).update(
+            ended_at=fold.spans[-1].end
+        )
+    if fold.open_since is not None and fold.open_since != opened_before:
+        Segment.objects.create(
+            household_id=session.household_id,
+            session=session,
+            side=fold.side,
+            started_at=fold.open_since,
+        )
+    if len(fold.letdowns) > letdowns_before:
+        tap_id, at, side, _members = fold.letdowns[-1]
+        LetDown.objects.create(
+            household_id=session.household_id,
+            session=session,
+            at=at,
+            side=side,
+            tap_id=uuid.UUID(tap_id),
+        )
+    session.ended_at = fold.ended_at
+    session.live_checkpoint = fold.checkpoint()
+    Session.objects.filter(pk=session.pk).update(
+        ended_at=session.ended_at, live_checkpoint=session.live_checkpoint
+    )
+    state = _state_from_rows(session, fold)
+    return TapResult(session, tap, state, created=True, was_running=was_running)
+
+
+def _state_from_rows(session: Session, fold: p.Fold) -> p.SessionState:
+    """The session as stored: its stretches and its let-downs (a let-down added on the
+    session's page has no tap)."""
+    spans = [
+        p.Span(*row)
+        for row in Segment.objects.filter(session=session)
+        .order_by("started_at", "pk")
+        .values_list("side", "started_at", "ended_at")
+    ]
+    marks = [
+        p.LetdownMark(str(tap_id or ""), at, side, (str(tap_id or ""),))
+        for tap_id, at, side in LetDown.objects.filter(session=session)
+        .order_by("at", "pk")
+        .values_list("tap_id", "at", "side")
+    ]
+    return p.SessionState(
+        started_at=session.started_at,
+        ended_at=fold.ended_at,
+        side=fold.side,
+        paused=fold.ended_at is None and fold.open_since is None,
+        segments=tuple(spans),
+        letdowns=tuple(marks),
+        outcomes=fold.outcomes,
+        end_tap=fold.end_tap,
+    )
+
+
+def _replay_with(
+    session: Session,
+    household: Household,
+    tap: p.Tap,
+    *,
+    now: datetime,
+    by: User | None,
+    any_age: bool,
+) -> TapResult:
+    """A tap out of order (a phone that was offline), an undo, or a retry: the whole log is
+    replayed with it, and the rows follow."""
+    # Her session's taps, and in the same query the tap with this id wherever it is in her
+    # household: a retry is answered, a reused id refused.
+    rows = Tap.objects.filter(
+        models.Q(session=session) | models.Q(household=household, tap_id=tap.id)
+    ).values_list("session_id", *TAP_FIELDS)
+    if any(row[0] != session.pk for row in rows):
+        raise LogbookError(_("That tap id belongs to another session."), status=409)
+    taps = [tap_of(*row[1:]) for row in rows] or _taps_from_rows(session, now)
+    stored = next((t for t in taps if t.id == tap.id), None)
+    if stored is not None:
+        if stored.type != tap.type:
+            raise LogbookError(_("That tap id belongs to another tap."), status=409)
+        return TapResult(session, stored, p.project(taps), created=False)
+    before = p.project(taps)
+    _check_new(session, tap, now, before.ended_at)
+    _check_target(tap, taps, any_age)
+    _store(session, tap, now, by)
+    folded = p.fold([*taps, tap])
+    after = folded.state()
+    if before.ended_at is not None and after.ended_at is None:
+        _check_none_other_running(session)
+    _keep_rows_in_step(session, before, after, folded.checkpoint())
+    return TapResult(session, tap, after, created=True, was_running=before.running)
+
+
+def _check_target(tap: p.Tap, taps: list[p.Tap], any_age: bool) -> None:
+    if tap.type != p.UNDO:
+        return
+    undone = next((t for t in taps if t.id == tap.target and t.type in p.UNDOABLE), None)
     if undone is None:
         raise LogbookError(_("There is no let-down or end to undo."))
-    if not any_age and at - undone.at > p.UNDO_WINDOW:
+    if not any_age and tap.at - undone.at > p.UNDO_WINDOW:
         raise LogbookError(_("It is too late to undo that."))
-    return uuid.UUID(undone.id)
 
 
 def _check_none_other_running(session: Session) -> None:
@@ -293,11 +381,17 @@ def store_taps_from_rows(sessions: list[Session], now: datetime) -> dict[int, li
     return made
 
 
-def _keep_rows_in_step(session: Session, before: p.SessionState, after: p.SessionState) -> None:
-    """Write only what the new tap changed: a let-down tap in order is one insert."""
-    if session.ended_at != after.ended_at:
-        Session.objects.filter(pk=session.pk).update(ended_at=after.ended_at)
-        session.ended_at = after.ended_at
+def _keep_rows_in_step(
+    session: Session,
+    before: p.SessionState,
+    after: p.SessionState,
+    checkpoint: dict[str, Any],
+) -> None:
+    """Write what the replayed log changed, and the checkpoint the next tap starts from."""
+    session.ended_at, session.live_checkpoint = after.ended_at, checkpoint
+    Session.objects.filter(pk=session.pk).update(
+        ended_at=after.ended_at, live_checkpoint=checkpoint
+    )
     if before.segments != after.segments:
         Segment.objects.filter(session=session).delete()
         Segment.objects.bulk_create(
@@ -370,6 +464,8 @@ def _merge_details(into: LetDown, other: LetDown) -> None:
 def save_entry(*, household: Household, entry: models.Model) -> None:
     """Save a session's details, a leak, a bottle feed or a let-down's details, edited or new
     (forms validate; this writes)."""
+    if isinstance(entry, Session):
+        entry.live_checkpoint = None  # edited by hand: the next tap replays the log
     with changing(household):
         entry.save()
 

@@ -104,6 +104,11 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddField(
+            model_name='session',
+            name='live_checkpoint',
+            field=models.JSONField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
             model_name='letdown',
             name='tap_id',
             field=models.UUIDField(blank=True, editable=False, null=True),
