@@ -93,6 +93,8 @@
     sync.hidden = !sync.textContent;
     show("[data-ended]", !s.running);
     show(".letdown-form", s.running);
+    show("[data-tap=end]", s.running);
+    if (!s.running) show("[data-details]", false);
   }
 
   function drawTimer(s) {

@@ -95,8 +95,11 @@
     return result.status >= 400 && result.status < 500 && [403, 408, 429].indexOf(result.status) < 0;
   }
 
+  var again = false;
   function flush() {
-    if (flushing) return flushing;
+    // A tap kept while a flush is sending gets a flush of its own right after.
+    if (flushing) { again = true; return flushing; }
+    again = false;
     flushing = all().then(function (items) {
       items.sort(function (a, b) { return a.seq - b.seq; });
       return items.reduce(function (chain, item) {
@@ -109,8 +112,12 @@
           });
         });
       }, Promise.resolve());
-    }).catch(function () { /* offline or refused for now: the next flush tries again */ })
-      .then(function () { flushing = null; });
+    }).then(function () {
+      flushing = null;
+      if (again) return flush();
+    }, function () {
+      flushing = null;  // offline or refused for now: the next flush tries again
+    });
     return flushing;
   }
 
