@@ -19,7 +19,7 @@ def tap(
     household: Household,
     session_pk: int,
     type: str,
-    at: datetime,
+    at: datetime | None,
     now: datetime,
     tap_id: str | None = None,
     target: str | None = None,

@@ -45,11 +45,11 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _moment(request: HttpRequest, now: datetime) -> datetime:
-    """`at` as sent, or the server's clock when the phone sent none (a plain form)."""
+def _moment(request: HttpRequest) -> datetime | None:
+    """`at` as sent; None when the phone sent none (a plain form): the server's clock."""
     raw = request.POST.get("at", "").strip()
     if not raw:
-        return now
+        return None
     try:
         at = datetime.fromisoformat(raw)
     except ValueError as exc:
@@ -169,7 +169,7 @@ def session_start(request: HttpRequest) -> HttpResponse:
             lactation=lactation,
             kind=kind,
             side=side,
-            at=_moment(request, now),
+            at=_moment(request) or now,
             now=now,
             tap_id=request.POST.get("event_id"),
             by=request.user,  # type: ignore[arg-type]
@@ -319,7 +319,7 @@ def _tap(request: HttpRequest, pk: int, type: str) -> HttpResponse:
             household=household,
             session_pk=pk,
             type=type,
-            at=_moment(request, now),
+            at=_moment(request),
             now=now,
             tap_id=request.POST.get("event_id"),
             target=request.POST.get("target"),

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household, Lactation, User
@@ -150,7 +151,7 @@ def record_tap(
     household: Household,
     session_pk: int,
     type: str,
-    at: datetime,
+    at: datetime | None,
     now: datetime,
     tap_id: str | uuid.UUID | None = None,
     target: str | None = None,
@@ -159,7 +160,9 @@ def record_tap(
 ) -> TapResult:
     """Append one tap to her session and bring its rows in step. A tap sent again (same id)
     is stored once and answered as the first time. `any_age` lets an undo from the session's
-    page (deleting a let-down) reach past the 30-second undo window."""
+    page (deleting a let-down) reach past the 30-second undo window. Without `at` (a plain
+    form) the tap is at the server's clock once the household's writes are its own, so taps
+    without a moment never arrive out of order."""
     if type not in LIVE_TAPS:
         raise LogbookError(_("Unknown tap."))
     tap_uuid = _tap_uuid(tap_id)
@@ -168,6 +171,8 @@ def record_tap(
             session = Session.objects.for_household(household).filter(pk=session_pk).first()
             if session is None:
                 raise SessionMissing
+            if at is None:
+                at = now = timezone.now()
             new = p.Tap(str(tap_uuid), type, at, target=target or "")
             if type != p.UNDO and session.live_checkpoint:
                 resumed = p.Fold.resume(session.live_checkpoint)
