@@ -13,6 +13,7 @@ from django.http import Http404
 
 from .articles import Article, load_articles
 from .models import Comment, CommentStatus
+from .references import Source, load_references
 
 # The order a parent new to all this would read them in: the reflex, what starts it, how to
 # help it, then what can go wrong and when to get help. Articles not listed follow by title.
@@ -45,6 +46,11 @@ def articles_in_reading_order() -> list[Article]:
         (a for slug, a in articles.items() if slug not in READING_ORDER), key=lambda a: a.title
     )
     return listed + rest
+
+
+def all_sources() -> list[Source]:
+    """Every entry of the shared references file, by first author (or body) and year."""
+    return sorted(load_references().values(), key=lambda source: source.short.casefold())
 
 
 def article_or_404(slug: str) -> Article:

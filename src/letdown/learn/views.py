@@ -37,6 +37,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "learn/index.html", context)
 
 
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    """Every source the app cites, each with an anchor that {% cite %} links to."""
+    context = {"sources": selectors.all_sources()}
+    return render(request, "learn/sources.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_or_404(slug)
