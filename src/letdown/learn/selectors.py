@@ -11,6 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
 
+from letdown.accounts.models import User
+
 from .articles import Article, load_articles
 from .models import Comment, CommentStatus
 from .references import Source, load_references
@@ -105,6 +107,21 @@ def routine_step_links(article: Article) -> list[tuple[str, str]]:
 
 
 # --- Comments -----------------------------------------------------------------------------
+
+
+def comments_awaiting_moderation() -> int:
+    return Comment.objects.filter(status=CommentStatus.PENDING).count()
+
+
+def moderator_emails() -> list[str]:
+    """The addresses of the active staff accounts that may moderate comments (superusers
+    included), each once."""
+    staff = User.objects.filter(is_active=True, is_staff=True).exclude(email="").order_by("pk")
+    emails: list[str] = []
+    for user in staff:
+        if user.has_perm("learn.change_comment") and user.email not in emails:
+            emails.append(user.email)
+    return emails
 
 
 @dataclass
