@@ -23,7 +23,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from letdown.routines.catalogue import STEP_TYPES
 
-from .references import MARKDOWN_CITATION, Source, fingerprint, load_references
+from .references import MARKDOWN_CITATION, Source, as_date, fingerprint, load_references
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -236,17 +236,11 @@ def _bool_field(path: Path, meta: Mapping[str, Any], name: str) -> bool:
     return value
 
 
-def _date_field(path: Path, value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ArticleError(f"{path}: last_reviewed must be an ISO date such as 2026-11-27")
+def _date_field(path: Path, value: Any, name: str = "last_reviewed") -> datetime.date:
+    date = as_date(value)
+    if date is None:
+        raise ArticleError(f"{path}: {name} must be an ISO date such as 2026-11-27")
+    return date
 
 
 def _reviewer_role(path: Path, meta: Mapping[str, Any]) -> str:
@@ -277,7 +271,12 @@ def _changelog(path: Path, value: Any, last_reviewed: datetime.date) -> tuple[Ch
         text = entry["change"]
         if not isinstance(text, str) or not text.strip():
             raise ArticleError(f"{path}: a changelog entry has no text")
-        changes.append(Change(date=_date_field(path, entry["date"]), text=" ".join(text.split())))
+        changes.append(
+            Change(
+                date=_date_field(path, entry["date"], "a changelog date"),
+                text=" ".join(text.split()),
+            )
+        )
     dates = [change.date for change in changes]
     if dates != sorted(dates, reverse=True):
         raise ArticleError(f"{path}: changelog entries must be newest first")

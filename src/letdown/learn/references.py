@@ -159,14 +159,24 @@ def _optional(
 def _accessed(where: str, value: Any) -> datetime.date | None:
     if value is None:
         return None
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+    date = as_date(value)
+    if date is None:
+        raise ReferenceError(f"{where}: accessed must be an ISO date such as 2026-12-03")
+    return date
+
+
+def as_date(value: Any) -> datetime.date | None:
+    """A date from YAML (which reads 2026-12-03 as a date) or from ISO text; None otherwise."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            pass
-    raise ReferenceError(f"{where}: accessed must be an ISO date such as 2026-12-03")
+            return None
+    return None
 
 
 def resolve(keys: Iterable[str], references: Mapping[str, Source] | None = None) -> list[Source]:
