@@ -38,7 +38,7 @@ def test_slow_session_to_article_comment_approved_and_published(
     expect(page.get_by_role("heading", name="Helping let-down along", level=1)).to_be_visible()
     expect(page.get_by_text("For education only.")).to_be_visible()
     expect(page.get_by_text("letdown does not vouch for any product")).to_be_visible()
-    expect(page.locator("ol.references li")).to_have_count(7)
+    expect(page.locator("ol.references li")).to_have_count(8)
     _no_sideways_scroll(page)
     screenshot(page, "learn-article-light")
 
