@@ -259,7 +259,7 @@ def test_page_after_a_leak_says_when_to_see_a_specialist(family, member_client, 
 
 def test_changed_articles_say_what_changed_at_their_end() -> None:
     for article in load_articles().values():
-        assert article.last_reviewed == datetime.date(2026, 12, 3), article.slug
+        assert article.last_reviewed >= datetime.date(2026, 12, 3), article.slug
         assert article.changelog[0].date == article.last_reviewed
         assert article.changelog[-1].text == "First version."
 
