@@ -6,9 +6,8 @@ from __future__ import annotations
 from contextlib import nullcontext
 from datetime import datetime
 
-from django.db import transaction
-
 from letdown.accounts.models import Household, User
+from letdown.accounts.services import changing
 from letdown.logbook import services as logbook
 from letdown.logbook.projection import END
 from letdown.routines.services import record_routine_steps
@@ -26,7 +25,7 @@ def tap(
     by: User | None = None,
 ) -> logbook.TapResult:
     # Only End can end a session: only then does the routine write in the same transaction.
-    with transaction.atomic() if type == END else nullcontext():
+    with changing(household) if type == END else nullcontext():
         result = logbook.record_tap(
             household=household,
             session_pk=session_pk,

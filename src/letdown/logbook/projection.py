@@ -191,13 +191,12 @@ class Fold:
         )
 
     def checkpoint(self) -> dict[str, Any]:
-        """What the next tap in order needs, as JSON: not the closed stretches or the earlier
-        let-downs, only the newest."""
+        """The fold as JSON, kept with the session: the next tap in order carries on from it.
+        A let-down keeps only its first tap's id (the others matter only to a replay)."""
 
         def iso(at: datetime | None) -> str | None:
             return at.isoformat() if at is not None else None
 
-        last = self.letdowns[-1] if self.letdowns else None
         return {
             "start": [self.start_id, iso(self.started_at)],
             "side": self.side,
@@ -207,13 +206,13 @@ class Fold:
             "last_switch": iso(self.last_switch),
             "boundary": iso(self.boundary),
             "last_key": [iso(self.last_key[0]), self.last_key[1], self.last_key[2]],
-            "last_letdown": [last[0], iso(last[1]), last[2]] if last else None,
+            "spans": [[span.side, iso(span.start), iso(span.end)] for span in self.spans],
+            "letdowns": [[i, iso(at), side] for i, at, side, _taps in self.letdowns],
         }
 
     @classmethod
     def resume(cls, checkpoint: dict[str, Any]) -> Fold:
-        """A fold that carries on from a checkpoint, with no closed stretch or earlier
-        let-down of its own: what it then takes is what the next tap changed."""
+        """The fold a checkpoint kept, ready to take the next tap in order."""
 
         def at(value: str | None) -> datetime | None:
             return datetime.fromisoformat(value) if value is not None else None
@@ -229,9 +228,14 @@ class Fold:
         fold.boundary = datetime.fromisoformat(checkpoint["boundary"])
         key_at, key_rank, key_id = checkpoint["last_key"]
         fold.last_key = (datetime.fromisoformat(key_at), key_rank, key_id)
-        if checkpoint["last_letdown"]:
-            ld_id, ld_at, ld_side = checkpoint["last_letdown"]
-            fold.letdowns = [(ld_id, datetime.fromisoformat(ld_at), ld_side, [ld_id])]
+        fold.spans = [
+            Span(side, datetime.fromisoformat(start), datetime.fromisoformat(end))
+            for side, start, end in checkpoint["spans"]
+        ]
+        fold.letdowns = [
+            (i, datetime.fromisoformat(moment), side, [i])
+            for i, moment, side in checkpoint["letdowns"]
+        ]
         return fold
 
     def comes_after(self, tap: Tap) -> bool:

@@ -221,9 +221,9 @@ def _take_next(
     _check_new(session, tap, now, fold.ended_at)
     _store(session, tap, now, by)
     was_running, opened_before = fold.ended_at is None, fold.open_since
-    letdowns_before = len(fold.letdowns)
+    spans_before, letdowns_before = len(fold.spans), len(fold.letdowns)
     fold.take(tap)
-    if fold.spans:  # the open stretch was closed
+    if len(fold.spans) > spans_before:  # the open stretch was closed
         Segment.objects.filter(session=session, ended_at__isnull=True).update(
             ended_at=fold.spans[-1].end
         )
@@ -248,35 +248,7 @@ def _take_next(
     Session.objects.filter(pk=session.pk).update(
         ended_at=session.ended_at, live_checkpoint=session.live_checkpoint
     )
-    state = _state_from_rows(session, fold)
-    return TapResult(session, tap, state, created=True, was_running=was_running)
-
-
-def _state_from_rows(session: Session, fold: p.Fold) -> p.SessionState:
-    """The session as stored: its stretches and its let-downs (a let-down added on the
-    session's page has no tap)."""
-    spans = [
-        p.Span(*row)
-        for row in Segment.objects.filter(session=session)
-        .order_by("started_at", "pk")
-        .values_list("side", "started_at", "ended_at")
-    ]
-    marks = [
-        p.LetdownMark(str(tap_id or ""), at, side, (str(tap_id or ""),))
-        for tap_id, at, side in LetDown.objects.filter(session=session)
-        .order_by("at", "pk")
-        .values_list("tap_id", "at", "side")
-    ]
-    return p.SessionState(
-        started_at=session.started_at,
-        ended_at=fold.ended_at,
-        side=fold.side,
-        paused=fold.ended_at is None and fold.open_since is None,
-        segments=tuple(spans),
-        letdowns=tuple(marks),
-        outcomes=fold.outcomes,
-        end_tap=fold.end_tap,
-    )
+    return TapResult(session, tap, fold.state(), created=True, was_running=was_running)
 
 
 def _replay_with(
