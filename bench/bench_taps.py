@@ -133,7 +133,8 @@ def main() -> None:
         tap_url = f"http://127.0.0.1:{port}/sessions/{session}/letdown/"
         post = POST_LUA.format(token=token, cookie=cookie, port=port)
         print(
-            f"letdown taps benchmark on {label}: gunicorn 2 workers x 4 threads, wrk -c{CONNECTIONS}"
+            f"letdown taps benchmark on {label}: gunicorn 2 workers x 4 threads, "
+            f"wrk -c{CONNECTIONS}"
         )
         _wrk(tap_url, post)  # warm up: both workers have loaded everything
         results = {}

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from letdown.accounts.admin import HouseholdDataAdmin
+
 from .models import Media, Routine, RoutineRun, RunEvent
 
 
 @admin.register(Routine)
-class RoutineAdmin(admin.ModelAdmin):
+class RoutineAdmin(HouseholdDataAdmin):
     list_display = ("name", "kind", "household")
     list_filter = ("kind",)
 
@@ -16,11 +18,11 @@ class RunEventInline(admin.TabularInline):
 
 
 @admin.register(RoutineRun)
-class RoutineRunAdmin(admin.ModelAdmin):
+class RoutineRunAdmin(HouseholdDataAdmin):
     list_display = ("name", "started_at", "finished_at", "session", "household")
     inlines = [RunEventInline]
 
 
 @admin.register(Media)
-class MediaAdmin(admin.ModelAdmin):
+class MediaAdmin(HouseholdDataAdmin):
     list_display = ("name", "kind", "content_type", "size_bytes", "household")
