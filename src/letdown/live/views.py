@@ -207,6 +207,8 @@ def _session(request: HttpRequest, pk: int) -> Session:
 
 
 def _state(session: Session) -> p.SessionState:
+    if session.live_checkpoint:  # kept in step with the log by every tap
+        return p.Fold.resume(session.live_checkpoint).state()
     taps = logbook.session_taps(session)
     if not taps:  # a session stored as rows only: its taps are made on its first tap
         taps = p.taps_from_rows(
