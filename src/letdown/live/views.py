@@ -402,5 +402,7 @@ def _letdown_of_tap(session: Session, tap_id: str) -> LetDown | None:
     row = LetDown.objects.filter(session=session, tap_id=key).first()
     if row is not None or not Tap.objects.filter(session=session, tap_id=key).exists():
         return row
-    mark = next((m for m in _state(session).letdowns if key in m.members), None)
+    # Which let-down a tap was the same as is kept in the log only (not the checkpoint).
+    taps = logbook.session_taps(session)
+    mark = next((m for m in p.project(taps).letdowns if key in m.members), None)
     return LetDown.objects.filter(session=session, tap_id=mark.tap_id).first() if mark else None
