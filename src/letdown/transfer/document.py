@@ -1,0 +1,160 @@
+"""letdown's own data document: every row of a household's family data, kind by kind, as
+plain JSON values. Export writes it; the importers build the same shape from other apps'
+files, so one writer stores them all.
+
+Rows are read and written field by field from the models' own definitions, so a field added to
+a model travels in the export without a change here (`tests/transfer` checks every model that
+belongs to a household is listed in KINDS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import models
+
+from letdown.accounts.models import Baby, Household, Lactation
+from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session
+from letdown.routines.models import Media, Routine, RoutineRun, RunEvent
+
+SCHEMA_VERSION = 1
+FORMAT = "letdown-export"
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str  # the key in the document and the CSV file's name
+    model: type[models.Model]
+
+    def fields(self) -> list[models.Field[Any, Any]]:
+        """Every stored field but the row's own id and its household (implied)."""
+        return [
+            f
+            for f in self.model._meta.concrete_fields
+            if not f.primary_key and f.name != "household"
+        ]
+
+    def columns(self) -> list[str]:
+        # Foreign keys travel as the id of the row they point to in the same document.
+        return ["id"] + [f.attname for f in self.fields()]
+
+    def references(self) -> dict[str, str]:
+        """{column: kind name} for the foreign keys, which importers remap to new ids."""
+        return {
+            f.attname: KIND_OF_MODEL[f.related_model]  # type: ignore[index]
+            for f in self.fields()
+            if f.is_relation
+        }
+
+
+# In the order they can be written: a row only points to kinds above it.
+KINDS: tuple[KindSpec, ...] = (
+    KindSpec("lactations", Lactation),
+    KindSpec("babies", Baby),
+    KindSpec("sessions", Session),
+    KindSpec("segments", Segment),
+    KindSpec("letdowns", LetDown),
+    KindSpec("leaks", Leak),
+    KindSpec("bottle_feeds", BottleFeed),
+    KindSpec("routines", Routine),
+    KindSpec("routine_runs", RoutineRun),
+    KindSpec("run_events", RunEvent),
+    KindSpec("media", Media),
+)
+KIND_OF_MODEL: dict[type[models.Model], str] = {k.model: k.name for k in KINDS}
+KIND_BY_NAME: dict[str, KindSpec] = {k.name: k for k in KINDS}
+HOUSEHOLD_FIELDS = ("parent_name", "unit", "time_zone")
+
+
+def encode_moment(value: datetime) -> str:
+    """UTC, to the microsecond, always the same length: 2026-11-20T08:00:00.123456Z."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def encode(field: models.Field[Any, Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, models.DateTimeField):
+        return encode_moment(value)
+    if isinstance(field, models.DateField):
+        return value.isoformat()
+    if isinstance(field, models.FileField):
+        # Only the file's own name: the folder carries the household's id on this server.
+        return str(value).rsplit("/", 1)[-1]
+    return value
+
+
+class FieldError(ValueError):
+    """A value a field cannot hold; the message names the field."""
+
+
+def decode(field: models.Field[Any, Any], value: Any) -> Any:
+    """A JSON value back into what the model field stores; FieldError when it cannot be."""
+    if value is None:
+        if not field.null:
+            raise FieldError(f"{field.name} is required")
+        return None
+    try:
+        if isinstance(field, models.DateTimeField):
+            if not isinstance(value, str):
+                raise ValueError
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise FieldError(f"{field.name} has no time zone: {value!r}")
+            return moment.astimezone(UTC)
+        if isinstance(field, models.DateField):
+            return date.fromisoformat(value)
+        if isinstance(field, models.JSONField):
+            return value
+        if isinstance(field, models.BooleanField):
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        if isinstance(field, models.FloatField):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError
+            return float(value)
+        if isinstance(field, models.IntegerField | models.ForeignKey):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError
+            return value
+        if isinstance(field, models.CharField | models.TextField | models.FileField):
+            if not isinstance(value, str):
+                raise ValueError
+            if field.max_length is not None and len(value) > field.max_length:
+                raise FieldError(f"{field.name} is longer than {field.max_length} characters")
+            if field.choices and value not in {c[0] for c in field.flatchoices} and value != "":
+                raise FieldError(f"{field.name} cannot be {value!r}")
+            return value
+    except FieldError:
+        raise
+    except (TypeError, ValueError):
+        raise FieldError(f"{field.name} cannot be {value!r}") from None
+    return value
+
+
+def _rows(spec: KindSpec, household: Household) -> Iterator[dict[str, Any]]:
+    fields = spec.fields()
+    names = ["pk"] + [f.attname for f in fields]
+    # Plain values, no model instances: two years of her records stay well under a second.
+    # Ordered by id, the order they were stored, which an import keeps.
+    queryset = spec.model._default_manager.filter(household=household).order_by("pk")
+    for values in queryset.values_list(*names).iterator(chunk_size=5000):
+        row = {"id": values[0]}
+        for field, value in zip(fields, values[1:], strict=True):
+            row[field.attname] = encode(field, value)
+        yield row
+
+
+def export_document(household: Household, *, exported_at: datetime) -> dict[str, Any]:
+    """Everything of hers, losslessly, as one JSON-ready dictionary."""
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": encode_moment(exported_at),
+        "household": {name: getattr(household, name) for name in HOUSEHOLD_FIELDS},
+        "data": {spec.name: list(_rows(spec, household)) for spec in KINDS},
+    }
