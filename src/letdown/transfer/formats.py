@@ -354,11 +354,17 @@ def read_babybuddy(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Inc
     new_id = _Ids()
     for file_name, data in _files(content, name):
         header, _ = _csv_rows(data, file_name)
-        if "method" in header:
+        lower = file_name.lower()
+        # Each of Baby Buddy's models exports to its own file, named after it; a renamed file
+        # is told by its columns (a diaper change has an amount and a time too, but no method
+        # and it has "wet").
+        if "feeding" in lower or "method" in header:
             _bb_feeding(incoming, data, file_name, tz, unit, new_id)
-        elif "amount" in header and ("start" in header or "time" in header):
+        elif "pumping" in lower or (
+            "amount" in header and ("start" in header or "time" in header) and "wet" not in header
+        ):
             _bb_pumping(incoming, data, file_name, tz, unit, new_id)
-        elif file_name.lower().endswith(".csv"):
+        elif lower.endswith(".csv"):
             kind = file_name.rsplit(".", 1)[0]
             incoming.skipped[kind] += sum(1 for _ in _csv_rows(data, file_name)[1])
             incoming.notes.append(f"{file_name}: letdown does not track {kind}; skipped.")
@@ -570,14 +576,17 @@ def _bt_file(
         order = [("left", left), ("right", right)]
         if row.get("start side", "").lower().startswith("r"):
             order.reverse()
+        sides = [(side, s) for side, s in order if s > 0]
+        if left and right and total < left + right - 60:
+            sides = [("both", total)]  # both sides at once: double pumping
         _add_session(
             incoming,
             where=where,
             source_id=new_id(name, *row.values()),
             kind=kind,
             started_at=start,
-            ended_at=start + timedelta(seconds=max(total, left + right)),
-            sides=[(side, s) for side, s in order if s > 0],
+            ended_at=start + timedelta(seconds=max(total, sum(s for _, s in sides))),
+            sides=sides,
             volume_left_ml=volumes[0],
             volume_right_ml=volumes[1],
             notes=row.get("note", ""),
