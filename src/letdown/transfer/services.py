@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, models, transaction
@@ -16,6 +17,7 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from letdown.accounts.models import Household, Lactation
 from letdown.logbook.models import MAX_VOLUME_ML
 from letdown.logbook.services import touch
+from letdown.routines.models import clean_steps
 
 from .document import KINDS, FieldError, KindSpec, decode
 from .incoming import Incoming, Problem
@@ -58,6 +60,16 @@ def _rule_broken(kind: str, values: dict[str, Any]) -> str | None:
         low_ok = volume > 0 if name == "volume_ml" else volume >= 0
         if not low_ok or volume > MAX_VOLUME_ML:
             return f"{volume:g} mL is not a volume we can store (0–{MAX_VOLUME_ML} mL)"
+    for name in ("aids", "routine_steps", "noticed", "sensations", "actions"):
+        if name in values and not (
+            isinstance(values[name], list) and all(isinstance(v, str) for v in values[name])
+        ):
+            return f"{name} must be a list of names"
+    if kind in ("routines", "routine_runs"):
+        try:
+            clean_steps(values.get("steps"), values.get("kind"))
+        except ValidationError as error:
+            return f"its steps cannot be played: {' '.join(error.messages)}"
     anxiety = values.get("anxiety_before")
     if anxiety is not None and not 0 <= anxiety <= 10:
         return "anxiety must be between 0 and 10"
@@ -98,7 +110,8 @@ class _Writer:
         values: dict[str, Any] = {}
         where = row.get("_where", f"{spec.name} #?")
         refs = spec.references()
-        for f in spec.fields():
+        # Her own values first, so a row under a refused parent still has its own faults named.
+        for f in sorted(spec.fields(), key=lambda f: f.attname in refs):
             name = f.attname
             if name in refs:
                 target = row.get(name)
@@ -188,7 +201,10 @@ class _Writer:
             obj = spec.model(household=self.household, **values)
             pending.append((source_id, obj, {name: values[name] for name in auto_times}))
         if self.outcome.problems:
-            return  # nothing will be written: keep checking the other rows, store none
+            # Nothing will be written; the rows below still get checked against these.
+            for source_id, _, _ in pending:
+                mapped[source_id] = 0
+            return
         spec.model._default_manager.bulk_create([obj for _, obj, _ in pending], batch_size=1000)
         for _, obj, times in pending:
             if any(times.values()):
