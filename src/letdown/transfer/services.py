@@ -40,6 +40,18 @@ class Outcome:
     def ok(self) -> bool:
         return not self.problems
 
+    def skipped_counts(self) -> list[tuple[str, int]]:
+        # A list for templates: a Counter answers 0 to `skipped.items` there.
+        return sorted(self.skipped.items())
+
+    def counts(self) -> list[tuple[str, int, int]]:
+        """(kind, new, already imported) for every kind the file holds, in writing order."""
+        return [
+            (spec.name, self.created[spec.name], self.already[spec.name])
+            for spec in KINDS
+            if self.created[spec.name] or self.already[spec.name]
+        ]
+
 
 class _Rollback(Exception):
     pass
