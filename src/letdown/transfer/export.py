@@ -21,9 +21,9 @@ JSON_NAME = "letdown.json"
 
 
 def export_json(household: Household, *, now: datetime) -> bytes:
-    return json.dumps(
-        export_document(household, exported_at=now), ensure_ascii=False, indent=1
-    ).encode()
+    # No indentation: Python's JSON encoder only uses its C speed-up for compact output
+    # (about 4 s against 0.3 s for two years of records).
+    return json.dumps(export_document(household, exported_at=now), ensure_ascii=False).encode()
 
 
 def _csv_value(value: Any) -> Any:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from letdown.accounts.models import ML_PER_OZ
 
-from .document import FORMAT, KIND_BY_NAME, SCHEMA_VERSION, encode_moment
+from .document import FORMAT, KIND_BY_NAME, SCHEMA_VERSION
 from .export import JSON_NAME
 from .incoming import SOURCES, Incoming
 
@@ -78,6 +78,15 @@ def _local(value: str, formats: tuple[str, ...], tz: ZoneInfo) -> datetime:
     """A naive local time in one of `formats`, in her zone (ISO 8601 with an offset is taken
     as it says)."""
     value = value.strip()
+    if value[:4].isdigit():
+        # ISO 8601 (2025-04-29 09:29, with or without seconds or an offset): the fast path,
+        # strptime costs ten times as much and a 3 MB file holds 50,000 times.
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=tz)
     for pattern in formats:
         try:
             return datetime.strptime(value, pattern).replace(tzinfo=tz)
@@ -145,8 +154,8 @@ def _add_session(
             "_where": where,
             "lactation_id": None,
             "kind": kind,
-            "started_at": encode_moment(started_at),
-            "ended_at": encode_moment(ended_at),
+            "started_at": started_at,
+            "ended_at": ended_at,
             "volume_left_ml": volume_left_ml,
             "volume_right_ml": volume_right_ml,
             "notes": notes[:2000],
@@ -165,8 +174,8 @@ def _add_session(
                 "_where": where,
                 "session_id": source_id,
                 "side": side,
-                "started_at": encode_moment(at),
-                "ended_at": encode_moment(end),
+                "started_at": at,
+                "ended_at": end,
             },
         )
         at = end
@@ -188,7 +197,7 @@ def _add_feed(
             "id": source_id,
             "_where": where,
             "lactation_id": None,
-            "at": encode_moment(at),
+            "at": at,
             "milk": milk,
             "volume_ml": volume_ml,
             "notes": notes[:2000],
@@ -654,7 +663,7 @@ def read_generic_csv(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> I
                     "id": source_id,
                     "_where": where,
                     "lactation_id": None,
-                    "at": encode_moment(start),
+                    "at": start,
                     "side": side,
                     "notes": row.get("notes", "")[:2000],
                 },
