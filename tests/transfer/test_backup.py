@@ -167,7 +167,10 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
 
 def test_restore_refuses_a_data_directory_that_is_not_empty(tmp_path: Path) -> None:
     env = _base_env(tmp_path / "live")
-    subprocess.run([LETDOWN, "manage", "migrate", "-v", "0"], env=env, check=True)
+    (tmp_path / "live").mkdir()
+    with sqlite3.connect(tmp_path / "live" / "letdown.sqlite3") as conn:
+        conn.execute("CREATE TABLE kept (note TEXT)")
+        conn.execute("INSERT INTO kept VALUES ('her data')")
     archive = tmp_path / "b.tar.gz"
     subprocess.run([LETDOWN, "backup", str(archive)], env=env, check=True, capture_output=True)
     before = (tmp_path / "live" / "letdown.sqlite3").read_bytes()

@@ -257,6 +257,7 @@ def _restore_from(place: Place, archive: tarfile.TarFile) -> dict[str, Any]:
                 raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
         else:
             shutil.copyfile(scratch / "database" / SQLITE_NAME, place.sqlite_path)
+            place.sqlite_path.chmod(0o600)
         if (scratch / "secret_key").exists():
             shutil.copyfile(scratch / "secret_key", place.data_dir / "secret_key")
             (place.data_dir / "secret_key").chmod(0o600)

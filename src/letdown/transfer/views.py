@@ -7,6 +7,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -112,8 +113,11 @@ def import_preview(request: HttpRequest) -> HttpResponse:
         context = {"export_form": ExportForm(), "import_form": form}
         return render(request, "transfer/data.html", context, status=400)
     uploaded = form.cleaned_data["file"]
-    # One waiting upload per household, and none older than an hour.
-    PendingImport.objects.filter(household=household).delete()
+    # One waiting upload per household; uploads left waiting by anyone are cleared out after
+    # an hour (they can be 20 MB each).
+    PendingImport.objects.filter(
+        Q(household=household) | Q(created_at__lt=timezone.now() - PENDING_FOR)
+    ).delete()
     pending = PendingImport.objects.create(
         household=household,
         source=form.cleaned_data["source"],
