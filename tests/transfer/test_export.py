@@ -17,7 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from letdown.accounts.models import Household, Lactation, User
-from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session
+from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session, Tap
+from letdown.logbook.services import record_tap, start_session
 from letdown.routines.models import Media, Routine, RoutineRun, RunEvent
 from letdown.transfer.document import KIND_BY_NAME, KIND_OF_MODEL, KINDS
 from letdown.transfer.export import export_csv_zip, export_json, export_json_zip
@@ -119,6 +120,25 @@ def _rich_household(family: Family) -> Household:
     )
     RunEvent.objects.create(household=household, run=run, at_s=3.0, type="pause")
     RunEvent.objects.create(household=household, run=run, at_s=12.5, type="next", position=1)
+    # A live session, tapped by her: its taps, and the let-down a tap made.
+    live = start_session(
+        household=household,
+        lactation=second,
+        kind="nursing",
+        side="left",
+        at=start + timedelta(hours=5),
+        now=NOW,
+        by=family.owner,
+    )
+    for seconds, tap in ((70.25, "letdown"), (300, "switch"), (600, "end")):
+        record_tap(
+            household=household,
+            session_pk=live.session.pk,
+            type=tap,
+            at=start + timedelta(hours=5, seconds=seconds),
+            now=NOW,
+            by=family.owner,
+        )
     name = default_storage.save(f"h{household.pk}/abc123.webm", ContentFile(b"\x1aE\xdf\xa3cry"))
     Media.objects.create(
         household=household,
@@ -186,6 +206,7 @@ def test_json_export_holds_every_field_to_the_microsecond(family: Family) -> Non
         "2026-11-20T08:01:35.123457Z",
         "2026-11-20T08:01:35.123458Z",
         "2026-11-20T08:06:40.623456Z",
+        "2026-11-20T13:01:10.373456Z",
     ]
     (pumping,) = [s for s in document["data"]["sessions"] if s["kind"] == "pumping"]
     assert pumping["ended_at"] == "2026-11-20T08:20:00.123463Z"
@@ -203,13 +224,19 @@ def test_export_is_scoped_to_her_household(family: Family, stranger_family: Fami
 
 def test_round_trip_export_import_export_gives_identical_data(family: Family) -> None:
     original = json.loads(export_json(_rich_household(family), now=NOW))
-    target = _empty_household()
     content = export_json_zip(family.household, now=NOW)
+    target = _empty_household()
+    # Who tapped travels as a username: she has moved to the new household.
+    family.owner.household = target
+    family.owner.save()
     incoming = read("letdown", content, "letdown.zip", tz=target.tz, unit=target.unit)
     outcome = import_rows(household=target, incoming=incoming, dry_run=False)
     assert outcome.written, outcome.problems
     again = json.loads(export_json(target, now=NOW))
     assert _canonical(again) == _canonical(original)
+    assert original["data"]["taps"][0]["by"] == family.owner.username
+    assert len(original["data"]["taps"]) == 4
+    assert Tap.objects.filter(household=target, by=family.owner).count() == 4
     (media,) = Media.objects.filter(household=target)
     assert media.file.name.startswith(f"h{target.pk}/")
     assert media.file.read() == b"\x1aE\xdf\xa3cry"

@@ -9,16 +9,18 @@ belongs to a household is listed in KINDS).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from letdown.accounts.models import Baby, Household, Lactation
-from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session
+from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session, Tap
 from letdown.routines.models import Media, Routine, RoutineRun, RunEvent
 
 SCHEMA_VERSION = 1
@@ -39,16 +41,27 @@ class KindSpec:
         ]
 
     def columns(self) -> list[str]:
-        # Foreign keys travel as the id of the row they point to in the same document.
-        return ["id"] + [f.attname for f in self.fields()]
+        return ["id"] + [column_of(f) for f in self.fields()]
 
     def references(self) -> dict[str, str]:
         """{column: kind name} for the foreign keys, which importers remap to new ids."""
         return {
             f.attname: KIND_OF_MODEL[f.related_model]  # type: ignore[index]
             for f in self.fields()
-            if f.is_relation
+            if f.is_relation and f.related_model in KIND_OF_MODEL
         }
+
+
+def is_member(field: models.Field[Any, Any]) -> bool:
+    """A foreign key to a person of the household (who tapped): accounts are not exported,
+    so it travels as the person's username."""
+    return field.is_relation and field.related_model is get_user_model()
+
+
+def column_of(field: models.Field[Any, Any]) -> str:
+    # Foreign keys travel as the id of the row they point to in the same document
+    # ("session_id"); a person as her username ("by").
+    return field.name if is_member(field) else field.attname
 
 
 # In the order they can be written: a row only points to kinds above it.
@@ -56,6 +69,7 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec("lactations", Lactation),
     KindSpec("babies", Baby),
     KindSpec("sessions", Session),
+    KindSpec("taps", Tap),
     KindSpec("segments", Segment),
     KindSpec("letdowns", LetDown),
     KindSpec("leaks", Leak),
@@ -82,6 +96,8 @@ def encode(field: models.Field[Any, Any], value: Any) -> Any:
         return encode_moment(value)
     if isinstance(field, models.DateField):
         return value.isoformat()
+    if isinstance(field, models.UUIDField):
+        return str(value)
     if isinstance(field, models.FileField):
         # Only the file's own name: the folder carries the household's id on this server.
         return str(value).rsplit("/", 1)[-1]
@@ -147,6 +163,8 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     """One function per field, built once: an import calls them some 300,000 times."""
     if isinstance(field, models.DateTimeField):
         return _moment(field)
+    if isinstance(field, models.UUIDField):
+        return lambda value: value if isinstance(value, uuid.UUID) else uuid.UUID(value)
     if isinstance(field, models.DateField):
         return date.fromisoformat
     if isinstance(field, models.JSONField):
@@ -165,14 +183,14 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
 
 def _rows(spec: KindSpec, household: Household) -> Iterator[dict[str, Any]]:
     fields = spec.fields()
-    names = ["pk"] + [f.attname for f in fields]
+    names = ["pk"] + [f"{f.name}__username" if is_member(f) else f.attname for f in fields]
     # Plain values, no model instances: two years of her records stay well under a second.
     # Ordered by id, the order they were stored, which an import keeps.
     queryset = spec.model._default_manager.filter(household=household).order_by("pk")
     for values in queryset.values_list(*names).iterator(chunk_size=5000):
         row = {"id": values[0]}
         for field, value in zip(fields, values[1:], strict=True):
-            row[field.attname] = encode(field, value)
+            row[column_of(field)] = value if is_member(field) else encode(field, value)
         yield row
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,16 +21,15 @@ from django.db import (
     IntegrityError,
     connections,
     models,
-    transaction,
 )
 from django.utils import timezone
 
 from letdown.accounts.models import Household, Lactation
+from letdown.accounts.services import changing
 from letdown.logbook.models import MAX_VOLUME_ML
-from letdown.logbook.services import touch
 from letdown.routines.models import clean_steps
 
-from .document import KINDS, FieldError, KindSpec, decode
+from .document import KINDS, FieldError, KindSpec, decode, is_member
 from .incoming import Incoming, Problem
 from .models import ImportedRow
 
@@ -116,7 +116,10 @@ class _Writer:
         # kind -> source id -> her row's id; None for rows refused or left out.
         self.ids: dict[str, dict[Any, int | None]] = {}
         self.now = timezone.now()
-        self.saved_files: list[str] = []  # media written to storage, removed if rolled back
+        self.saved_files: list[str] = []
+        self.members: dict[str, int] = dict(
+            get_user_model().objects.filter(household=household).values_list("username", "pk")  # type: ignore[misc]
+        )  # media written to storage, removed if rolled back
         self.lactations = list(
             Lactation.objects.filter(household=household).order_by("started_on", "number")
         )
@@ -135,6 +138,10 @@ class _Writer:
         refs = _references(spec)
         for f in _fields(spec):
             name = f.attname
+            if is_member(f):
+                # Who tapped: the member of her household with that username, if there is one.
+                values[name] = self.members.get(row.get(f.name))  # type: ignore[arg-type]
+                continue
             if name in refs:
                 target = row.get(name)
                 if target is None:
@@ -262,6 +269,7 @@ class _Writer:
 
 # Kinds stored only with the row they belong to: (the column pointing to it, its kind).
 _OWNERS = {
+    "taps": ("session_id", "sessions"),
     "segments": ("session_id", "sessions"),
     "letdowns": ("session_id", "sessions"),
     "run_events": ("run_id", "routine_runs"),
@@ -359,22 +367,26 @@ def import_rows(*, household: Household, incoming: Incoming, dry_run: bool) -> O
             notes=list(incoming.notes),
             problems=list(incoming.problems),
         )
-    writer = _Writer(household, incoming)
+    writers: list[_Writer] = []
     try:
-        with transaction.atomic():
+        # `changing` bumps her data version first, which also queues this import behind any
+        # other write to her data (a second import of the same file then finds this one's rows).
+        with changing(household):
+            writer = _Writer(household, incoming)
+            writers.append(writer)
             for spec in KINDS:
                 writer.write_kind(spec)
-            if writer.outcome.problems or dry_run:
-                raise _Rollback
-            if sum(writer.outcome.created.values()):
-                touch(household)
+            if writer.outcome.problems or dry_run or not sum(writer.outcome.created.values()):
+                raise _Rollback  # nothing to keep: not even the version bump
     except _Rollback:
-        _remove(writer.saved_files)
-        return writer.outcome
+        _remove(writers[0].saved_files)
+        return writers[0].outcome
     except (IntegrityError, DatabaseError) as error:
         # A rule the checks above do not know of; still nothing is written.
-        _remove(writer.saved_files)
-        writer.outcome.problems.append(Problem("file", f"the database refused it ({error})"))
-        return writer.outcome
+        outcome = writers[0].outcome if writers else Outcome()
+        if writers:
+            _remove(writers[0].saved_files)
+        outcome.problems.append(Problem("file", f"the database refused it ({error})"))
+        return outcome
     writer.outcome.written = True
     return writer.outcome
