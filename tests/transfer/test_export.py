@@ -101,6 +101,9 @@ def _rich_household(family: Family) -> Household:
         actions=["pads", "pressure"],
         notes="in the café",
     )
+    Leak.objects.create(
+        household=household, lactation=second, at=datetime(2026, 11, 21, tzinfo=UTC)
+    )
     routine = Routine.objects.create(
         household=household,
         name="Morning",
@@ -208,6 +211,9 @@ def test_json_export_holds_every_field_to_the_microsecond(family: Family) -> Non
         "2026-11-20T08:06:40.623456Z",
         "2026-11-20T13:01:10.373456Z",
     ]
+    # A moment on the second still has its six digits.
+    assert document["data"]["leaks"][0]["at"] == "2026-11-20T10:00:00.123456Z"
+    assert document["data"]["leaks"][1]["at"] == "2026-11-21T00:00:00.000000Z"
     (pumping,) = [s for s in document["data"]["sessions"] if s["kind"] == "pumping"]
     assert pumping["ended_at"] == "2026-11-20T08:20:00.123463Z"
     assert pumping["volume_left_ml"] == 42.5 and pumping["aids"] == ["warm_compress", "baby_cry"]
@@ -220,6 +226,7 @@ def test_export_is_scoped_to_her_household(family: Family, stranger_family: Fami
     _rich_household(stranger_family)
     document = json.loads(export_json(family.household, now=NOW))
     assert [len(document["data"][k.name]) for k in KINDS] == [1, 1] + [0] * (len(KINDS) - 2)
+    assert Leak.objects.filter(household=stranger_family.household).exists()
 
 
 def test_round_trip_export_import_export_gives_identical_data(family: Family) -> None:

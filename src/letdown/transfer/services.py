@@ -136,9 +136,9 @@ class _Writer:
         values: dict[str, Any] = {}
         where = row.get("_where", f"{spec.name} #?")
         refs = _references(spec)
-        for f in _fields(spec):
+        for f, member in _fields(spec):
             name = f.attname
-            if is_member(f):
+            if member:
                 # Who tapped: the member of her household with that username, if there is one.
                 values[name] = self.members.get(row.get(f.name))  # type: ignore[arg-type]
                 continue
@@ -277,9 +277,10 @@ _OWNERS = {
 
 
 @cache
-def _fields(spec: KindSpec) -> list[models.Field[Any, Any]]:
-    # Her own values first, so a row under a refused parent still has its own faults named.
-    return sorted(spec.fields(), key=lambda f: f.is_relation)
+def _fields(spec: KindSpec) -> list[tuple[models.Field[Any, Any], bool]]:
+    """(field, whether it names a member), worked out once per kind rather than per row. Her
+    own values first, so a row under a refused parent still has its own faults named."""
+    return [(f, is_member(f)) for f in sorted(spec.fields(), key=lambda f: f.is_relation)]
 
 
 @cache
