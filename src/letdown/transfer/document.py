@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connections, models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import Baby, Household, Lactation
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session, Tap
@@ -32,6 +34,7 @@ FORMAT = "letdown-export"
 class KindSpec:
     name: str  # the key in the document and the CSV file's name
     model: type[models.Model]
+    label: str | Promise = field(compare=False)  # what the import preview calls them
 
     def fields(self) -> list[models.Field[Any, Any]]:
         """Every stored field but the row's own id and its household (implied)."""
@@ -67,18 +70,18 @@ def column_of(field: models.Field[Any, Any]) -> str:
 
 # In the order they can be written: a row only points to kinds above it.
 KINDS: tuple[KindSpec, ...] = (
-    KindSpec("lactations", Lactation),
-    KindSpec("babies", Baby),
-    KindSpec("sessions", Session),
-    KindSpec("taps", Tap),
-    KindSpec("segments", Segment),
-    KindSpec("letdowns", LetDown),
-    KindSpec("leaks", Leak),
-    KindSpec("bottle_feeds", BottleFeed),
-    KindSpec("routines", Routine),
-    KindSpec("routine_runs", RoutineRun),
-    KindSpec("run_events", RunEvent),
-    KindSpec("media", Media),
+    KindSpec("lactations", Lactation, _("Lactations")),
+    KindSpec("babies", Baby, _("Babies")),
+    KindSpec("sessions", Session, _("Sessions")),
+    KindSpec("taps", Tap, _("Taps on the live screen")),
+    KindSpec("segments", Segment, _("Side segments")),
+    KindSpec("letdowns", LetDown, _("Let-downs")),
+    KindSpec("leaks", Leak, _("Leaks")),
+    KindSpec("bottle_feeds", BottleFeed, _("Bottle feeds")),
+    KindSpec("routines", Routine, _("Routines")),
+    KindSpec("routine_runs", RoutineRun, _("Routine runs")),
+    KindSpec("run_events", RunEvent, _("Routine steps played")),
+    KindSpec("media", Media, _("Photos and sounds")),
 )
 KIND_OF_MODEL: dict[type[models.Model], str] = {k.model: k.name for k in KINDS}
 KIND_BY_NAME: dict[str, KindSpec] = {k.name: k for k in KINDS}

@@ -24,7 +24,7 @@ from django.db import (
 )
 from django.utils import timezone
 
-from letdown.accounts.models import Household, Lactation
+from letdown.accounts.models import ML_PER_OZ, Household, Lactation, Unit
 from letdown.accounts.services import changing
 from letdown.logbook.models import MAX_VOLUME_ML
 from letdown.routines.models import clean_steps
@@ -50,14 +50,22 @@ class Outcome:
     def ok(self) -> bool:
         return not self.problems
 
+    def previews(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """(kind's name, its first rows as they will be stored), for the preview page."""
+        return [
+            (str(spec.label), self.preview[spec.name])
+            for spec in KINDS
+            if self.preview.get(spec.name)
+        ]
+
     def skipped_counts(self) -> list[tuple[str, int]]:
         # A list for templates: a Counter answers 0 to `skipped.items` there.
         return sorted(self.skipped.items())
 
     def counts(self) -> list[tuple[str, int, int]]:
-        """(kind, new, already imported) for every kind the file holds, in writing order."""
+        """(kind's name, new, already imported) for every kind the file holds."""
         return [
-            (spec.name, self.created[spec.name], self.already[spec.name])
+            (str(spec.label), self.created[spec.name], self.already[spec.name])
             for spec in KINDS
             if self.created[spec.name] or self.already[spec.name]
         ]
@@ -339,16 +347,21 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
 
 
 def _preview_row(spec: KindSpec, values: dict[str, Any], household: Household) -> dict[str, Any]:
-    """A row as she will see it: moments in her time zone, empty values left out."""
+    """A row as she will see it: moments in her time zone, volumes in her unit, choices by
+    their names, empty values left out."""
     shown: dict[str, Any] = {}
     for f in spec.fields():
-        if f.is_relation:
-            continue
         value = values.get(f.attname)
-        if value in (None, "", [], {}):
+        if f.is_relation or value in (None, "", [], {}):
             continue
         if isinstance(value, datetime):
             value = value.astimezone(household.tz).strftime("%Y-%m-%d %H:%M:%S")
+        elif f.attname.endswith("_ml") and isinstance(value, int | float):
+            value = (
+                f"{value / ML_PER_OZ:.1f} oz" if household.unit == Unit.OZ else f"{value:.0f} mL"
+            )
+        elif f.choices:
+            value = dict(f.flatchoices).get(value, value)
         shown[str(f.verbose_name)] = value
     return shown
 
