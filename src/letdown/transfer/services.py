@@ -333,6 +333,20 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     batch = max(1, min(500, 30000 // len(fields)))  # under SQLite's limit of bound values
     prepared = [(f.attname, _preparer(f, db)) for f in fields]
     ids: list[int] = []
+    if db.vendor == "postgresql":
+        # One array per column: psycopg parses a statement's placeholders on every call, and
+        # for 500 rows of a dozen values that parsing cost more than PostgreSQL's work.
+        arrays = ", ".join(f"%s::{f.db_type(db)}[]" for f in fields)
+        with db.cursor() as cursor:
+            for start in range(0, len(rows), 5000):
+                chunk = rows[start : start + 5000]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) "
+                    f"RETURNING {pk}",
+                    [[prepare(values[name]) for values in chunk] for name, prepare in prepared],
+                )
+                ids += [row[0] for row in cursor.fetchall()]
+        return ids
     with db.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
