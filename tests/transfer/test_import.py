@@ -4,6 +4,7 @@ nothing and names its rows."""
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -82,6 +83,43 @@ def test_baby_buddy_feedings_and_pumpings(family: Family) -> None:
     assert feeds[1].notes == 'from the freezer, "Tuesday" bag'
     assert outcome.skipped == {"feedings (solid food, parent fed)": 1, "diaperchange": 2}
     assert not LetDown.objects.filter(household=family.household).exists()
+
+
+def test_baby_buddy_excel_export(family: Family) -> None:
+    """Baby Buddy's XLSX export holds the CSV's columns; times as Excel dates or as text."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    rows = list(csv.reader(io.StringIO((SAMPLES / "babybuddy" / "feeding.csv").read_text())))
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        sheet.append([datetime.fromisoformat(v) if i in (4, 5) else v for i, v in enumerate(row)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    outcome = _import(family.household, "babybuddy", buffer.getvalue(), "feeding.xlsx")
+    assert outcome.ok, outcome.problems
+    assert outcome.created["sessions"] == 3 and outcome.created["bottle_feeds"] == 2
+    first = _sessions(family.household)[0]
+    assert first.started_at == _london("2025-04-29 06:10")
+    # The same rows from the CSV file are the same rows: nothing new.
+    again = _import(
+        family.household,
+        "babybuddy",
+        (SAMPLES / "babybuddy" / "feeding.csv").read_bytes(),
+        "feeding.csv",
+    )
+    assert sum(again.created.values()) == 0
+
+
+def test_a_damaged_excel_file_is_refused(family: Family) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<not a workbook")
+    damaged = buffer.getvalue()
+    with pytest.raises(FormatError, match="not an Excel file"):
+        read("babybuddy", damaged, "feeding.xlsx", tz=LONDON, unit="ml")
 
 
 def test_baby_buddy_amounts_in_ounces_when_she_says_so(family: Family) -> None:
@@ -260,6 +298,12 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_every_row(family: Family)
         ("line 4", "5000 mL is not a volume we can store (0–500 mL)")
     ]
     assert _nothing_written(family.household)
+
+
+def test_a_damaged_zip_is_refused() -> None:
+    broken = _zip(SAMPLES / "generic.csv").replace(b"PK\x03\x04", b"XX\x03\x04")
+    with pytest.raises(FormatError, match="damaged zip"):
+        read("babytracker", broken, "export.zip", tz=LONDON, unit="ml")
 
 
 def test_a_file_that_is_not_text_is_refused() -> None:

@@ -210,13 +210,16 @@ def _files(content: bytes, name: str) -> list[tuple[str, bytes]]:
     if not zipfile.is_zipfile(io.BytesIO(content)):
         return [(name.rsplit("/", 1)[-1], content)]
     files = []
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        for info in archive.infolist():
-            if info.is_dir() or info.filename.startswith("__MACOSX"):
-                continue
-            if info.file_size > 50 * 1024 * 1024:
-                raise FormatError(f"{info.filename} is too big")
-            files.append((info.filename.rsplit("/", 1)[-1], archive.read(info)))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if info.is_dir() or info.filename.startswith("__MACOSX"):
+                    continue
+                if info.file_size > 50 * 1024 * 1024:
+                    raise FormatError(f"{info.filename} is too big")
+                files.append((info.filename.rsplit("/", 1)[-1], archive.read(info)))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as error:
+        raise FormatError(f"{name} is a damaged zip file ({error})") from None
     return files
 
 
@@ -358,10 +361,61 @@ def _bb_pumping(
     )
 
 
+def _is_xlsx(content: bytes) -> bool:
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _xlsx_as_csv(content: bytes, name: str) -> bytes:
+    """The first sheet of an Excel file as CSV text, moments written as Baby Buddy writes
+    them in CSV (its XLSX export holds the same columns)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise FormatError(f"{name} is not an Excel file we can read ({error})") from None
+    text = io.StringIO()
+    writer = csv.writer(text)
+    sheet = book.worksheets[0]
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS:
+            raise FormatError(f"{name} has more than {MAX_ROWS} rows")
+        writer.writerow(
+            [
+                value.strftime("%Y-%m-%d %H:%M:%S")
+                if isinstance(value, datetime)
+                else ""
+                if value is None
+                else value
+                for value in cells
+            ]
+        )
+    book.close()
+    return text.getvalue().encode()
+
+
+def _babybuddy_files(content: bytes, name: str) -> list[tuple[str, bytes]]:
+    """Her CSV files, with any Excel file (one export, or one in a zip) turned into CSV."""
+    if _is_xlsx(content):
+        return [(name.rsplit(".", 1)[0] + ".csv", _xlsx_as_csv(content, name))]
+    return [
+        (n.rsplit(".", 1)[0] + ".csv", _xlsx_as_csv(data, n))
+        if n.lower().endswith(".xlsx")
+        else (n, data)
+        for n, data in _files(content, name)
+    ]
+
+
 def read_babybuddy(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
     incoming = Incoming(source="babybuddy")
     new_id = _Ids()
-    for file_name, data in _files(content, name):
+    for file_name, data in _babybuddy_files(content, name):
         header, _ = _csv_rows(data, file_name)
         lower = file_name.lower()
         # Each of Baby Buddy's models exports to its own file, named after it; a renamed file
