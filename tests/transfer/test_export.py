@@ -295,3 +295,23 @@ def test_every_csv_column_is_documented(kind: str) -> None:
     section = docs.split(f"### {kind}.csv", 1)[1].split("###", 1)[0]
     for column in KIND_BY_NAME[kind].columns():
         assert f"| `{column}` |" in section, f"{kind}.csv: {column} is not documented"
+
+
+def test_a_media_file_that_is_not_a_sound_or_photo_is_refused(family: Family) -> None:
+    """Media are served with their stored content type: an imported file is checked like an
+    upload, so a page cannot come in dressed as a sound."""
+    _rich_household(family)
+    buffer = io.BytesIO()
+    exported = io.BytesIO(export_json_zip(family.household, now=NOW))
+    with zipfile.ZipFile(exported) as source, zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("letdown.json", source.read("letdown.json"))
+        archive.writestr("media/abc123.webm", b"<html><script>alert(1)</script>")
+    target = _empty_household()
+    incoming = read("letdown", buffer.getvalue(), "x.zip", tz=target.tz, unit="ml")
+    outcome = import_rows(household=target, incoming=incoming, dry_run=False)
+    assert [str(p) for p in outcome.problems] == [
+        "media #1: abc123.webm is not a sound or photo we play"
+    ]
+    assert not Media.objects.filter(household=target).exists()
+    assert not Session.objects.filter(household=target).exists()
+    assert not default_storage.exists(f"h{target.pk}")

@@ -4,6 +4,8 @@ with any problem writes nothing, and the answer names every row at fault and why
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from django.utils import timezone
 from letdown.accounts.models import ML_PER_OZ, Household, Lactation, Unit
 from letdown.accounts.services import changing
 from letdown.logbook.models import MAX_VOLUME_ML
+from letdown.routines.media_types import MAX_BYTES, SNIFF_BYTES, sniff
 from letdown.routines.models import clean_steps
 
 from .document import KINDS, FieldError, KindSpec, decode, is_member
@@ -212,6 +215,29 @@ class _Writer:
         column, kind = owner
         return f"{kind}:{row.get(column)}" in self.known
 
+    def _store_media(self, values: dict[str, Any], row: dict[str, Any]) -> bool:
+        """Stores a media row's file, checked as an upload is: by its first bytes and its
+        size, its content type taken from what it is, never from the file she brings (the
+        media view serves it with that type)."""
+        name = values["file"]
+        content = self.incoming.media_files.get(name)
+        if content is None:
+            self.outcome.skipped["media without its file"] += 1
+            return False
+        file_type = sniff(content[:SNIFF_BYTES])
+        if file_type is None or len(content) > MAX_BYTES[file_type.kind]:
+            self.outcome.problems.append(
+                Problem(row.get("_where", "media"), f"{name} is not a sound or photo we play")
+            )
+            return False
+        if not _SAFE_NAME.fullmatch(name):
+            name = f"{secrets.token_urlsafe(24)}.{file_type.extension}"
+        values["file"] = default_storage.save(f"h{self.household.pk}/{name}", ContentFile(content))
+        values["kind"], values["content_type"] = file_type.kind, file_type.content_type
+        values["size_bytes"] = len(content)
+        self.saved_files.append(values["file"])
+        return True
+
     def write_kind(self, spec: KindSpec) -> None:
         rows = self.incoming.data.get(spec.name, [])
         mapped = self.ids.setdefault(spec.name, {})
@@ -231,16 +257,9 @@ class _Writer:
                 mapped[source_id] = pk
                 self.outcome.already[spec.name] += 1
                 continue
-            if spec.name == "media":
-                content = self.incoming.media_files.get(values["file"])
-                if content is None:
-                    mapped[source_id] = None
-                    self.outcome.skipped["media without its file"] += 1
-                    continue
-                values["file"] = default_storage.save(
-                    f"h{self.household.pk}/{values['file']}", ContentFile(content)
-                )
-                self.saved_files.append(values["file"])
+            if spec.name == "media" and not self._store_media(values, row):
+                mapped[source_id] = None
+                continue
             values["household_id"] = self.household.pk
             pending.append((source_id, values))
         if self.outcome.problems:
@@ -274,6 +293,9 @@ class _Writer:
             _preview_row(spec, values, self.household) for _, values in pending[:PREVIEW_ROWS]
         ]
 
+
+# A media file's name as letdown gives them (random letters, an extension): kept on import.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,100}\.[a-z0-9]{2,5}")
 
 # Kinds stored only with the row they belong to: (the column pointing to it, its kind).
 _OWNERS = {
