@@ -73,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         from letdown.reflex.cli import main as reflex_main
 
         return reflex_main(argv[1:])
+    from letdown.transfer.cli import COMMANDS as TRANSFER_COMMANDS
+
+    if argv[:1] and argv[0] in TRANSFER_COMMANDS:
+        from letdown.transfer.cli import main as transfer_main
+
+        return transfer_main(argv)
 
     parser = argparse.ArgumentParser(prog="letdown", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")
     sub.add_parser("reflex", help="the reflex model: 'letdown reflex validate|simulate ...'")
     sub.add_parser("manage", help="Django's management commands: 'letdown manage ARGS'")
+    for name, about in [
+        ("backup", "a consistent snapshot of the database, media and secret key: 'backup PATH'"),
+        ("restore", "a backup into an empty data directory: 'restore PATH'"),
+        ("export", "one household's data: 'export --household ID --format json|csv -o PATH'"),
+        ("import", "another app's export: 'import --household ID PATH --source ...'"),
+    ]:
+        sub.add_parser(name, help=about)
     args = parser.parse_args(argv)
 
     _django_setup()

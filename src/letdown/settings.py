@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "letdown.insights",
     "letdown.learn",
     "letdown.inside",
+    "letdown.transfer",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("insights/", include("letdown.insights.urls")),
     path("learn/", include("letdown.learn.urls")),
     path("inside/", include("letdown.inside.urls")),
+    path("data/", include("letdown.transfer.urls")),
     path("", include("letdown.live.urls")),
     path("", include("letdown.logbook.urls")),
 ]

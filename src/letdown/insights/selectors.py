@@ -54,7 +54,9 @@ def _rows(household: Household) -> Rows:
     return Rows(
         birth_dates=birth_dates,
         sessions=_raw_rows(
-            Session.objects.filter(household=household)
+            # Sessions imported from other apps have no let-downs recorded: counted in, they
+            # would read as sessions where no let-down came.
+            Session.objects.filter(household=household, source="")
             .order_by()
             .values_list(
                 "id",

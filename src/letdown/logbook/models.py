@@ -136,6 +136,10 @@ class Session(models.Model):
     # Where the log of taps stands (projection.Fold.checkpoint): the next tap in order is
     # taken from here alone. Empty: the next tap replays the whole log.
     live_checkpoint = models.JSONField(null=True, blank=True, editable=False)
+    # "" for a session logged here; otherwise the app it was imported from ("babybuddy",
+    # "huckleberry", ...). Imported sessions carry no let-downs, so Insights leaves them out
+    # of let-down statistics.
+    source = models.CharField(_("imported from"), max_length=16, blank=True, default="")
 
     objects = SessionQuerySet.as_manager()
 

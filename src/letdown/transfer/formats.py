@@ -1,0 +1,776 @@
+"""Readers for the files she brings: letdown's own export, Baby Buddy's admin export,
+Huckleberry's CSV, Baby Tracker's per-activity CSVs and letdown's generic CSV
+(docs/import.md). Each turns bytes into `Incoming` rows in the export document's shape; none
+touches the database, so they are tested on the sample files alone."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from letdown.accounts.models import ML_PER_OZ
+
+from .document import FORMAT, KIND_BY_NAME, SCHEMA_VERSION
+from .export import JSON_NAME
+from .incoming import SOURCES, Incoming
+
+MAX_ROWS = 200_000  # far more than years of use; a bigger file is not hers
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+class FormatError(ValueError):
+    """The file as a whole cannot be read (not CSV, wrong columns): nothing to import."""
+
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def _text(content: bytes, name: str) -> str:
+    try:
+        # utf-8-sig drops the byte-order mark Excel and Huckleberry put first.
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FormatError(f"{name} is not UTF-8 text (is it a CSV file?)") from None
+
+
+def _csv_rows(content: bytes, name: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """Header (stripped, lower case) and (line number, row) pairs; CRLF or LF alike."""
+    reader = csv.reader(io.StringIO(_text(content, name), newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise FormatError(f"{name} is empty") from None
+    except csv.Error as error:
+        raise FormatError(f"{name} is not a CSV file ({error})") from None
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        try:
+            for number, values in enumerate(reader, start=2):
+                if number > MAX_ROWS:
+                    raise FormatError(f"{name} has more than {MAX_ROWS} rows")
+                if not any(v.strip() for v in values):
+                    continue
+                yield number, {h: v.strip() for h, v in zip(header, values, strict=False)}
+        except csv.Error as error:
+            raise FormatError(f"{name} is not a CSV file ({error})") from None
+
+    return header, rows()
+
+
+def _require(header: list[str], columns: tuple[str, ...], name: str) -> None:
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise FormatError(
+            f"{name}: the columns {', '.join(missing)} are missing "
+            f"(found: {', '.join(header) or 'none'})"
+        )
+
+
+def _local(value: str, formats: tuple[str, ...], tz: ZoneInfo) -> datetime:
+    """A naive local time in one of `formats`, in her zone (ISO 8601 with an offset is taken
+    as it says)."""
+    value = value.strip()
+    if value[:4].isdigit():
+        # ISO 8601 (2025-04-29 09:29, with or without seconds or an offset): the fast path,
+        # strptime costs ten times as much and a 3 MB file holds 50,000 times.
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    for pattern in formats:
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=tz)
+        except ValueError:
+            continue
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date and time we can read") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _ml(amount: float, unit: str) -> float:
+    return amount * ML_PER_OZ if unit == "oz" else amount
+
+
+def _number(value: str, what: str) -> float:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{what} {value!r} is not a number")
+    return number
+
+
+def _digest(*values: str) -> str:
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:24]
+
+
+class _Ids:
+    """Source ids for rows that have none: a digest of the row, with its occurrence number,
+    so the same file gives the same ids and two identical rows stay two rows."""
+
+    def __init__(self) -> None:
+        self.seen: Counter[str] = Counter()
+
+    def __call__(self, *values: str) -> str:
+        digest = _digest(*values)
+        self.seen[digest] += 1
+        return f"{digest}.{self.seen[digest]}"
+
+
+def _add_session(
+    incoming: Incoming,
+    *,
+    where: str,
+    source_id: str,
+    kind: str,
+    started_at: datetime,
+    ended_at: datetime,
+    sides: list[tuple[str, float]],
+    volume_left_ml: float | None = None,
+    volume_right_ml: float | None = None,
+    notes: str = "",
+) -> None:
+    """One session and its segments: `sides` as (side, seconds) in the order she used them,
+    laid end to end from the start (cut at the session's end)."""
+    if ended_at == started_at:
+        ended_at = started_at + timedelta(seconds=1)  # a zero-length entry: keep it, positive
+    incoming.add(
+        "sessions",
+        {
+            "id": source_id,
+            "_where": where,
+            "lactation_id": None,
+            "kind": kind,
+            "started_at": started_at,
+            "ended_at": ended_at,
+            "volume_left_ml": volume_left_ml,
+            "volume_right_ml": volume_right_ml,
+            "notes": notes[:2000],
+            "source": incoming.source,
+        },
+    )
+    at = started_at
+    for number, (side, seconds) in enumerate(sides, start=1):
+        end = min(at + timedelta(seconds=seconds), ended_at) if seconds else ended_at
+        if end <= at:
+            continue
+        incoming.add(
+            "segments",
+            {
+                "id": f"{source_id}/{number}",
+                "_where": where,
+                "session_id": source_id,
+                "side": side,
+                "started_at": at,
+                "ended_at": end,
+            },
+        )
+        at = end
+
+
+def _add_feed(
+    incoming: Incoming,
+    *,
+    where: str,
+    source_id: str,
+    at: datetime,
+    milk: str,
+    volume_ml: float,
+    notes: str = "",
+) -> None:
+    incoming.add(
+        "bottle_feeds",
+        {
+            "id": source_id,
+            "_where": where,
+            "lactation_id": None,
+            "at": at,
+            "milk": milk,
+            "volume_ml": volume_ml,
+            "notes": notes[:2000],
+        },
+    )
+
+
+def _files(content: bytes, name: str) -> list[tuple[str, bytes]]:
+    """A zip's CSV files (by base name), or the one file she gave."""
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        return [(name.rsplit("/", 1)[-1], content)]
+    files = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            # What it says it unpacks to, checked before unpacking: no zip bombs.
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise FormatError(f"{name} unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
+            for info in archive.infolist():
+                if info.is_dir() or info.filename.startswith("__MACOSX"):
+                    continue
+                files.append((info.filename.rsplit("/", 1)[-1], archive.read(info)))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as error:
+        raise FormatError(f"{name} is a damaged zip file ({error})") from None
+    return files
+
+
+# --- letdown's own export ---------------------------------------------------------------------
+
+
+def read_letdown(content: bytes, name: str, **_: Any) -> Incoming:
+    incoming = Incoming(source="letdown")
+    if zipfile.is_zipfile(io.BytesIO(content)):
+        files = dict(_files(content, name))
+        if JSON_NAME not in files:
+            raise FormatError(f"this zip has no {JSON_NAME}: is it a letdown JSON export?")
+        content = files.pop(JSON_NAME)
+        incoming.media_files = {n: c for n, c in files.items()}
+    try:
+        document = json.loads(_text(content, name))
+    except json.JSONDecodeError as error:
+        raise FormatError(f"{name} is not JSON ({error})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise FormatError(f"{name} is not a letdown export")
+    if document.get("schema_version") != SCHEMA_VERSION:
+        raise FormatError(
+            f"{name} has schema version {document.get('schema_version')}; this letdown reads "
+            f"version {SCHEMA_VERSION}"
+        )
+    data = document.get("data")
+    if not isinstance(data, dict):
+        raise FormatError(f"{name} has no data")
+    for kind, rows in data.items():
+        if kind not in KIND_BY_NAME:
+            incoming.skipped[f"unknown kind {kind}"] += len(rows) if isinstance(rows, list) else 1
+            continue
+        if not isinstance(rows, list):
+            raise FormatError(f"{kind} is not a list")
+        ids = set()
+        for number, row in enumerate(rows, start=1):
+            where = f"{kind} #{number}"
+            if not isinstance(row, dict) or "id" not in row:
+                incoming.problem(where, "a row needs an id")
+                continue
+            if row["id"] in ids:
+                incoming.problem(where, f"id {row['id']!r} appears twice")
+                continue
+            ids.add(row["id"])
+            incoming.add(kind, {**row, "_where": where})
+    if data.get("media") and not incoming.media_files:
+        incoming.notes.append("Media files are not in a JSON file: export with media to move them.")
+    return incoming
+
+
+# --- Baby Buddy -------------------------------------------------------------------------------
+
+_BB_TIMES = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+_BB_SIDES = {"left breast": "left", "right breast": "right", "both breasts": "both"}
+_BB_MILK = {"breast milk": "expressed", "fortified breast milk": "expressed", "formula": "formula"}
+
+
+def _bb_feeding(
+    incoming: Incoming, content: bytes, name: str, tz: ZoneInfo, unit: str, new_id: _Ids
+) -> None:
+    header, rows = _csv_rows(content, name)
+    _require(header, ("start", "end", "type", "method"), name)
+    for number, row in rows:
+        where = f"{name} line {number}"
+        try:
+            start = _local(row["start"], _BB_TIMES, tz)
+            end = _local(row["end"], _BB_TIMES, tz) if row.get("end") else start
+            amount = _number(row["amount"], "amount") if row.get("amount") else None
+        except ValueError as error:
+            incoming.problem(where, str(error))
+            continue
+        source_id = row.get("id") or new_id(*row.values())
+        method, milk = row["method"].lower(), row["type"].lower()
+        if method in _BB_SIDES:
+            if end < start:
+                incoming.problem(where, "it ends before it starts")
+                continue
+            _add_session(
+                incoming,
+                where=where,
+                source_id=f"feeding/{source_id}",
+                kind="nursing",
+                started_at=start,
+                ended_at=end,
+                sides=[(_BB_SIDES[method], 0)],
+                notes=row.get("notes", ""),
+            )
+        elif method == "bottle" and milk in _BB_MILK:
+            if amount is None:
+                incoming.skipped["bottle feeds without an amount"] += 1
+                continue
+            _add_feed(
+                incoming,
+                where=where,
+                source_id=f"feeding/{source_id}",
+                at=start,
+                milk=_BB_MILK[milk],
+                volume_ml=_ml(amount, unit),
+                notes=row.get("notes", ""),
+            )
+        else:
+            incoming.skipped[f"feedings ({milk or 'no type'}, {method or 'no method'})"] += 1
+
+
+def _bb_pumping(
+    incoming: Incoming, content: bytes, name: str, tz: ZoneInfo, unit: str, new_id: _Ids
+) -> None:
+    header, rows = _csv_rows(content, name)
+    _require(header, ("amount",), name)
+    if "start" not in header and "time" not in header:
+        raise FormatError(f"{name}: the columns start and end (or time) are missing")
+    for number, row in rows:
+        where = f"{name} line {number}"
+        try:
+            start = _local(row.get("start") or row.get("time", ""), _BB_TIMES, tz)
+            end = _local(row["end"], _BB_TIMES, tz) if row.get("end") else start
+            amount = _number(row["amount"], "amount") if row.get("amount") else None
+        except ValueError as error:
+            incoming.problem(where, str(error))
+            continue
+        if end < start:
+            incoming.problem(where, "it ends before it starts")
+            continue
+        half = None if amount is None else _ml(amount, unit) / 2
+        _add_session(
+            incoming,
+            where=where,
+            source_id=f"pumping/{row.get('id') or new_id(*row.values())}",
+            kind="pumping",
+            started_at=start,
+            ended_at=end,
+            sides=[("both", 0)],
+            volume_left_ml=half,
+            volume_right_ml=half,
+            notes=row.get("notes", ""),
+        )
+    incoming.notes.append(
+        "Baby Buddy keeps one amount per pumping: it is split evenly between the two sides."
+    )
+
+
+def _is_xlsx(content: bytes) -> bool:
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _xlsx_as_csv(content: bytes, name: str) -> bytes:
+    """The first sheet of an Excel file as CSV text, moments written as Baby Buddy writes
+    them in CSV (its XLSX export holds the same columns)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise FormatError(f"{name} is not an Excel file we can read ({error})") from None
+    text = io.StringIO()
+    writer = csv.writer(text)
+    sheet = book.worksheets[0]
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS:
+            raise FormatError(f"{name} has more than {MAX_ROWS} rows")
+        writer.writerow(
+            [
+                value.strftime("%Y-%m-%d %H:%M:%S")
+                if isinstance(value, datetime)
+                else ""
+                if value is None
+                else value
+                for value in cells
+            ]
+        )
+    book.close()
+    return text.getvalue().encode()
+
+
+def _babybuddy_files(content: bytes, name: str) -> list[tuple[str, bytes]]:
+    """Her CSV files, with any Excel file (one export, or one in a zip) turned into CSV."""
+    if _is_xlsx(content):
+        return [(name.rsplit(".", 1)[0] + ".csv", _xlsx_as_csv(content, name))]
+    return [
+        (n.rsplit(".", 1)[0] + ".csv", _xlsx_as_csv(data, n))
+        if n.lower().endswith(".xlsx")
+        else (n, data)
+        for n, data in _files(content, name)
+    ]
+
+
+def read_babybuddy(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+    incoming = Incoming(source="babybuddy")
+    new_id = _Ids()
+    for file_name, data in _babybuddy_files(content, name):
+        header, _ = _csv_rows(data, file_name)
+        lower = file_name.lower()
+        # Each of Baby Buddy's models exports to its own file, named after it; a renamed file
+        # is told by its columns (a diaper change has an amount and a time too, but no method
+        # and it has "wet").
+        if "feeding" in lower or "method" in header:
+            _bb_feeding(incoming, data, file_name, tz, unit, new_id)
+        elif "pumping" in lower or (
+            "amount" in header and ("start" in header or "time" in header) and "wet" not in header
+        ):
+            _bb_pumping(incoming, data, file_name, tz, unit, new_id)
+        elif lower.endswith(".csv"):
+            kind = file_name.rsplit(".", 1)[0]
+            incoming.skipped[kind] += sum(1 for _ in _csv_rows(data, file_name)[1])
+            incoming.notes.append(f"{file_name}: letdown does not track {kind}; skipped.")
+        else:
+            raise FormatError(f"{file_name} is not a Baby Buddy CSV export")
+    return incoming
+
+
+# --- Huckleberry ------------------------------------------------------------------------------
+
+_HB_TIMES = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+_HB_COLUMNS = ("type", "start", "end", "duration", "start condition", "end condition", "notes")
+_SIDE_MINUTES = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*([LR])\s*$", re.IGNORECASE)
+_VOLUME = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(ml|oz)\.?\s*$", re.IGNORECASE)
+
+
+def _clock_seconds(first: int, second: int, hours_first: bool) -> int:
+    return first * 3600 + second * 60 if hours_first else first * 60 + second
+
+
+def _hb_sides(values: list[str], span_s: float | None) -> list[tuple[str, float]] | None:
+    """Per-side times like 00:03R / 00:07L, read as HH:MM, or as MM:SS when HH:MM cannot fit
+    the session (Huckleberry writes both)."""
+    parts = [m for v in values if (m := _SIDE_MINUTES.match(v))]
+    if not parts:
+        return None
+    pairs = [(int(m[1]), int(m[2]), "left" if m[3].upper() == "L" else "right") for m in parts]
+    as_hours = sum(_clock_seconds(a, b, True) for a, b, _ in pairs)
+    hours_first = as_hours <= (span_s + 60 if span_s is not None else 3 * 3600)
+    return [(side, _clock_seconds(a, b, hours_first)) for a, b, side in pairs]
+
+
+def _hb_duration(value: str) -> float | None:
+    match = re.match(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$", value)
+    if not match:
+        return None
+    if match[3] is not None:
+        return int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3])
+    # HH:MM, unless that would be longer than a feed can be: then MM:SS.
+    hours = _clock_seconds(int(match[1]), int(match[2]), True)
+    return hours if hours <= 4 * 3600 else _clock_seconds(int(match[1]), int(match[2]), False)
+
+
+def _volume_ml(value: str) -> float | None:
+    match = _VOLUME.match(value)
+    if not match:
+        return None
+    return _ml(float(match[1].replace(",", ".")), match[2].lower())
+
+
+def read_huckleberry(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+    incoming = Incoming(source="huckleberry")
+    header, rows = _csv_rows(content, name)
+    _require(header, _HB_COLUMNS, name)
+    new_id = _Ids()
+    for number, row in rows:
+        where = f"line {number}"
+        kind = row["type"].strip().lower()
+        if kind not in ("feed", "pump"):
+            incoming.skipped[row["type"] or "rows with no type"] += 1
+            continue
+        conditions = [row["start condition"], row["end condition"]]
+        try:
+            start = _local(row["start"], _HB_TIMES, tz)
+            duration = _hb_duration(row["duration"]) if row["duration"] else None
+            if row["end"]:
+                end = _local(row["end"], _HB_TIMES, tz)
+            else:
+                end = start + timedelta(seconds=duration or 0)
+        except ValueError as error:
+            incoming.problem(where, str(error))
+            continue
+        if end < start:
+            incoming.problem(where, "it ends before it starts")
+            continue
+        source_id = new_id(*row.values())
+        span = (end - start).total_seconds()
+        location = row.get("start location", "").lower()
+        if kind == "pump":
+            volumes = [_volume_ml(v) for v in conditions]
+            if any(v is None for v, raw in zip(volumes, conditions, strict=True) if raw):
+                incoming.problem(
+                    where, f"cannot read the volumes {conditions[0]!r}, {conditions[1]!r}"
+                )
+                continue
+            _add_session(
+                incoming,
+                where=where,
+                source_id=source_id,
+                kind="pumping",
+                started_at=start,
+                ended_at=end,
+                sides=[("both", 0)],
+                volume_left_ml=volumes[0],
+                volume_right_ml=volumes[1],
+                notes=row["notes"],
+            )
+            continue
+        sides = _hb_sides(conditions, span)
+        if sides is not None or "breast" in location:
+            if not row["end"] and sides:
+                end = start + timedelta(seconds=sum(s for _, s in sides))
+            _add_session(
+                incoming,
+                where=where,
+                source_id=source_id,
+                kind="nursing",
+                started_at=start,
+                ended_at=end,
+                sides=sides or [],
+                notes=row["notes"],
+            )
+            continue
+        text = " ".join(conditions).lower()
+        volume = next((v for c in conditions if (v := _volume_ml(c)) is not None), None)
+        if "bottle" in location or volume is not None:
+            if volume is None:
+                incoming.skipped["bottle feeds without an amount"] += 1
+                continue
+            milk = "formula" if "formula" in text else "expressed"
+            _add_feed(
+                incoming,
+                where=where,
+                source_id=source_id,
+                at=start,
+                milk=milk,
+                volume_ml=volume,
+                notes=row["notes"],
+            )
+            continue
+        incoming.skipped[f"feeds ({row.get('start location') or 'other'})"] += 1
+    return incoming
+
+
+# --- Baby Tracker (Nighp) ---------------------------------------------------------------------
+
+_BT_TIMES = ("%m/%d/%y, %H:%M", "%m/%d/%y, %I:%M %p", "%m/%d/%Y, %H:%M", "%m/%d/%Y, %I:%M %p")
+
+
+def _column(header: list[str], *words: str) -> str | None:
+    return next((h for h in header if all(w in h for w in words)), None)
+
+
+def _unit_of(column: str | None, default: str) -> str:
+    if column and "oz" in column:
+        return "oz"
+    if column and "ml" in column:
+        return "ml"
+    return default
+
+
+def _bt_file(
+    incoming: Incoming, content: bytes, name: str, tz: ZoneInfo, unit: str, new_id: _Ids
+) -> None:
+    header, rows = _csv_rows(content, name)
+    left_min, right_min = _column(header, "left", "duration"), _column(header, "right", "duration")
+    total_min = _column(header, "total", "duration")
+    left_amt, right_amt = _column(header, "left", "amount"), _column(header, "right", "amount")
+    amount = _column(header, "amount")
+    base = name.lower().rsplit(".", 1)[0]
+    if "time" not in header:
+        raise FormatError(f"{name}: the column Time is missing (found: {', '.join(header)})")
+    if left_min and right_min:
+        kind = "pumping" if ("pump" in base or left_amt) else "nursing"
+    elif amount and (
+        "formula" in base or "pumped" in base or "expressed" in base or "bottle" in base
+    ):
+        kind = "bottle"
+    else:
+        incoming.skipped[base] += sum(1 for _ in rows)
+        incoming.notes.append(f"{name}: letdown does not track {base}; skipped.")
+        return
+    for number, row in rows:
+        where = f"{name} line {number}"
+        try:
+            start = _local(row["time"], _BT_TIMES, tz)
+            if kind == "bottle":
+                assert amount
+                volume = _number(row[amount], "amount") if row.get(amount) else None
+                if volume is None:
+                    incoming.skipped["bottle feeds without an amount"] += 1
+                    continue
+                milk = "formula" if "formula" in base else "expressed"
+                _add_feed(
+                    incoming,
+                    where=where,
+                    source_id=new_id(name, *row.values()),
+                    at=start,
+                    milk=milk,
+                    volume_ml=_ml(volume, _unit_of(amount, unit)),
+                    notes=row.get("note", ""),
+                )
+                continue
+            assert left_min and right_min
+            left = _number(row[left_min], "left duration") * 60 if row.get(left_min) else 0.0
+            right = _number(row[right_min], "right duration") * 60 if row.get(right_min) else 0.0
+            total = (
+                _number(row[total_min], "total duration") * 60
+                if total_min and row.get(total_min)
+                else left + right
+            )
+            volumes = [
+                _ml(_number(row[c], "amount"), _unit_of(c, unit)) if c and row.get(c) else None
+                for c in (left_amt, right_amt)
+            ]
+        except ValueError as error:
+            incoming.problem(where, str(error))
+            continue
+        order = [("left", left), ("right", right)]
+        if row.get("start side", "").lower().startswith("r"):
+            order.reverse()
+        sides = [(side, s) for side, s in order if s > 0]
+        if left and right and total < left + right - 60:
+            sides = [("both", total)]  # both sides at once: double pumping
+        _add_session(
+            incoming,
+            where=where,
+            source_id=new_id(name, *row.values()),
+            kind=kind,
+            started_at=start,
+            ended_at=start + timedelta(seconds=max(total, sum(s for _, s in sides))),
+            sides=sides,
+            volume_left_ml=volumes[0],
+            volume_right_ml=volumes[1],
+            notes=row.get("note", ""),
+        )
+
+
+def read_babytracker(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+    incoming = Incoming(source="babytracker")
+    new_id = _Ids()
+    for file_name, data in _files(content, name):
+        _bt_file(incoming, data, file_name, tz, unit, new_id)
+    return incoming
+
+
+# --- letdown's generic CSV (docs/import.md) ---------------------------------------------------
+
+_GENERIC_TYPES = ("nursing", "pumping", "hand_expression", "bottle", "leak")
+_GENERIC_TIMES = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
+
+def read_generic_csv(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+    incoming = Incoming(source="csv")
+    header, rows = _csv_rows(content, name)
+    _require(header, ("type", "start"), name)
+    new_id = _Ids()
+    for number, row in rows:
+        where = f"line {number}"
+        kind = row["type"].lower()
+        if kind not in _GENERIC_TYPES:
+            incoming.skipped[row["type"] or "rows with no type"] += 1
+            continue
+        source_id = row.get("id") or new_id(*row.values())
+        try:
+            start = _local(row["start"], _GENERIC_TIMES, tz)
+            end = _local(row["end"], _GENERIC_TIMES, tz) if row.get("end") else None
+            numbers = {
+                c: _number(row[c], c) if row.get(c) else None
+                for c in ("left_minutes", "right_minutes", "left_volume", "right_volume", "volume")
+            }
+        except ValueError as error:
+            incoming.problem(where, str(error))
+            continue
+        side = row.get("side", "").lower()
+        if side not in ("", "left", "right", "both"):
+            incoming.problem(where, f"side {row['side']!r} is not left, right or both")
+            continue
+        if kind == "bottle":
+            milk = row.get("milk", "expressed").lower() or "expressed"
+            if milk not in ("expressed", "formula") or numbers["volume"] is None:
+                incoming.problem(where, "a bottle needs a volume and milk expressed or formula")
+                continue
+            _add_feed(
+                incoming,
+                where=where,
+                source_id=source_id,
+                at=start,
+                milk=milk,
+                volume_ml=_ml(numbers["volume"], unit),
+                notes=row.get("notes", ""),
+            )
+        elif kind == "leak":
+            incoming.add(
+                "leaks",
+                {
+                    "id": source_id,
+                    "_where": where,
+                    "lactation_id": None,
+                    "at": start,
+                    "side": side,
+                    "notes": row.get("notes", "")[:2000],
+                },
+            )
+        else:
+            if end is None:
+                incoming.problem(where, "a session needs an end")
+                continue
+            if end < start:
+                incoming.problem(where, "it ends before it starts")
+                continue
+            sides = [
+                (s, numbers[f"{s}_minutes"] * 60)  # type: ignore[operator]
+                for s in ("left", "right")
+                if numbers[f"{s}_minutes"]
+            ]
+            if row.get("first_side", "").lower() == "right":
+                sides.reverse()
+            if not sides and side:
+                sides = [(side, 0)]
+            _add_session(
+                incoming,
+                where=where,
+                source_id=source_id,
+                kind=kind,
+                started_at=start,
+                ended_at=end,
+                sides=sides,
+                volume_left_ml=None
+                if numbers["left_volume"] is None
+                else _ml(numbers["left_volume"], unit),
+                volume_right_ml=None
+                if numbers["right_volume"] is None
+                else _ml(numbers["right_volume"], unit),
+                notes=row.get("notes", ""),
+            )
+    return incoming
+
+
+READERS: dict[str, Callable[..., Incoming]] = {
+    "letdown": read_letdown,
+    "babybuddy": read_babybuddy,
+    "huckleberry": read_huckleberry,
+    "babytracker": read_babytracker,
+    "csv": read_generic_csv,
+}
+
+
+def read(source: str, content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+    """Her file as rows to import. Raises FormatError when the file cannot be read at all;
+    problems with single rows are in the answer's `problems`, with their line."""
+    if source not in READERS:
+        raise FormatError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
+    return READERS[source](content, name, tz=tz, unit=unit)

@@ -1,0 +1,39 @@
+"""Bringing her Huckleberry history in, in a real browser at a phone's size: Settings → Your
+data, a preview of what will be stored, then Import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from letdown.logbook.models import BottleFeed, Session
+
+from .conftest import screenshot
+
+SAMPLE = Path(__file__).resolve().parents[1] / "transfer" / "samples" / "huckleberry.csv"
+
+
+def test_import_from_huckleberry_after_a_preview(phone, live_server, family) -> None:  # type: ignore[no-untyped-def]
+    page = phone
+    # The first request of a fresh test server loads every view; on a busy machine that has
+    # taken more than the default 10 s.
+    page.goto(f"{live_server.url}/account/household/", timeout=60_000)
+    page.get_by_role("link", name="Export, or import from another app").click()
+    expect(page.get_by_role("heading", name="Your data", level=1)).to_be_visible()
+    page.get_by_label("From").select_option("huckleberry")
+    page.get_by_label("File").set_input_files(str(SAMPLE))
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
+    expect(page.get_by_text("started at: 2025-04-29 09:29:00")).to_be_visible()
+    expect(page.get_by_text("1 × Sleep")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+    screenshot(page, "transfer-import-preview-light")
+    assert not Session.objects.filter(household=family.household).exists()
+
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Imported: ")).to_be_visible()
+    assert Session.objects.filter(household=family.household, source="huckleberry").count() == 3
+    assert BottleFeed.objects.filter(household=family.household).count() == 2
