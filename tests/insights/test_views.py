@@ -256,9 +256,9 @@ def test_a_second_request_does_not_recompute_and_a_new_letdown_does(
     family, owner_client, monkeypatch, pinned
 ):
     add_history(family, days=7)
-    compute = Spy(selectors.compute_insights_from_columns)
+    compute = Spy(selectors.compute_insights)
     charts = Spy(selectors.render_charts)
-    monkeypatch.setattr(selectors, "compute_insights_from_columns", compute)
+    monkeypatch.setattr(selectors, "compute_insights", compute)
     monkeypatch.setattr(selectors, "render_charts", charts)
 
     first = owner_client.get(URL)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .results import FactorEffect
+
 AID_LABELS = {
     "warm_drink": "a warm drink",
     "warm_compress": "a warm compress",
@@ -198,27 +200,21 @@ def what_helps_summary(
 # --- 3. Anxiety -----------------------------------------------------------------------------
 
 
-def anxiety_summary(
-    *,
-    n_sessions: int,
-    rank_correlation: float | None,
-    lower: float | None,
-    upper: float | None,
-    minimum: int,
-) -> str:
-    if rank_correlation is None or lower is None or upper is None:
+def anxiety_summary(*, status: str, high: FactorEffect | None) -> str:
+    if high is None:
+        return "No anxiety scores logged yet."
+    if status == "not_enough_sessions":
         return (
-            f"Not enough sessions with anxiety and a let-down logged yet "
-            f"({n_sessions} of the {minimum} needed)."
+            "Not enough sessions yet to compare anxiety before a session with time to let-down "
+            "(counting only sessions with a let-down)."
         )
-    interval = f"rank correlation {rank_correlation:.2f}, 95 % interval {lower:.2f} to {upper:.2f}"
-    if lower <= 0.0 <= upper:
-        return (
-            f"No clear link yet between anxiety before a session and time to let-down ({interval})."
-        )
-    if rank_correlation > 0:
-        return f"Sessions that started more anxious tended to take longer to let down ({interval})."
-    return f"Sessions that started more anxious tended to let down sooner ({interval})."
+    if status == "not_estimable" or high.hazard_ratio is None:
+        return "Anxiety before a session cannot be told apart from what else changed yet."
+    if not high.clear:
+        return "No clear link yet between anxiety before a session and time to let-down."
+    if high.hazard_ratio < 1.0:
+        return "Sessions that started more anxious (5 or more) tended to take longer to let down."
+    return "Sessions that started more anxious (5 or more) tended to let down sooner."
 
 
 # --- 4. Let-downs per session ---------------------------------------------------------------
