@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from letdown.insights.charts import render_charts  # noqa: E402
 from letdown.insights.stats import (  # noqa: E402
     FeedRecord,
     LeakRecord,
     SessionRecord,
     compute_insights,
 )
-from letdown.insights.stats.charts import render_charts  # noqa: E402
 from letdown.insights.stats.table import build_session_table  # noqa: E402
 from letdown.insights.stats.wording import AID_LABELS  # noqa: E402
 

@@ -47,8 +47,8 @@ def main() -> None:
     from django.utils.translation import gettext
 
     from letdown.insights import selectors
+    from letdown.insights.charts import render_charts
     from letdown.insights.stats import compute_insights
-    from letdown.insights.stats.charts import render_charts
     from letdown.logbook.models import Leak, LetDown, Session
 
     household, user = heavy_household()

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from letdown.insights.charts import render_charts
 from letdown.insights.stats import FeedRecord, Insights, LeakRecord, compute_insights
-from letdown.insights.stats.charts import render_charts
 
 from .test_stats_helpers import PARIS, T0, insights_for, session, simulated_sessions, spaced
 
@@ -138,7 +138,7 @@ def test_results_survive_the_caches_pickle_round_trip_with_no_nan():
 
 def test_the_core_imports_nothing_from_django():
     code = (
-        "import sys, letdown.insights.stats, letdown.insights.stats.charts; "
+        "import sys, letdown.insights.stats, letdown.insights.charts; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
     result = subprocess.run(

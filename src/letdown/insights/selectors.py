@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext
 from letdown.accounts.models import Baby, Household
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
 
+from .charts import render_charts
 from .stats import (
     SCHEMA_VERSION,
     FeedRecord,
@@ -26,7 +27,6 @@ from .stats import (
     SessionRecord,
     compute_insights,
 )
-from .stats.charts import render_charts
 from .stats.first_letdown import PUMP_SWITCH_RECENT_SESSIONS, pump_switch_section
 from .stats.table import NURSING, PUMPING, build_session_table
 

@@ -1,5 +1,6 @@
 """The pure statistics core of Insights: plain records plus `now` and her time zone in, plain
-results (and small inline SVG charts) out. It imports nothing from Django."""
+results out (the charts are drawn from them by `letdown.insights.charts`). It imports nothing
+from Django."""
 
 from .core import compute_insights
 from .records import FeedRecord, LeakRecord, SessionRecord

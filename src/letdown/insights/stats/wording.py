@@ -164,8 +164,8 @@ def factor_summary(
         )
     if status == "not_estimable" or hazard_ratio is None:
         return (
-            f"{capitalise(sessions_with_label)} cannot be told apart from your other factors yet "
-            f"({medians})."
+            f"{capitalise(sessions_with_label)} cannot be told apart yet from your other "
+            f"factors, your stage or the ups and downs of the days ({medians})."
         )
     assert hazard_ratio_lower is not None and hazard_ratio_upper is not None
     if hazard_ratio_lower <= 1.0 <= hazard_ratio_upper:
