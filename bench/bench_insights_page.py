@@ -97,6 +97,9 @@ def main() -> None:
         cold_ms, cold_cpu_ms = _median_ms(cold_page, COLD_RUNS)
         page()
         warm_ms, warm_cpu_ms = _median_ms(page, WARM_RUNS)
+        switch_ms, switch_cpu_ms = _median_ms(
+            lambda: selectors.pump_switch_time_s(household), WARM_RUNS
+        )
 
     print(
         f"cold page, empty cache (median of {COLD_RUNS}): {cold_ms:.0f} ms wall, "
@@ -111,6 +114,10 @@ def main() -> None:
     print(
         f"warm page, from the cache (median of {WARM_RUNS}): {warm_ms:.1f} ms wall, "
         f"{warm_cpu_ms:.1f} ms CPU"
+    )
+    print(
+        f"pump switch time as starting a routine reads it (median of {WARM_RUNS}): "
+        f"{switch_ms:.1f} ms wall, {switch_cpu_ms:.1f} ms CPU"
     )
     print(f"page size: {len(html) / 1024:.1f} KiB of HTML")
     with open("/proc/loadavg") as loadavg:

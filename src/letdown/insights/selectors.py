@@ -88,7 +88,7 @@ def load_records(
         )
     ):
         started_raw = datetime.fromisoformat(started_text)
-        started_at = _moment(started_text)
+        started_at = started_raw if started_raw.tzinfo else started_raw.replace(tzinfo=UTC)
         if aids not in aid_sets:
             aid_sets[aids] = frozenset(json.loads(aids))
         birth = birth_dates.get(lactation_id)

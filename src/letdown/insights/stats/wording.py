@@ -51,16 +51,8 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
 
 
-def format_minutes(minutes: float | None) -> str:
-    return format_duration(None if minutes is None else minutes * 60.0)
-
-
 def format_percent(share: float) -> str:
     return f"{round(share * 100)} %"
-
-
-def format_ratio(value: float) -> str:
-    return f"{value:.2f}" if value < 10 else f"{value:.0f}"
 
 
 def format_clock(moment: datetime, tz: ZoneInfo) -> str:
