@@ -141,16 +141,19 @@ REAL_EFFECT = Scenario(
 ALL_NULL = Scenario()
 
 
+NULL_SCENARIOS = pytest.mark.parametrize(
+    "scenario",
+    [SPEEDING_UP, GOOD_AND_BAD_DAYS, ALL_NULL],
+    ids=["null_aid_taken_up_while_let_down_speeds_up", "good_and_bad_days", "all_null"],
+)
+
+
 def _assert_honest(outcome: Outcome) -> None:
     assert outcome.false_clear_share <= 0.10, outcome
     assert outcome.family_coverage >= 0.90, outcome
 
 
-@pytest.mark.parametrize(
-    "scenario",
-    [SPEEDING_UP, GOOD_AND_BAD_DAYS, ALL_NULL],
-    ids=["null_aid_taken_up_while_let_down_speeds_up", "good_and_bad_days", "all_null"],
-)
+@NULL_SCENARIOS
 def test_a_null_history_rarely_shows_a_clear_difference(scenario):
     _assert_honest(_run(scenario, QUICK_HISTORIES, first_seed=1000))
 
@@ -163,11 +166,7 @@ def test_a_real_rate_of_1_8_is_recovered_and_stays_honest():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "scenario",
-    [SPEEDING_UP, GOOD_AND_BAD_DAYS, ALL_NULL],
-    ids=["null_aid_taken_up_while_let_down_speeds_up", "good_and_bad_days", "all_null"],
-)
+@NULL_SCENARIOS
 def test_over_a_hundred_null_histories_at_most_one_in_ten_shows_a_clear_difference(scenario):
     _assert_honest(_run(scenario, SLOW_HISTORIES, first_seed=5000))
 
