@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import CharField, OuterRef, Subquery
+from django.db.models import CharField, Min, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -235,12 +235,16 @@ def pump_switch_time_s(household: Household) -> float | None:
     there are too few sessions; the Routine falls back to about 2 minutes.
 
     Starting a routine needs this one number, so it reads only her recent pumping sessions
-    (one query) and runs the page's own rule on them, rather than all of Insights.
+    (one query) and runs the page's own rule on them, rather than all of Insights. The first
+    let-down is a MIN per session, which both databases read from the (household, session)
+    index; ORDER BY at LIMIT 1 made SQLite walk all her let-downs for each session.
     """
     first_letdown = (
         LetDown.objects.filter(household=household, session=OuterRef("pk"))
-        .order_by("at")
-        .values("at")[:1]
+        .order_by()
+        .values("session")
+        .annotate(first_at=Min("at"))
+        .values("first_at")
     )
     recent = (
         Session.objects.filter(household=household, kind=PUMPING, ended_at__isnull=False)

@@ -15,6 +15,7 @@ from django.db.models import (
     CharField,
     DateTimeField,
     Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -174,12 +175,15 @@ def median_first_letdown(
     """
     first_day = now.astimezone(household.tz).date() - timedelta(days=days - 1)
     since = local_midnight(first_day, household)
-    # Her first let-down of each session, looked up through the household's own index: a
-    # join on the let-downs would let the planner read every household's.
+    # Her first let-down of each session, looked up through the (household, session) index: a
+    # join on the let-downs would let the planner read every household's, and ORDER BY at
+    # LIMIT 1 makes SQLite walk all of hers by time for each session.
     first_letdown = (
         LetDown.objects.filter(household=household, session=OuterRef("pk"))
-        .order_by("at")
-        .values("at")[:1]
+        .order_by()
+        .values("session")
+        .annotate(first_at=Min("at"))
+        .values("first_at")
     )
     rows = list(
         Session.objects.for_household(household)
