@@ -52,6 +52,7 @@ def heavy_household(
     """A household with about two years of heavy use up to `end`, written with bulk inserts."""
     from letdown.accounts.models import Baby, Household, Lactation, User
     from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session
+    from letdown.logbook.services import store_taps_from_rows
 
     rng = random.Random(seed)
     household = Household.objects.create(
@@ -112,6 +113,7 @@ def heavy_household(
         ]
     Segment.objects.bulk_create(segments, batch_size=1000)
     LetDown.objects.bulk_create(letdown_rows, batch_size=1000)
+    store_taps_from_rows(created, end)
     Leak.objects.bulk_create(
         [
             Leak(

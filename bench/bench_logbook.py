@@ -31,7 +31,13 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from letdown.accounts.services import changing
     from letdown.logbook import services
+
+    def bump(household) -> None:
+        with changing(household):
+            pass
+
     from letdown.logbook.models import LetDown, Session
 
     t0 = time.perf_counter()
@@ -65,7 +71,7 @@ def main() -> None:
         run = get(url)
         samples = []
         for _ in range(REPEAT):
-            services.touch(household)
+            bump(household)
             t = time.perf_counter()
             run()
             samples.append((time.perf_counter() - t) * 1000)
@@ -76,26 +82,32 @@ def main() -> None:
     print(summary("history page, after a change", after_a_change("/history/")))
     print(summary("history page, again", timed(get("/history/"), REPEAT)))
     lactation = household.current_lactation()
-    session = services.start_session(
-        household=household, lactation=lactation, kind="pumping", side="both", at=timezone.now()
-    )
+    session = _start(services, household, lactation, "pumping", "both")
 
     def letdown() -> None:
         assert client.post(f"/sessions/{session.pk}/letdown/").status_code == 302
 
     print(summary("log a let-down", timed(letdown, REPEAT)))
-    services.end_session(session=session, at=timezone.now())
+    now = timezone.now()
+    services.record_tap(household=household, session_pk=session.pk, type="end", at=now, now=now)
 
     end_samples = []
     for _ in range(REPEAT // 2):
-        s = services.start_session(
-            household=household, lactation=lactation, kind="nursing", side="left", at=timezone.now()
-        )
+        s = _start(services, household, lactation, "nursing", "left")
         t = time.perf_counter()
         assert client.post(f"/sessions/{s.pk}/end/").status_code == 302
         end_samples.append((time.perf_counter() - t) * 1000)
     print(summary("end a session", end_samples))
     http_letdowns_per_second(household, lactation, user)
+
+
+def _start(services, household, lactation, kind: str, side: str):
+    from django.utils import timezone
+
+    now = timezone.now()
+    return services.start_session(
+        household=household, lactation=lactation, kind=kind, side=side, at=now, now=now
+    ).session
 
 
 def _free_port() -> int:
@@ -110,13 +122,10 @@ def http_letdowns_per_second(
     """Real HTTP through `letdown serve` (gunicorn, 2 workers): concurrent let-down taps."""
     from django.contrib.auth import SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.utils import timezone
 
     from letdown.logbook import services
 
-    session = services.start_session(
-        household=household, lactation=lactation, kind="pumping", side="both", at=timezone.now()
-    )
+    session = _start(services, household, lactation, "pumping", "both")
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store["_auth_user_backend"] = "letdown.accounts.backends.HouseholdModelBackend"

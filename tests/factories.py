@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import factory
+from django.utils import timezone
 
 from letdown.accounts.models import Baby, Household, Lactation, Role, User
+from letdown.accounts.services import changing
 from letdown.logbook.models import BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
-from letdown.logbook.services import touch
 
 PASSWORD = "correct horse battery staple"
 
@@ -67,7 +68,8 @@ class _LoggedFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type, *args: object, **kwargs: object) -> object:
         created = super()._create(model_class, *args, **kwargs)
-        touch(created.household)
+        with changing(created.household):
+            pass
         return created
 
 
@@ -124,3 +126,31 @@ class BottleFeedFactory(_LoggedFactory):
     at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     milk = "expressed"
     volume_ml = 90
+
+
+def start(lactation: Lactation, kind: str, side: str, at: datetime) -> Session:
+    """A live session started through the logbook, as the Start button does."""
+    from letdown.logbook.services import start_session
+
+    return start_session(
+        household=lactation.household,
+        lactation=lactation,
+        kind=kind,
+        side=side,
+        at=at,
+        now=max(at, timezone.now()),
+    ).session
+
+
+def tap(session: Session, type: str, at: datetime, **fields: str):  # type: ignore[no-untyped-def]
+    """A tap on the live screen, as the app stores it (End also records the routine)."""
+    from letdown.live.services import tap as live_tap
+
+    return live_tap(
+        household=session.household,
+        session_pk=session.pk,
+        type=type,
+        at=at,
+        now=max(at, timezone.now()),
+        **fields,
+    )

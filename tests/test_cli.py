@@ -55,7 +55,7 @@ def test_serve_migrates_a_fresh_data_dir_and_answers_health(tmp_path: Path) -> N
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/account/login/", timeout=5) as r:
             page = r.read().decode()
         assert "letdown" in page
-        css = page.split('href="/static/', 1)[1].split('"', 1)[0]
+        css = page.split('rel="stylesheet" href="/static/', 1)[1].split('"', 1)[0]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/{css}", timeout=5) as r:
             assert r.status == 200 and b"--letdown" in r.read()
     finally:

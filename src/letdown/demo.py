@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from letdown.accounts.models import Baby, Household, Lactation, Role, User
 from letdown.logbook.models import Aid, BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
+from letdown.logbook.services import store_taps_from_rows
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "letdown-demo"
@@ -124,6 +125,7 @@ def create_demo_household(now: datetime | None = None, seed: int = DEMO_SEED) ->
                 )
     Segment.objects.bulk_create(segments)
     LetDown.objects.bulk_create(letdowns)
+    store_taps_from_rows(created, now)
     BottleFeed.objects.bulk_create(feeds)
     Leak.objects.bulk_create(
         [

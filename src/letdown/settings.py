@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from letdown.email_url import parse_email_url
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -80,7 +82,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # stay logged in for two months: it is a phone app
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "letdown.admin_apps.LetdownAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -151,6 +153,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Tests use a file as well (not shared in-memory SQLite): two threads, like two
+            # phones, then get two real connections with WAL and the busy timeout.
+            "TEST": {"NAME": str(DATA_DIR / "test-letdown.sqlite3")},
         }
     }
 
@@ -223,3 +228,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LETDOWN_LOG_LEVEL", "WARNING")},
 }
+
+# Mail, for now only the note to moderators about a new comment. Without LETDOWN_EMAIL_URL
+# (smtp://, smtp+tls:// or smtps://user:password@host:port, see email_url.py) nothing is sent.
+EMAIL_URL = os.environ.get("LETDOWN_EMAIL_URL", "")
+if EMAIL_URL:
+    _email = parse_email_url(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.host
+    EMAIL_PORT = _email.port
+    EMAIL_HOST_USER = _email.user
+    EMAIL_HOST_PASSWORD = _email.password
+    EMAIL_USE_TLS = _email.use_tls
+    EMAIL_USE_SSL = _email.use_ssl
+    EMAIL_TIMEOUT = _email.timeout_s
+    DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email.from_address
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

@@ -89,6 +89,7 @@ def phone_factory(browser: Browser, live_server) -> Iterator:  # type: ignore[no
             )
         page = context.new_page()
         page.set_default_timeout(10_000)
+        page.set_default_navigation_timeout(30_000)  # the first page of a run starts the server up
         return page
 
     yield open_phone

@@ -38,7 +38,7 @@ def test_slow_session_to_article_comment_approved_and_published(
     expect(page.get_by_role("heading", name="Helping let-down along", level=1)).to_be_visible()
     expect(page.get_by_text("For education only.")).to_be_visible()
     expect(page.get_by_text("letdown does not vouch for any product")).to_be_visible()
-    expect(page.locator("ol.references li")).to_have_count(7)
+    expect(page.locator("ol.references li")).to_have_count(8)
     _no_sideways_scroll(page)
     screenshot(page, "learn-article-light")
 
@@ -141,3 +141,45 @@ def test_article_and_comment_form_in_the_dark(phone_factory, live_server, family
     expect(page.get_by_text("Your comment is not posted yet")).to_be_in_viewport()
     page.screenshot(path=str(ARTIFACTS / "learn-comment-form-errors-dark.png"))
     assert Comment.objects.count() == 3  # nothing new stored
+
+
+def test_warning_signs_caution_and_leak_advice_at_a_phones_width(
+    phone_factory, live_server, family
+) -> None:
+    page = phone_factory(family.owner)
+    page.goto(live_server.url + "/learn/when-to-ask-for-help/")
+    expect(page.get_by_role("heading", name="Get help now")).to_be_visible()
+    expect(page.get_by_role("heading", name="Is your baby getting enough milk?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Changes to this page")).to_be_visible()
+    _no_sideways_scroll(page)
+    screenshot(page, "learn-when-to-ask-for-help-light")
+    page.get_by_role("heading", name="A hot, red, painful breast").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "learn-when-to-ask-for-help-mastitis-view.png"))
+
+    page.goto(live_server.url + "/learn/helping-let-down/")
+    caution = page.get_by_text("Not on a hot, red or painful area.", exact=True)
+    expect(caution).to_be_visible()
+    caution.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "learn-helping-let-down-caution-view.png"))
+    _no_sideways_scroll(page)
+    screenshot(page, "learn-helping-let-down-light")
+
+    # The page after a one-tap leak: the specialist advice, its citation, the article link.
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Leak / unexpected let-down").click()
+    expect(page.get_by_role("heading", name="Leak logged")).to_be_visible()
+    advice = page.get_by_text("talk to a lactation specialist (IBCLC)", exact=False)
+    expect(advice).to_be_visible()
+    expect(page.get_by_role("link", name="Unexpected let-down and leaks")).to_be_visible()
+    _no_sideways_scroll(page)
+    screenshot(page, "leak-after-logging-light")
+    advice.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "leak-after-logging-view.png"))
+
+    # A citation leads to its entry on the Sources page.
+    page.get_by_role("link", name="La Leche League, leaking").first.click()
+    expect(page).to_have_url(live_server.url + "/learn/sources/#ref-lll_leaking")
+    expect(page.locator("#ref-lll_leaking")).to_contain_text("accessed 2026-12-03")
+    _no_sideways_scroll(page)
+    screenshot(page, "learn-sources-light")
+    page.screenshot(path=str(ARTIFACTS / "learn-sources-view.png"))

@@ -10,9 +10,8 @@ from django.core.cache import cache
 
 from letdown.accounts.models import Baby, Household
 from letdown.insights import selectors
-from letdown.logbook import services
 
-from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
+from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory, start, tap
 
 
 class Spy:
@@ -29,9 +28,7 @@ class Spy:
 
 def start_session(family, at: datetime, kind: str = "nursing", side: str = "left"):
     """A live session started through the logbook's service, as the app does."""
-    return services.start_session(
-        household=family.household, lactation=family.lactation, kind=kind, side=side, at=at
-    )
+    return start(family.lactation, kind, side, at)
 
 
 @pytest.fixture
@@ -118,7 +115,7 @@ def test_results_are_computed_once_per_data_version(family, compute_spy):
     assert again == first
     assert first.n_sessions == 1
     session = start_session(family, now - timedelta(minutes=30))
-    services.end_session(session=session, at=now - timedelta(minutes=15))
+    tap(session, "end", now - timedelta(minutes=15))
     after = selectors.insights_for(_fresh(family.household), now)
     assert compute_spy.calls == 2
     assert after.n_sessions == 2

@@ -19,9 +19,8 @@ from letdown.insights import selectors, views
 from letdown.insights.stats import Insights
 from letdown.insights.templatetags.insights import duration
 from letdown.logbook import selectors as logbook_selectors
-from letdown.logbook import services
 
-from ..factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory
+from ..factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory, tap
 from .test_selectors import Spy, start_session
 from .test_stats_edge_cases import _all_summaries
 
@@ -271,7 +270,7 @@ def test_a_second_request_does_not_recompute_and_a_new_letdown_does(
     assert second.content == first.content
 
     session = start_session(family, NOW - timedelta(minutes=10), kind="pumping", side="both")
-    services.record_letdown(session=session, at=NOW - timedelta(minutes=9))
+    tap(session, "letdown", NOW - timedelta(minutes=9))
     owner_client.get(URL)
     assert (compute.calls, charts.calls) == (2, 2)
     owner_client.get(URL)

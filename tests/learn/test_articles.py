@@ -64,13 +64,28 @@ def _write(directory: Path, name: str, body: str, **overrides: object) -> Path:
         "reviewer_role": "Reviewed against the cited sources",
         "mentions_products": "false",
         "routine_steps": "[]",
-        "references": "\n  - id: src\n    text: Author A. A title. J Test. 2020;1:1-2.",
+        "changelog": "\n  - date: 2026-11-27\n    change: First version.",
     }
     fields.update(overrides)
     front = "\n".join(f"{key}: {value}" for key, value in fields.items() if value is not None)
     path = directory / f"{name}.md"
     path.write_text(f"---\n{front}\n---\n{textwrap.dedent(body)}", encoding="utf-8")
     return path
+
+
+TEST_REFERENCES = """
+src: {short: Author 2020, kind: book, text: "Author A. A title. J Test. 2020;1:1-2."}
+a: {short: A, kind: book, text: Source A.}
+b: {short: B, kind: book, text: Source B.}
+"""
+
+
+def _load(directory: Path) -> dict[str, Article]:
+    """The articles in `directory`, cited against a small references file of test sources."""
+    references = directory.parent / f"{directory.name}-references.yaml"
+    if not references.exists():
+        references.write_text(TEST_REFERENCES, encoding="utf-8")
+    return load_articles(directory, references_path=references)
 
 
 # --- The shipped content ------------------------------------------------------------------
@@ -83,7 +98,8 @@ def test_the_eight_linked_slugs_exist(articles: dict[str, Article]) -> None:
 def test_front_matter_is_complete(articles: dict[str, Article]) -> None:
     for article in articles.values():
         assert article.title and article.summary and article.reviewer_role
-        assert article.last_reviewed == datetime.date(2026, 11, 27)
+        assert article.last_reviewed >= datetime.date(2026, 11, 27)
+        assert article.changelog[0].date == article.last_reviewed, article.slug
         assert "clinician" not in article.reviewer_role.lower()
         assert isinstance(article.mentions_products, bool)
         assert article.references, article.slug
@@ -130,7 +146,8 @@ def test_every_paragraph_carries_a_citation(articles: dict[str, Article]) -> Non
 
 def test_articles_are_short_enough_to_read_while_feeding(articles: dict[str, Article]) -> None:
     for article in articles.values():
-        assert 250 <= article.word_count <= 450, (article.slug, article.word_count)
+        # The two pages with the safety advice run a little longer than the rest.
+        assert 250 <= article.word_count <= 520, (article.slug, article.word_count)
 
 
 def test_sections_have_stable_anchors_in_the_html(articles: dict[str, Article]) -> None:
@@ -185,10 +202,10 @@ def test_urls() -> None:
 
 def test_loading_is_cached_until_a_file_changes(tmp_path: Path) -> None:
     path = _write(tmp_path, "one", "Text [@src].\n")
-    first = load_articles(tmp_path)
-    assert load_articles(tmp_path)["one"] is first["one"]
+    first = _load(tmp_path)
+    assert _load(tmp_path)["one"] is first["one"]
     path.write_text(path.read_text(encoding="utf-8").replace("Text", "New text, longer"))
-    assert "New text" in load_articles(tmp_path)["one"].plain_text
+    assert "New text" in _load(tmp_path)["one"].plain_text
 
 
 # --- Rendering ----------------------------------------------------------------------------
@@ -206,7 +223,7 @@ def test_raw_html_in_content_is_rendered_inert(tmp_path: Path) -> None:
         <div onclick="steal()">block</div>
         """,
     )
-    article = load_articles(tmp_path)["unsafe"]
+    article = _load(tmp_path)["unsafe"]
     assert "<script" not in article.body_html
     assert "<img" not in article.body_html
     assert "<div" not in article.body_html
@@ -223,7 +240,7 @@ def test_only_safe_links_and_no_images_survive(tmp_path: Path) -> None:
         ![pic](https://tracker.example/pixel.png) [@src].
         """,
     )
-    html = load_articles(tmp_path)["links"].body_html
+    html = _load(tmp_path)["links"].body_html
     hrefs = re.findall(r'href="([^"]*)"', html)
     assert hrefs == [
         "https://example.org/",
@@ -246,9 +263,8 @@ def test_citations_become_numbered_superscripts(tmp_path: Path) -> None:
 
         One fact [@b]. Two facts [@a; @b].
         """,
-        references="\n  - id: a\n    text: Source A.\n  - id: b\n    text: Source B.",
     )
-    article = load_articles(tmp_path)["cites"]
+    article = _load(tmp_path)["cites"]
     assert [(ref.id, ref.number) for ref in article.references] == [("b", 1), ("a", 2)]
     assert (
         'One fact<sup class="citation">[<a href="#ref-b">1</a>]</sup>. Two facts'
@@ -264,7 +280,7 @@ def test_citations_become_numbered_superscripts(tmp_path: Path) -> None:
 
 def test_repeated_headings_get_distinct_anchors(tmp_path: Path) -> None:
     _write(tmp_path, "dup", "## Café crème\n\nA [@src].\n\n## Café crème\n\nB [@src].\n")
-    assert load_articles(tmp_path)["dup"].sections == (
+    assert _load(tmp_path)["dup"].sections == (
         ("cafe-creme", "Café crème"),
         ("cafe-creme-2", "Café crème"),
     )
@@ -277,8 +293,20 @@ def test_repeated_headings_get_distinct_anchors(tmp_path: Path) -> None:
     ("body", "overrides", "message"),
     [
         ("Fact [@src].\n", {"summary": None}, "missing front-matter field(s): summary"),
-        ("Fact [@nobody].\n", {}, "citation marker(s) with no reference: nobody"),
-        ("No marker here.\n", {}, "reference(s) never cited: src"),
+        ("Fact [@nobody].\n", {}, "citation key(s) not in the references file: nobody"),
+        ("No marker here.\n", {}, "cites no source"),
+        ("Fact [@src].\n", {"references": "[]"}, "unknown front-matter field(s): references"),
+        ("Fact [@src].\n", {"changelog": "[]"}, "changelog must be a list"),
+        (
+            "Fact [@src].\n",
+            {"last_reviewed": "2026-12-03"},
+            "must be the date of the newest changelog entry",
+        ),
+        (
+            "Fact [@src].\n",
+            {"changelog": "\n  - {date: 2026-11-01, change: a}\n  - {date: 2026-11-27, change: b}"},
+            "newest first",
+        ),
         ("Fact [@src].\n", {"slug": "other"}, "does not match the file name"),
         ("Fact [@src].\n", {"mentions_products": "maybe"}, "must be true or false"),
         ("Fact [@src].\n", {"last_reviewed": "last week"}, "must be an ISO date"),
@@ -303,7 +331,7 @@ def test_a_bad_file_raises_an_error_naming_it(
     _write(tmp_path, "good", "Fine [@src].\n")
     _write(tmp_path, "broken", body, **overrides)
     with pytest.raises(ArticleError) as raised:
-        load_articles(tmp_path)
+        _load(tmp_path)
     assert "broken.md" in str(raised.value)
     assert message in str(raised.value)
 
@@ -311,7 +339,7 @@ def test_a_bad_file_raises_an_error_naming_it(
 def test_missing_front_matter_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "plain.md").write_text("# Just Markdown\n", encoding="utf-8")
     with pytest.raises(ArticleError, match=r"plain\.md: no YAML front matter"):
-        load_articles(tmp_path)
+        _load(tmp_path)
 
 
 def test_duplicate_slugs_name_both_files(tmp_path: Path) -> None:
@@ -319,7 +347,7 @@ def test_duplicate_slugs_name_both_files(tmp_path: Path) -> None:
     (tmp_path / "topic").mkdir()
     _write(tmp_path / "topic", "twin", "B [@src].\n")
     with pytest.raises(ArticleError) as raised:
-        load_articles(tmp_path)
+        _load(tmp_path)
     message = str(raised.value)
     assert "duplicate slug 'twin'" in message
     assert str(tmp_path / "twin.md") in message and str(tmp_path / "topic" / "twin.md") in message
@@ -364,7 +392,7 @@ def test_search_snippet_is_plain_text_around_the_match(articles: dict[str, Artic
 
 def test_search_snippet_maps_back_through_accent_folding(tmp_path: Path) -> None:
     _write(tmp_path, "accents", "Ça déjà straße " * 20 + "target word here [@src].\n")
-    hit = search(load_articles(tmp_path), "TARGET")[0]
+    hit = search(_load(tmp_path), "TARGET")[0]
     assert "target word here" in hit.snippet_text
 
 

@@ -35,7 +35,8 @@ POST_VIEWS = [
     ("session_pause", "session"),
     ("session_resume", "session"),
     ("session_end", "session"),
-    ("letdown_details", "letdown"),
+    ("session_undo", "session"),
+    ("session_reopen", "session"),
 ]
 DELETE = ["session", "letdown", "leak", "feed"]
 

@@ -8,13 +8,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from letdown.logbook import services as logbook
 from letdown.logbook.models import LetDown, Session
 from letdown.routines import services
 from letdown.routines.catalogue import default_routine
 from letdown.routines.models import Media, Routine, RoutineRun, RunEvent, clean_steps
 
-from ..factories import SessionFactory
+from ..factories import SessionFactory, start, tap
 from .factories import RoutineFactory, RunFactory
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -118,7 +117,7 @@ def test_a_letdown_tapped_on_the_session_screen_moves_the_pump_phase(family):
     state = services.run_state(run, _at(31))
     assert state.step_slug == "pump_phases"  # the pump is on: the warm-up steps are left behind
     assert state.session_started_at_s == pytest.approx(30)
-    logbook.record_letdown(session=session, at=_at(50))
+    tap(session, "letdown", _at(50))
     state = services.run_state(run, _at(51))
     assert (state.pump_phase, state.cue) == ("expression", "switch_to_expression")
     assert not run.events.filter(type="letdown").exists()  # read from the Logbook, not copied
@@ -155,7 +154,7 @@ def test_ending_the_session_records_the_steps_used_and_adds_their_aids(family):
     )
     Session.objects.filter(pk=session.pk).update(aids=["warm_drink", "skin_to_skin"])
     session.refresh_from_db()
-    logbook.end_session(session=session, at=_at(75 + 600))
+    tap(session, "end", _at(75 + 600))
     session.refresh_from_db()
     assert session.routine_steps == [
         {"step": "warm_drink", "aid": "warm_drink", "duration_s": 60},
@@ -170,14 +169,8 @@ def test_a_routine_played_just_before_a_session_counts_for_it(family):
     routine = _routine(family, [{"slug": "breathing", "params": {"duration_s": 60}}], "nursing")
     run = services.start_run(routine=routine, at=T0)
     with time_machine.travel(_at(600), tick=False):
-        session = logbook.start_session(
-            household=family.household,
-            lactation=family.lactation,
-            kind="nursing",
-            side="left",
-            at=_at(600),
-        )
-        logbook.end_session(session=session, at=_at(900))
+        session = start(family.lactation, "nursing", "left", _at(600))
+        tap(session, "end", _at(900))
     session.refresh_from_db()
     assert session.routine_steps == [{"step": "breathing", "aid": "breathing", "duration_s": 60}]
     assert session.aids == ["breathing"]
@@ -189,7 +182,7 @@ def test_a_routine_played_long_before_does_not(family):
     routine = _routine(family, [{"slug": "breathing", "params": {"duration_s": 60}}], "nursing")
     services.start_run(routine=routine, at=T0)
     session = SessionFactory(lactation=family.lactation, started_at=_at(3600), ended_at=None)
-    logbook.end_session(session=session, at=_at(4000))
+    tap(session, "end", _at(4000))
     session.refresh_from_db()
     assert (session.routine_steps, session.aids) == ([], [])
 
@@ -198,7 +191,7 @@ def test_a_session_of_another_household_never_takes_this_households_run(family, 
     routine = _routine(family, [{"slug": "breathing", "params": {"duration_s": 60}}], "nursing")
     services.start_run(routine=routine, at=T0)
     other = SessionFactory(lactation=stranger_family.lactation, started_at=_at(120), ended_at=None)
-    logbook.end_session(session=other, at=_at(400))
+    tap(other, "end", _at(400))
     other.refresh_from_db()
     assert other.routine_steps == []
     assert RoutineRun.objects.get().session is None

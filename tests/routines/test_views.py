@@ -122,7 +122,8 @@ def test_every_step_has_its_page_with_how_why_sources_and_learn_link(slug, membe
     step = STEP_TYPES[slug]
     page = member_client.get(reverse("routines:step_info", args=[slug])).content.decode()
     assert step.title in page.replace("&#x27;", "'")
-    assert step.sources[0] in page
+    for key in step.sources:
+        assert f'href="/learn/sources/#ref-{key}"' in page
     assert f'href="{step.learn_url}"' in page
     if step.illustration:
         assert step.illustration in page

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import services
 from .access import household_of, household_view
 from .forms import HouseholdSettingsForm, MemberForm, NewBabyForm, OnboardingForm, SignupForm
-from .models import Baby, Household, Lactation, Role, User
+from .models import Baby, Household, Role, User
 
 
 def signup_open() -> bool:
@@ -55,23 +56,19 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
-            household.parent_name = data["parent_name"]
-            household.unit = data["unit"]
-            household.time_zone = data["time_zone"]
-            household.onboarded = True
-            household.save()
-            lactation = Lactation.objects.create(
+            services.update_household(
+                household=household,
+                parent_name=data["parent_name"],
+                unit=data["unit"],
+                time_zone=data["time_zone"],
+                onboarded=True,
+            )
+            services.add_lactation(
                 household=household,
                 number=data["lactation_number"],
-                started_on=data["baby_birth_date"],
+                birth_date=data["baby_birth_date"],
+                baby_names=[name for name in (data["baby_name"], data["twin_name"]) if name],
             )
-            for name in filter(None, [data["baby_name"], data["twin_name"]]):
-                Baby.objects.create(
-                    household=household,
-                    lactation=lactation,
-                    name=name,
-                    birth_date=data["baby_birth_date"],
-                )
         return redirect("home")
     return render(
         request, "accounts/onboarding.html", {"form": form}, status=400 if form.errors else 200
@@ -97,25 +94,17 @@ def household_settings(request: HttpRequest) -> HttpResponse:
     baby_form = NewBabyForm(request.POST if action == "baby" else None)
     member_form = MemberForm(request.POST if action == "member" else None)
     if action == "settings" and settings_form.is_valid():
-        for field, value in settings_form.cleaned_data.items():
-            setattr(household, field, value)
-        household.save()
+        services.update_household(household=household, **settings_form.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("household_settings")
     if action == "baby" and baby_form.is_valid():
-        with transaction.atomic():
-            last = household.current_lactation()
-            lactation = Lactation.objects.create(
-                household=household,
-                number=(last.number + 1) if last else 1,
-                started_on=baby_form.cleaned_data["baby_birth_date"],
-            )
-            Baby.objects.create(
-                household=household,
-                lactation=lactation,
-                name=baby_form.cleaned_data["baby_name"],
-                birth_date=baby_form.cleaned_data["baby_birth_date"],
-            )
+        last = household.current_lactation()
+        services.add_lactation(
+            household=household,
+            number=(last.number + 1) if last else 1,
+            birth_date=baby_form.cleaned_data["baby_birth_date"],
+            baby_names=[baby_form.cleaned_data["baby_name"]],
+        )
         messages.success(
             request, _("Welcome, %(name)s!") % {"name": baby_form.cleaned_data["baby_name"]}
         )

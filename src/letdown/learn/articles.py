@@ -1,5 +1,6 @@
 """Load, render and search the Learn articles: Markdown files with YAML front matter in which
-every fact carries a citation marker such as ``[@ramsay2004]``. Pure Python, no Django."""
+every fact carries a citation marker such as ``[@ramsay2004]``, a key of the shared references
+file (references.py). Pure Python, no Django."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from letdown.routines.catalogue import STEP_TYPES
 
+from .references import MARKDOWN_CITATION, Source, as_date, fingerprint, load_references
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 # An article may only link to steps that exist in the Routine catalogue (also pure Python).
@@ -35,7 +38,7 @@ REQUIRED_FIELDS = (
     "reviewer_role",
     "mentions_products",
     "routine_steps",
-    "references",
+    "changelog",
 )
 
 # Nobody with clinical credentials reviews these pages, so the role must never suggest it.
@@ -44,13 +47,10 @@ _CLINICAL_ROLE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
-_REFERENCE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-_CITATION = re.compile(r"\[(@[a-z0-9][a-z0-9_-]*(?:[ \t]*;[ \t]*@[a-z0-9][a-z0-9_-]*)*)\]")
+_CITATION = MARKDOWN_CITATION
 _ROUTINE_STEP_LINK = re.compile(r"/routines/steps/([^/?#]+)/\Z")
 _LEARN_LINK = re.compile(r"/learn/([^/?#]+)/(?:#[^/]*)?\Z")
 _URL_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_DOI = re.compile(r"\bdoi:\s*(10\.\d{4,9}/[^\s]+?)(?=[.;,]?(?:\s|\Z))", re.IGNORECASE)
-_PMID = re.compile(r"\bPMID:?\s*(\d{5,9})\b")
 _WORD = re.compile(r"\w+")
 
 SNIPPET_CHARS = 180
@@ -69,6 +69,14 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One line of an article's changelog: when it changed, and what changed."""
+
+    date: datetime.date
+    text: str
+
+
+@dataclass(frozen=True)
 class Article:
     slug: str
     title: str
@@ -78,6 +86,7 @@ class Article:
     mentions_products: bool
     routine_steps: tuple[str, ...]
     references: tuple[Reference, ...]
+    changelog: tuple[Change, ...]
     body_html: str
     references_html: str
     sections: tuple[tuple[str, str], ...]
@@ -108,26 +117,32 @@ def anchor_url(slug: str, anchor: str) -> str:
     return f"{article_url(slug)}#{anchor}"
 
 
-def load_articles(content_dir: Path | None = None) -> dict[str, Article]:
-    """Every article in `content_dir` (default: the package's content/), keyed by slug.
+def load_articles(
+    content_dir: Path | None = None, references_path: Path | None = None
+) -> dict[str, Article]:
+    """Every article in `content_dir` (default: the package's content/), keyed by slug, its
+    citations resolved against the references file (default: the package's references.yaml).
 
     Parsed once per set of file versions: the cache key includes each file's mtime and size,
-    so an edited article is picked up without a restart.
+    so an edited article or references file is picked up without a restart.
     """
     directory = Path(content_dir) if content_dir is not None else CONTENT_DIR
     # Recursive, so articles may be grouped in folders; a slug must still be unique.
     paths = sorted(directory.rglob("*.md"))
-    fingerprint = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-    return dict(_load_fingerprinted(fingerprint))
+    files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    return dict(_load_fingerprinted(files, fingerprint(references_path)))
 
 
 @functools.lru_cache(maxsize=16)
-def _load_fingerprinted(fingerprint: tuple[tuple[str, int, int], ...]) -> Mapping[str, Article]:
+def _load_fingerprinted(
+    files: tuple[tuple[str, int, int], ...], references_file: tuple[str, int, int]
+) -> Mapping[str, Article]:
+    sources = load_references(Path(references_file[0]))
     articles: dict[str, Article] = {}
     learn_links: dict[str, set[str]] = {}
-    for path_text, _mtime, _size in fingerprint:
+    for path_text, _mtime, _size in files:
         path = Path(path_text)
-        article, linked_slugs = _load_article(path)
+        article, linked_slugs = _load_article(path, sources)
         if article.slug in articles:
             other = articles[article.slug].source_path
             raise ArticleError(f"{path}: duplicate slug {article.slug!r} (also in {other})")
@@ -141,7 +156,7 @@ def _load_fingerprinted(fingerprint: tuple[tuple[str, int, int], ...]) -> Mappin
     return articles
 
 
-def _load_article(path: Path) -> tuple[Article, set[str]]:
+def _load_article(path: Path, sources: Mapping[str, Source]) -> tuple[Article, set[str]]:
     match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
     if match is None:
         raise ArticleError(f"{path}: no YAML front matter between '---' lines at the top")
@@ -155,9 +170,10 @@ def _load_article(path: Path) -> tuple[Article, set[str]]:
     slug = _text_field(path, meta, "slug")
     if slug != path.stem:
         raise ArticleError(f"{path}: slug {slug!r} does not match the file name {path.stem!r}")
-    reference_texts = _reference_texts(path, meta["references"])
     routine_steps = _routine_steps(path, meta["routine_steps"])
-    rendered = _render(path, match.group(2), reference_texts)
+    last_reviewed = _date_field(path, meta["last_reviewed"])
+    changelog = _changelog(path, meta["changelog"], last_reviewed)
+    rendered = _render(path, match.group(2), sources)
 
     linked_steps = {s for s in (_step_of(href) for href in rendered.hrefs) if s is not None}
     unknown_steps = sorted(linked_steps - ROUTINE_STEP_SLUGS)
@@ -172,8 +188,8 @@ def _load_article(path: Path) -> tuple[Article, set[str]]:
         Reference(
             id=ref_id,
             number=number,
-            text=reference_texts[ref_id],
-            text_html=_reference_html(reference_texts[ref_id]),
+            text=sources[ref_id].full_text,
+            text_html=sources[ref_id].html,
         )
         for number, ref_id in enumerate(rendered.cited, start=1)
     )
@@ -181,11 +197,12 @@ def _load_article(path: Path) -> tuple[Article, set[str]]:
         slug=slug,
         title=_text_field(path, meta, "title"),
         summary=_text_field(path, meta, "summary"),
-        last_reviewed=_date_field(path, meta["last_reviewed"]),
+        last_reviewed=last_reviewed,
         reviewer_role=_reviewer_role(path, meta),
         mentions_products=_bool_field(path, meta, "mentions_products"),
         routine_steps=routine_steps,
         references=references,
+        changelog=changelog,
         body_html=rendered.html,
         references_html=_references_list_html(references),
         sections=rendered.sections,
@@ -219,17 +236,11 @@ def _bool_field(path: Path, meta: Mapping[str, Any], name: str) -> bool:
     return value
 
 
-def _date_field(path: Path, value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ArticleError(f"{path}: last_reviewed must be an ISO date such as 2026-11-27")
+def _date_field(path: Path, value: Any, name: str = "last_reviewed") -> datetime.date:
+    date = as_date(value)
+    if date is None:
+        raise ArticleError(f"{path}: {name} must be an ISO date such as 2026-11-27")
+    return date
 
 
 def _reviewer_role(path: Path, meta: Mapping[str, Any]) -> str:
@@ -248,22 +259,33 @@ def _routine_steps(path: Path, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _reference_texts(path: Path, value: Any) -> dict[str, str]:
-    if not isinstance(value, list):
-        raise ArticleError(f"{path}: references must be a list of {{id, text}} entries")
-    texts: dict[str, str] = {}
+def _changelog(path: Path, value: Any, last_reviewed: datetime.date) -> tuple[Change, ...]:
+    """The article's changes, newest first; the newest must be the last-reviewed date, so a
+    change to the text cannot go out without both."""
+    if not isinstance(value, list) or not value:
+        raise ArticleError(f"{path}: changelog must be a list of {{date, change}} entries")
+    changes: list[Change] = []
     for entry in value:
-        if not isinstance(entry, dict) or set(entry) != {"id", "text"}:
-            raise ArticleError(f"{path}: each reference needs exactly 'id' and 'text': {entry!r}")
-        ref_id, text = entry["id"], entry["text"]
-        if not isinstance(ref_id, str) or not _REFERENCE_ID.match(ref_id):
-            raise ArticleError(f"{path}: reference id {ref_id!r} must be lower-case [a-z0-9_-]")
+        if not isinstance(entry, dict) or set(entry) != {"date", "change"}:
+            raise ArticleError(f"{path}: each changelog entry needs 'date' and 'change': {entry!r}")
+        text = entry["change"]
         if not isinstance(text, str) or not text.strip():
-            raise ArticleError(f"{path}: reference {ref_id!r} has no text")
-        if ref_id in texts:
-            raise ArticleError(f"{path}: duplicate reference id {ref_id!r}")
-        texts[ref_id] = " ".join(text.split())
-    return texts
+            raise ArticleError(f"{path}: a changelog entry has no text")
+        changes.append(
+            Change(
+                date=_date_field(path, entry["date"], "a changelog date"),
+                text=" ".join(text.split()),
+            )
+        )
+    dates = [change.date for change in changes]
+    if dates != sorted(dates, reverse=True):
+        raise ArticleError(f"{path}: changelog entries must be newest first")
+    if dates[0] != last_reviewed:
+        raise ArticleError(
+            f"{path}: last_reviewed {last_reviewed} must be the date of the newest changelog "
+            f"entry ({dates[0]})"
+        )
+    return tuple(changes)
 
 
 def _step_of(href: str) -> str | None:
@@ -283,16 +305,17 @@ class _Rendered:
     hrefs: tuple[str, ...]
 
 
-def _render(path: Path, body: str, reference_texts: Mapping[str, str]) -> _Rendered:
+def _render(path: Path, body: str, sources: Mapping[str, Source]) -> _Rendered:
     env: dict[str, Any] = {"cited": []}
     tokens = _MARKDOWN.parse(body, env)
     cited: list[str] = env["cited"]
-    unknown = [ref_id for ref_id in cited if ref_id not in reference_texts]
+    unknown = [ref_id for ref_id in cited if ref_id not in sources]
     if unknown:
-        raise ArticleError(f"{path}: citation marker(s) with no reference: {', '.join(unknown)}")
-    uncited = [ref_id for ref_id in reference_texts if ref_id not in cited]
-    if uncited:
-        raise ArticleError(f"{path}: reference(s) never cited: {', '.join(uncited)}")
+        raise ArticleError(
+            f"{path}: citation key(s) not in the references file: {', '.join(unknown)}"
+        )
+    if not cited:
+        raise ArticleError(f"{path}: cites no source")
     env["numbers"] = {ref_id: number for number, ref_id in enumerate(cited, start=1)}
     sections = _anchor_sections(tokens)
     hrefs = tuple(
@@ -422,25 +445,6 @@ def _build_markdown() -> MarkdownIt:
 
 
 _MARKDOWN = _build_markdown()
-
-
-def _reference_html(text: str) -> str:
-    """Escape a citation and turn its DOI and PMID into links."""
-    escaped = html.escape(text, quote=True)
-    escaped = _DOI.sub(
-        lambda m: (
-            f'doi: <a href="https://doi.org/{m.group(1)}" rel="noopener noreferrer">'
-            f"{m.group(1)}</a>"
-        ),
-        escaped,
-    )
-    return _PMID.sub(
-        lambda m: (
-            f'PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/{m.group(1)}/" '
-            f'rel="noopener noreferrer">{m.group(1)}</a>'
-        ),
-        escaped,
-    )
 
 
 def _references_list_html(references: Sequence[Reference]) -> str:

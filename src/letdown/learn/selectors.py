@@ -11,8 +11,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
 
+from letdown.accounts.models import User
+
 from .articles import Article, load_articles
 from .models import Comment, CommentStatus
+from .references import Source, load_references
 
 # The order a parent new to all this would read them in: the reflex, what starts it, how to
 # help it, then what can go wrong and when to get help. Articles not listed follow by title.
@@ -45,6 +48,11 @@ def articles_in_reading_order() -> list[Article]:
         (a for slug, a in articles.items() if slug not in READING_ORDER), key=lambda a: a.title
     )
     return listed + rest
+
+
+def all_sources() -> list[Source]:
+    """Every entry of the shared references file, by first author (or body) and year."""
+    return sorted(load_references().values(), key=lambda source: source.short.casefold())
 
 
 def article_or_404(slug: str) -> Article:
@@ -99,6 +107,21 @@ def routine_step_links(article: Article) -> list[tuple[str, str]]:
 
 
 # --- Comments -----------------------------------------------------------------------------
+
+
+def comments_awaiting_moderation() -> int:
+    return Comment.objects.filter(status=CommentStatus.PENDING).count()
+
+
+def moderator_emails() -> list[str]:
+    """The addresses of the active staff accounts that may moderate comments (superusers
+    included), each once."""
+    staff = User.objects.filter(is_active=True, is_staff=True).exclude(email="").order_by("pk")
+    emails: list[str] = []
+    for user in staff:
+        if user.has_perm("learn.change_comment") and user.email not in emails:
+            emails.append(user.email)
+    return emails
 
 
 @dataclass

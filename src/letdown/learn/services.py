@@ -1,18 +1,28 @@
-"""Writes for Learn comments: posting (with a per-address rate limit kept in Django's cache),
-deleting one's own comment, and the moderators' approve / spam decisions."""
+"""Writes for Learn comments: posting (with a per-address rate limit kept in Django's cache, and
+a note by email to the moderators when mail is set up), deleting one's own comment, and the
+moderators' approve / spam decisions."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import smtplib
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.text import Truncator
 
 from letdown.accounts.models import User
 
+from . import selectors
+from .articles import load_articles
 from .models import Comment, CommentStatus
+
+logger = logging.getLogger(__name__)
 
 # Three comments in ten minutes from one address is more than a person typing on a phone
 # needs, and few enough to make a flood of spam slow.
@@ -52,9 +62,11 @@ def post_comment(
     website: str,
     body: str,
     now: datetime,
+    review_url: str = "",
 ) -> Comment:
-    """A new comment, waiting for moderation."""
-    return Comment.objects.create(
+    """A new comment, waiting for moderation. Once it is saved, the moderators get an email
+    pointing at `review_url` (the comment in the admin), when LETDOWN_EMAIL_URL is set."""
+    comment = Comment.objects.create(
         article_slug=article_slug,
         parent=parent,
         author=author,
@@ -65,6 +77,42 @@ def post_comment(
         status=CommentStatus.PENDING,
         created_at=now,
     )
+    if settings.EMAIL_URL:
+        # After the commit: a rolled-back comment must not be announced, and a slow mail
+        # server must not hold the transaction open.
+        transaction.on_commit(lambda: notify_moderators(comment=comment, review_url=review_url))
+    return comment
+
+
+def notify_moderators(*, comment: Comment, review_url: str) -> int:
+    """Email every moderator with an address about a new comment; returns how many were
+    sent. A mail server that is down or refuses is logged, never shown to the commenter: her
+    comment is already saved and waits in the admin either way."""
+    recipients = selectors.moderator_emails()
+    if not recipients:
+        return 0
+    article = load_articles().get(comment.article_slug)
+    title = article.title if article is not None else comment.article_slug
+    # The commenter's email stays in the admin: mail can travel unencrypted.
+    body = "\n\n".join(
+        part
+        for part in (
+            f"{comment.name} commented on “{title}”. The comment waits for moderation:",
+            Truncator(comment.body).chars(600),
+            f"Approve it or mark it as spam: {review_url}" if review_url else "",
+        )
+        if part
+    )
+    try:
+        return send_mail(
+            subject=f"[letdown] New comment awaiting moderation on “{title}”",
+            message=body,
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.warning("could not email the moderators about comment %s", comment.pk, exc_info=True)
+        return 0
 
 
 def delete_own_comment(*, comment: Comment) -> None:

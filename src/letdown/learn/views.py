@@ -20,7 +20,7 @@ from letdown.accounts.models import Role
 from . import selectors, services
 from .articles import Article, load_articles, search
 from .forms import CommentForm
-from .models import Comment
+from .models import Comment, CommentStatus
 
 QUERY_MAX_CHARS = 200
 # Comments posted from this browser session, so a logged-out commenter sees hers while it
@@ -35,6 +35,13 @@ def index(request: HttpRequest) -> HttpResponse:
     if query:
         context["hits"] = search(load_articles(), query, limit=len(context["articles"]))
     return render(request, "learn/index.html", context)
+
+
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    """Every source the app cites, each with an anchor that {% cite %} links to."""
+    context = {"sources": selectors.all_sources()}
+    return render(request, "learn/sources.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,6 +89,8 @@ def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
         website=form.cleaned_data["website"],
         body=form.cleaned_data["body"],
         now=now,
+        review_url=request.build_absolute_uri(reverse("admin:learn_comment_changelist"))
+        + f"?status__exact={CommentStatus.PENDING}",
     )
     own = request.session.get(OWN_COMMENTS_SESSION_KEY, [])
     request.session[OWN_COMMENTS_SESSION_KEY] = [*own, comment.pk][-20:]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import Household, Lactation
 
+from . import projection
 from .facts import SessionFacts, session_facts
 
 MAX_VOLUME_ML = 500  # per side per session; more than this is a typo, not a record
@@ -101,7 +103,7 @@ class SessionQuerySet(models.QuerySet["Session"]):
     def active(self) -> SessionQuerySet:
         # By id, not the model's "-started_at": that order makes SQLite walk her whole history
         # through the start-time index instead of the small index of open sessions. There is
-        # at most one running session per household (the services refuse a second).
+        # at most one running session per household (a unique index holds it).
         return self.filter(ended_at__isnull=True).order_by("pk")
 
     def overlapping(
@@ -131,6 +133,9 @@ class Session(models.Model):
     aids = models.JSONField(_("techniques and triggers"), default=list, blank=True)
     routine_steps = models.JSONField(default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # Where the log of taps stands (projection.Fold.checkpoint): the next tap in order is
+    # taken from here alone. Empty: the next tap replays the whole log.
+    live_checkpoint = models.JSONField(null=True, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -138,14 +143,15 @@ class Session(models.Model):
         ordering = ["-started_at"]
         indexes = [
             models.Index(fields=["household", "started_at"]),
-            # The running session, asked for on every page: only open sessions are indexed.
-            models.Index(
-                fields=["household"],
-                condition=Q(ended_at__isnull=True),
-                name="session_running_idx",
-            ),
         ]
         constraints = [
+            # At most one running session per household, however many phones tap Start at
+            # once. It is also the small index through which every page finds that session.
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(ended_at__isnull=True),
+                name="one_running_session",
+            ),
             models.CheckConstraint(
                 condition=Q(ended_at__isnull=True) | Q(ended_at__gt=F("started_at")),
                 name="session_ends_after_start",
@@ -230,6 +236,9 @@ class Segment(models.Model):
 class LetDown(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="letdowns")
+    # The Let-down tap it came from (the first, when several taps were the same let-down);
+    # empty for a let-down added afterwards on the session's page.
+    tap_id = models.UUIDField(null=True, blank=True, editable=False)
     at = models.DateTimeField(_("time"))
     side = models.CharField(_("side"), max_length=5, choices=Side.choices)
     noticed = models.JSONField(_("how you noticed"), default=list, blank=True)
@@ -245,6 +254,54 @@ class LetDown(models.Model):
 
     def __str__(self) -> str:
         return f"let-down {self.at:%Y-%m-%d %H:%M:%S} ({self.side})"
+
+
+class TapType(models.TextChoices):
+    START = projection.START, _("Start")
+    LETDOWN = projection.LETDOWN, _("Let-down")
+    SWITCH = projection.SWITCH, _("Switch side")
+    PAUSE = projection.PAUSE, _("Pause")
+    RESUME = projection.RESUME, _("Resume")
+    END = projection.END, _("End")
+    UNDO = projection.UNDO, _("Undo")
+    REOPEN = projection.REOPEN, _("Resume after End")
+
+
+class Tap(models.Model):
+    """One tap on a live session, as the phone sent it: appended, never changed. Segments,
+    let-downs and the session's end are kept equal to `projection.project` of these."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="taps")
+    tap_id = models.UUIDField()  # made by the phone, so that a retry is recognised
+    type = models.CharField(max_length=8, choices=TapType.choices)
+    at = models.DateTimeField()  # when she tapped, by the phone's corrected clock
+    side = models.CharField(max_length=5, choices=Side.choices, blank=True)  # start only
+    target = models.UUIDField(null=True, blank=True)  # undo only: the tap it cancels
+    received_at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["household", "session"])]
+        constraints = [
+            # A retried tap is stored once, whichever phone or request sends it again.
+            models.UniqueConstraint(fields=["household", "tap_id"], name="tap_stored_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    def as_tap(self) -> projection.Tap:
+        return projection.Tap(
+            id=str(self.tap_id),
+            type=self.type,
+            at=self.at,
+            side=self.side,
+            target=str(self.target) if self.target else "",
+        )
 
 
 class Leak(models.Model):

@@ -3,6 +3,7 @@ size of her history."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from letdown.accounts.models import Household
 from letdown.core.survival import median_time_s
 
+from . import projection
 from .display import format_volume
 from .facts import SessionFacts, format_offset, session_facts
 from .models import (
@@ -102,6 +104,42 @@ def _last_nursing(household: Household) -> tuple[str | None, datetime | None]:
         .first()
     )
     return row if row is not None else (None, None)
+
+
+# A session's taps are read as plain tuples: a long pumping session has hundreds.
+TAP_FIELDS = ("tap_id", "type", "at", "side", "target")
+
+
+def tap_of(
+    tap_id: uuid.UUID, type: str, at: datetime, side: str, target: uuid.UUID | None
+) -> projection.Tap:
+    return projection.Tap(str(tap_id), type, at, side, str(target) if target else "")
+
+
+def session_taps(session: Session) -> list[projection.Tap]:
+    return [tap_of(*row) for row in session.taps.order_by().values_list(*TAP_FIELDS)]
+
+
+@dataclass(frozen=True)
+class RecentEnd:
+    """A session ended moments ago: the End tap an Undo cancels (for 30 seconds), and whether
+    it can still be resumed (for 10 minutes)."""
+
+    end_tap: str
+    can_undo: bool
+
+
+def recent_end(session: Session, now: datetime) -> RecentEnd | None:
+    if session.ended_at is None or now - session.ended_at > projection.REOPEN_WINDOW:
+        return None
+    taps = session_taps(session)
+    if not taps:
+        return None
+    state = projection.project(taps)
+    if state.ended_at is None:
+        return None
+    can_undo = bool(state.end_tap) and now - state.ended_at <= projection.UNDO_WINDOW
+    return RecentEnd(end_tap=state.end_tap, can_undo=can_undo)
 
 
 @dataclass

@@ -4,18 +4,9 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("sessions/start/", views.session_start, name="session_start"),
     path("sessions/new/", views.session_new, name="session_new"),
-    path("sessions/<int:pk>/", views.session_live, name="session_live"),
-    path("sessions/<int:pk>/state/", views.session_state, name="session_state"),
-    path("sessions/<int:pk>/letdown/", views.session_letdown, name="session_letdown"),
-    path("sessions/<int:pk>/switch/", views.session_switch, name="session_switch"),
-    path("sessions/<int:pk>/pause/", views.session_pause, name="session_pause"),
-    path("sessions/<int:pk>/resume/", views.session_resume, name="session_resume"),
-    path("sessions/<int:pk>/end/", views.session_end, name="session_end"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/letdowns/new/", views.letdown_add, name="letdown_add"),
-    path("letdowns/<int:pk>/details/", views.letdown_details, name="letdown_details"),
     path("letdowns/<int:pk>/edit/", views.letdown_edit, name="letdown_edit"),
     path("leaks/new/", views.leak_new, name="leak_new"),
     path("leaks/quick/", views.leak_quick, name="leak_quick"),

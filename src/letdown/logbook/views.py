@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +22,11 @@ from . import selectors, services
 from .forms import (
     FeedForm,
     LeakForm,
-    LetDownDetailsForm,
     LetDownEditForm,
     PastSessionForm,
     SessionForm,
 )
-from .models import BottleFeed, Kind, Leak, LetDown, Segment, Session, Side
+from .models import BottleFeed, Leak, LetDown, Session, Side
 
 
 def _owned(model: type[models.Model], household: Household, pk: int, **extra: Any) -> Any:
@@ -70,137 +69,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "logbook/home.html", context)
 
 
-START_CHOICES = {
-    (Kind.NURSING, Side.LEFT),
-    (Kind.NURSING, Side.RIGHT),
-    (Kind.PUMPING, Side.LEFT),
-    (Kind.PUMPING, Side.RIGHT),
-    (Kind.PUMPING, Side.BOTH),
-    (Kind.HAND_EXPRESSION, Side.LEFT),
-    (Kind.HAND_EXPRESSION, Side.RIGHT),
-    (Kind.HAND_EXPRESSION, Side.BOTH),
-}
-
-
-@household_view
-@require_POST
-def session_start(request: HttpRequest) -> HttpResponse:
-    household = household_of(request)
-    kind, _sep, side = request.POST.get("kind_side", "").partition(":")
-    if (kind, side) not in START_CHOICES:
-        return render(
-            request, "logbook/error.html", {"message": _("Choose what to start.")}, status=400
-        )
-    lactation = _current_lactation(household)
-    try:
-        session = services.start_session(
-            household=household, lactation=lactation, kind=kind, side=side, at=timezone.now()
-        )
-    except services.LogbookError as error:
-        if error.other is not None:
-            messages.info(request, _("A session is already running: here it is."))
-            return redirect("session_live", error.other.pk)
-        return render(request, "logbook/error.html", {"message": str(error)}, status=400)
-    return redirect("session_live", session.pk)
-
-
-@household_view
-@require_GET
-def session_live(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    if not session.is_active:
-        return redirect("session_edit", session.pk)
-    household = household_of(request)
-    now = timezone.now()
-    letdown = None
-    if letdown_pk := request.GET.get("letdown"):
-        letdown = next((ld for ld in session.letdowns.all() if str(ld.pk) == letdown_pk), None)
-    context = {
-        "session": session,
-        "facts": session.facts(now),
-        "letdown": letdown,
-        "details_form": LetDownDetailsForm(instance=letdown) if letdown else None,
-        "segments": list(session.segments.all()),
-        "household": household,
-        "now": now,
-    }
-    return render(request, "logbook/live.html", context)
-
-
-@household_view
-@require_GET
-def session_state(request: HttpRequest, pk: int) -> JsonResponse:
-    """Polled by the live screen so a second phone follows the first."""
-    session = _session(request, pk, letdowns=False)
-    household = household_of(request)
-    return JsonResponse(
-        {
-            "version": household.data_version,
-            "active": session.is_active,
-            "paused": session.is_paused,
-            "side": session.current_side(),
-            "letdowns": session.letdowns.count(),
-        }
-    )
-
-
-def _live_action(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
-    """Runs one tap on a running session; a tap that arrives after the end (the other phone
-    ended it) is explained, not an error, and writes nothing."""
-    session = _session(request, pk, letdowns=False)
-    if not session.is_active:
-        messages.info(request, _("This session has already ended."))
-        return redirect("session_edit", session.pk)
-    result = action(session=session, at=timezone.now())
-    url = reverse("session_live", args=[session.pk])
-    if isinstance(result, LetDown):
-        url += f"?letdown={result.pk}"  # offers the details chips for this let-down
-    return redirect(url)
-
-
-@household_view
-@require_POST
-def session_letdown(request: HttpRequest, pk: int) -> HttpResponse:
-    return _live_action(request, pk, services.record_letdown)
-
-
-@household_view
-@require_POST
-def session_switch(request: HttpRequest, pk: int) -> HttpResponse:
-    return _live_action(request, pk, services.switch_side)
-
-
-@household_view
-@require_POST
-def session_pause(request: HttpRequest, pk: int) -> HttpResponse:
-    return _live_action(request, pk, services.pause_session)
-
-
-@household_view
-@require_POST
-def session_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    return _live_action(request, pk, services.resume_session)
-
-
-@household_view
-@require_POST
-def session_end(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk, letdowns=False)
-    services.end_session(session=session, at=timezone.now())
-    return redirect(reverse("session_edit", args=[session.pk]) + "?ended=1")
-
-
-@household_view
-@require_POST
-def letdown_details(request: HttpRequest, pk: int) -> HttpResponse:
-    letdown = _owned(LetDown, household_of(request), pk)
-    form = LetDownDetailsForm(request.POST, instance=letdown)
-    if form.is_valid():
-        form.save()
-        services.touch(household_of(request))
-    return redirect("session_live", letdown.session_id)
-
-
 @household_view
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -208,16 +76,17 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     form = SessionForm(request.POST or None, instance=session, household=household)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.touch(household)
+        services.save_entry(household=household, entry=form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect(_day_url(session.started_at))
+    now = timezone.now()
     context = {
         "session": session,
-        "facts": session.facts(timezone.now()),
+        "facts": session.facts(now),
         "form": form,
         "just_ended": request.GET.get("ended") == "1",
         "household": household,
+        "recent_end": selectors.recent_end(session, now),
     }
     return render(request, "logbook/session_edit.html", context, status=400 if form.errors else 200)
 
@@ -229,17 +98,10 @@ def session_new(request: HttpRequest) -> HttpResponse:
     form = PastSessionForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)
-        session.household = household
         session.lactation = _current_lactation(household)
-        session.save()
-        Segment.objects.create(
-            household=household,
-            session=session,
-            side=form.cleaned_data["side"],
-            started_at=session.started_at,
-            ended_at=session.ended_at,
+        services.add_past_session(
+            household=household, session=session, side=form.cleaned_data["side"], now=timezone.now()
         )
-        services.touch(household)
         messages.success(request, _("Session added."))
         return redirect(_day_url(session.started_at))
     return render(
@@ -266,8 +128,12 @@ def letdown_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _letdown_form(request: HttpRequest, letdown: LetDown, form: LetDownEditForm) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.touch(household_of(request))
+        services.log_letdown_at(
+            household=household_of(request),
+            letdown=form.save(commit=False),
+            now=timezone.now(),
+            by=request.user,  # type: ignore[arg-type]
+        )
         messages.success(request, _("Saved."))
         return redirect("session_edit", letdown.session_id)
     return render(
@@ -285,8 +151,7 @@ def leak_new(request: HttpRequest) -> HttpResponse:
     leak = Leak(household=household, lactation=_current_lactation(household))
     form = LeakForm(request.POST or None, instance=leak, initial={"at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.touch(household)
+        services.save_entry(household=household, entry=form.save(commit=False))
         return redirect("leak_detail", leak.pk)
     return render(
         request, "logbook/leak_form.html", {"form": form}, status=400 if form.errors else 200
@@ -298,10 +163,8 @@ def leak_new(request: HttpRequest) -> HttpResponse:
 def leak_quick(request: HttpRequest) -> HttpResponse:
     """The one-tap button on home: a leak now; details can be added on the next screen."""
     household = household_of(request)
-    leak = Leak.objects.create(
-        household=household, lactation=_current_lactation(household), at=timezone.now()
-    )
-    services.touch(household)
+    leak = Leak(household=household, lactation=_current_lactation(household), at=timezone.now())
+    services.save_entry(household=household, entry=leak)
     return redirect("leak_detail", leak.pk)
 
 
@@ -313,8 +176,7 @@ def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
     leak = _owned(Leak, household, pk)
     form = LeakForm(request.POST or None, instance=leak)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.touch(household)
+        services.save_entry(household=household, entry=form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect(_day_url(leak.at))
     return render(
@@ -346,8 +208,7 @@ def _feed_form(request: HttpRequest, feed: BottleFeed, initial: dict[str, Any]) 
     household = household_of(request)
     form = FeedForm(request.POST or None, instance=feed, household=household, initial=initial)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.touch(household)
+        services.save_entry(household=household, entry=form.save(commit=False))
         messages.success(request, _("Feed saved."))
         return redirect(_day_url(feed.at))
     return render(
@@ -380,8 +241,7 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
             if isinstance(obj, LetDown)
             else _day_url(getattr(obj, "started_at", None) or obj.at)  # type: ignore[attr-defined]
         )
-        obj.delete()
-        services.touch(household)
+        services.delete_entry(household=household, entry=obj, now=timezone.now())
         messages.success(request, _("Deleted."))
         return redirect(back)
     return render(request, "logbook/delete.html", {"obj": obj, "what": what})

@@ -15,17 +15,19 @@ SESSION_KINDS: tuple[str, ...] = ("nursing", "pumping", "hand_expression")
 LEARN_HELPING_URL = "/learn/helping-let-down/"
 LEARN_ANXIETY_URL = "/learn/anxiety-and-let-down/"
 
-# Short citations, spelled once so every step cites a paper the same way.
-_YIGIT_2012 = "Yiğit F et al. Breastfeed Med 2012;7:487–8"
-_MORTON_2009 = "Morton J et al. J Perinatol 2009;29:757–64"
-_KEITH_2012 = "Keith DR et al. Adv Neonatal Care 2012;12:112–9"
-_MCNEILLY_1983 = "McNeilly AS et al. BMJ 1983;286:257–9"
-_LULLABY_PHOTO_2022 = "Int Breastfeed J 2022 (doi:10.1186/s13006-022-00511-7)"
-_UEDA_1994 = "Ueda T et al. Obstet Gynecol 1994;84:259–62"
-_BECKER_COCHRANE = "Becker GE et al. Cochrane review of methods of milk expression"
-_KENT_2008 = "Kent JC et al. Breastfeed Med 2008;3:11–19"
-_GARDNER_2015 = "Gardner H et al. BMC Pregnancy Childbirth 2015;15:156"
-_MIZUNO_2006 = "Mizuno K, Ueda A. Pediatr Res 2006"
+# Citation keys of the shared references file (letdown/learn/references.yaml), named once so
+# every step cites a source the same way; a test checks that each key resolves.
+_YIGIT_2012 = "yigit2012"
+_MORTON_2009 = "morton2009"
+_KEITH_2012 = "keith2012"
+_MCNEILLY_1983 = "mcneilly1983"
+_LULLABY_PHOTO_2022 = "sefidhaji2022"
+_UEDA_1994 = "ueda1994"
+_BECKER_COCHRANE = "becker2016"
+_KENT_2008 = "kent2008"
+_GARDNER_2015 = "gardner2015"
+_MIZUNO_2006 = "mizuno2006"
+_ABM_MASTITIS_2022 = "abm2022"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class StepType:
     title: str
     how_to: str
     why: str
+    # Keys of the shared references file: every sentence of how_to and why rests on them.
     sources: tuple[str, ...]
     learn_url: str
     # The technique slug written onto the session (logbook Aid); None when it is no technique.
@@ -134,14 +137,16 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
         how_to=(
             "Soak a clean cloth in warm (not hot) water, wring it out and lay it over your "
             "breast; a towel on top keeps the heat in. Check the temperature on your wrist "
-            "first, and warm the cloth again if it cools down."
+            "first, and warm the cloth again if it cools down. Skip this step if part of the "
+            "breast is hot, red, swollen or painful: that can be mastitis, which calls for cold "
+            "packs instead, and a doctor if you feel unwell."
         ),
         why=(
             "In a small trial, a warm compress on one breast for 20 minutes before pumping gave "
             "more milk from that breast in 15 minutes than from the other one (about 47 mL "
             "against 33 mL). Our default is shorter; you can set up to 20 minutes."
         ),
-        sources=(_YIGIT_2012,),
+        sources=(_YIGIT_2012, _ABM_MASTITIS_2022),
         learn_url=LEARN_HELPING_URL,
         aid="warm_compress",
         number_params=(_duration(300, 60, 1200),),
@@ -153,14 +158,17 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
         how_to=(
             "With the flat of your fingers, make small, gentle circles on one spot, then move "
             "to the next, working all the way round from the outside of the breast in toward "
-            "the nipple. Use light pressure; it should never hurt."
+            "the nipple. Use light pressure; it should never hurt. Do not massage a part of "
+            "the breast that is hot, red, swollen or painful: firm massage can make mastitis "
+            "worse, so use only a feather-light stroke there and see a doctor if you feel unwell."
         ),
         why=(
-            "Parents who used their hands on the breast along with pumping (massage and hand "
-            "expression) made about 48% more milk a day in one study, and reviews agree that "
-            "massage helps more milk come out."
+            "In one study without a comparison group, parents who learned to use their hands on "
+            "the breast along with pumping (massage and hand expression) made about 48% more "
+            "milk a day than before. A Cochrane review also linked massage with more milk, but "
+            "rated that evidence as low in quality."
         ),
-        sources=(_MORTON_2009, _BECKER_COCHRANE),
+        sources=(_MORTON_2009, _BECKER_COCHRANE, _ABM_MASTITIS_2022),
         learn_url=LEARN_HELPING_URL,
         aid="breast_massage",
         number_params=(_duration(60, 15, 600),),

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household, Lactation
+from letdown.accounts.services import changing
 from letdown.insights.selectors import pump_switch_time_s
 from letdown.logbook import services as logbook
 from letdown.logbook.models import Kind, Session
@@ -53,9 +53,8 @@ def create_routine(
 ) -> Routine:
     routine = Routine(household=household, name=_free_name(household, name), kind=kind, steps=steps)
     routine.full_clean(exclude=["household"])
-    with transaction.atomic():
+    with changing(household):
         routine.save()
-        logbook.touch(household)
     return routine
 
 
@@ -67,9 +66,19 @@ def create_default_routine(*, household: Household, kind: str) -> Routine:
 def save_steps(*, routine: Routine, steps: list[dict[str, Any]]) -> None:
     """Replace the routine's steps; raises ValidationError for anything the catalogue refuses."""
     routine.steps = clean_steps(steps, routine.kind)
-    with transaction.atomic():
+    with changing(routine.household):
         routine.save(update_fields=["steps", "updated_at"])
-        logbook.touch(routine.household)
+
+
+def rename_routine(*, routine: Routine) -> None:
+    """Save the name the rename form put on the routine."""
+    with changing(routine.household):
+        routine.save(update_fields=["name", "updated_at"])
+
+
+def delete_routine(*, routine: Routine) -> None:
+    with changing(routine.household):
+        routine.delete()
 
 
 # --- runs -------------------------------------------------------------------------------------
@@ -101,7 +110,7 @@ def start_run(*, routine: Routine, at: datetime) -> RoutineRun:
     """Start playing a routine; a run still going in the household is finished first, so there
     is only ever one to follow on the session screen."""
     household = routine.household
-    with transaction.atomic():
+    with changing(household):
         for running in RoutineRun.objects.filter(household=household, finished_at__isnull=True):
             _finish(running, at)
         run = RoutineRun.objects.create(
@@ -113,7 +122,6 @@ def start_run(*, routine: Routine, at: datetime) -> RoutineRun:
             usual_switch_s=_usual_switch_s(household),
             started_at=at,
         )
-        logbook.touch(household)
     return run
 
 
@@ -165,22 +173,22 @@ def append_event(
     if type not in CLIENT_EVENT_TYPES:
         raise ValueError(f"Unknown event type {type!r}; expected one of {sorted(EVENT_TYPES)}")
     household = run.household
-    with transaction.atomic():
+    with changing(household):
         if type == "letdown" and run.session is not None and run.session.is_active:
-            logbook.record_letdown(session=run.session, at=at)
+            logbook.record_tap(
+                household=household, session_pk=run.session.pk, type="letdown", at=at, now=at
+            )
         elif run.finished_at is None:
             _append(run, type, at, position)
         state = run_state(run, at)
         if state.finished and run.finished_at is None:
             _finish(run, at)
-        logbook.touch(household)
     return state
 
 
 def finish_run(*, run: RoutineRun, at: datetime) -> None:
-    with transaction.atomic():
+    with changing(run.household):
         _finish(run, at)
-        logbook.touch(run.household)
 
 
 def start_session_from_run(
@@ -188,10 +196,10 @@ def start_session_from_run(
 ) -> Session:
     """A Logbook session of the run's kind that the run carries into.
     Raises logbook.LogbookError when a session is already running."""
-    with transaction.atomic():
+    with changing(run.household):
         session = logbook.start_session(
-            household=run.household, lactation=lactation, kind=run.kind, side=side, at=at
-        )
+            household=run.household, lactation=lactation, kind=run.kind, side=side, at=at, now=at
+        ).session
         follow_in_session(run=run, session=session, at=at)
     return session
 
@@ -320,7 +328,7 @@ def save_media(
         duration_s = None
     # A random name in a folder of her household: no file name of hers reaches the disk.
     uploaded.name = f"{secrets.token_urlsafe(24)}.{file_type.extension}"
-    with transaction.atomic():
+    with changing(household):
         media = Media.objects.create(
             household=household,
             kind=file_type.kind,
@@ -330,16 +338,14 @@ def save_media(
             size_bytes=uploaded.size,
             duration_s=duration_s,
         )
-        logbook.touch(household)
     return media
 
 
 def delete_media(*, media: Media) -> None:
     """Delete the file from disk too; routines that used it play the step without it."""
     storage, path = media.file.storage, media.file.name
-    with transaction.atomic():
+    with changing(media.household):
         media.delete()
-        logbook.touch(media.household)
     if path:
         storage.delete(path)
 
@@ -347,8 +353,7 @@ def delete_media(*, media: Media) -> None:
 def follow_in_session(*, run: RoutineRun, session: Session, at: datetime) -> None:
     """Carry a run into a session: from now on the session screen shows it, its let-downs move
     the pump phases, and the pump phases start if the run has not reached them."""
-    with transaction.atomic():
+    with changing(run.household):
         run.session = session
         run.save(update_fields=["session"])
         _append(run, "session_started", at)
-        logbook.touch(run.household)

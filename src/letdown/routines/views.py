@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from letdown.accounts.access import household_of, household_view
 from letdown.logbook.models import Kind, Session
-from letdown.logbook.services import touch
 
 from . import selectors, services
 from .catalogue import IMAGERY_SCRIPT, SESSION_KINDS, STEP_TYPES
@@ -122,8 +121,7 @@ def routine_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = RenameForm(request.POST, instance=routine)
         if not form.is_valid():
             return _builder(request, routine, rename_form=form)
-        form.save()
-        touch(routine.household)
+        services.rename_routine(routine=form.save(commit=False))
         messages.success(request, _("Saved."))
         return redirect("routines:edit", routine.pk)
     return _builder(request, routine)
@@ -207,8 +205,7 @@ def routine_step_remove(request: HttpRequest, pk: int, index: int) -> HttpRespon
 def routine_delete(request: HttpRequest, pk: int) -> HttpResponse:
     routine = _routine(request, pk)
     if request.method == "POST":
-        routine.delete()
-        touch(routine.household)
+        services.delete_routine(routine=routine)
         messages.success(request, _("Routine deleted."))
         return redirect("routines:list")
     return render(request, "routines/delete.html", {"routine": routine})

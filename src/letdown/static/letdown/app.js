@@ -26,27 +26,13 @@
     });
   }
 
-  // A second phone (or this one after sleep) follows changes made elsewhere.
-  function followLiveSession() {
-    var screen = document.querySelector("[data-live]");
-    if (!screen || !window.fetch) return;
-    var url = screen.getAttribute("data-state-url");
-    var version = screen.getAttribute("data-version");
-    function check() {
-      if (document.hidden) return;
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (state) {
-          if (state && String(state.version) !== version) {
-            // Keep the details chips of a just-tapped let-down if they are being filled in.
-            if (document.activeElement && document.activeElement.closest(".details")) return;
-            window.location.replace(window.location.pathname);
-          }
-        })
-        .catch(function () { /* offline for a moment: try again on the next tick */ });
-    }
-    setInterval(check, 4000);
-    document.addEventListener("visibilitychange", check);
+  // After logout, the pages this browser kept for offline use go: a shared phone must not
+  // show her log to the next person.
+  function forgetKeptPages() {
+    if (!document.querySelector("[data-logged-out]") || !window.caches) return;
+    caches.keys().then(function (keys) {
+      keys.forEach(function (key) { if (key.indexOf("letdown-") === 0) caches.delete(key); });
+    });
   }
 
   // Onboarding: guess the time zone from the browser; she can still change it.
@@ -64,6 +50,7 @@
   function guardDoubleSubmit() {
     document.addEventListener("submit", function (event) {
       var form = event.target;
+      if (form.hasAttribute("data-tap")) return;  // taps go through the outbox (live.js)
       if (form.dataset.submitted) { event.preventDefault(); return; }
       form.dataset.submitted = "1";
       setTimeout(function () { delete form.dataset.submitted; }, 1500);
@@ -73,7 +60,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     tickTimers();
     setInterval(tickTimers, 1000);
-    followLiveSession();
+    forgetKeptPages();
     guessTimezone();
     guardDoubleSubmit();
   });

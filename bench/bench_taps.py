@@ -1,0 +1,161 @@
+"""What a live tap costs on the real server (`letdown serve`: gunicorn, 2 workers x 4 threads),
+side by side with `/health` on the same server: requests per second and latency with wrk at 4
+connections (four phones), and server CPU per request read from /proc. Her household has two
+years of heavy use; the taps go to one running session, which grows by thousands of taps.
+
+    python bench/bench_taps.py          # SQLite
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/bench_taps.py
+
+Needs wrk (`apt-get install wrk`). Targets: taps/s >= 0.5 x /health, tap p95 < 15 ms, server CPU
+per tap <= 3 ms.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import heavy_household, setup_django  # noqa: E402
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CLIENTS", "4"))
+HZ = os.sysconf("SC_CLK_TCK")
+
+# wrk prints the 95th percentile itself (its --latency table stops at 50/75/90/99).
+REPORT_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("P95_US %d\\n", latency:percentile(95)))
+  io.write(string.format("P50_US %d\\n", latency:percentile(50)))
+  io.write(string.format("REQUESTS %d\\n", summary.requests))
+  local bad = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format("ERRORS %d\\n", bad))
+end
+"""
+POST_LUA = """
+wrk.method = "POST"
+wrk.body = "csrfmiddlewaretoken={token}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Cookie"] = "{cookie}"
+wrk.headers["X-CSRFToken"] = "{token}"
+wrk.headers["Referer"] = "http://127.0.0.1:{port}/"
+"""
+
+
+def _workers_cpu_s(master: int) -> float:
+    """User and system CPU seconds of the server's worker processes."""
+    total = 0
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / HZ
+
+
+def _wrk(url: str, script: str) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script + REPORT_LUA)
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", f.name, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    values = dict(re.findall(r"^([A-Z0-9_]+) (\d+)$", out, re.M))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return {
+        "rate": rate,
+        "p50_ms": int(values["P50_US"]) / 1000,
+        "p95_ms": int(values["P95_US"]) / 1000,
+        "requests": int(values["REQUESTS"]),
+        "errors": int(values["ERRORS"]),
+    }
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("bench_taps needs wrk: apt-get install wrk")
+    label = setup_django("taps")
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    household, user = heavy_household()
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "letdown.accounts.backends.HouseholdModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    from django.db import connections
+
+    connections.close_all()
+    port = 8700 + os.getpid() % 200
+    server = subprocess.Popen(
+        [sys.executable, "-m", "letdown.cli", "serve", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "LETDOWN_STATIC_FINDERS": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/health")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        token = "b" * 32
+        cookie = f"sessionid={store.session_key}; csrftoken={token}"
+        headers = {
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-CSRFToken": token,
+            "Referer": f"http://127.0.0.1:{port}/",
+        }
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request(
+            "POST",
+            "/sessions/start/",
+            body=f"csrfmiddlewaretoken={token}&kind_side=pumping:both",
+            headers=headers,
+        )
+        response = conn.getresponse()
+        response.read()
+        session = int(re.search(r"/sessions/(\d+)/", response.getheader("Location")).group(1))  # type: ignore[union-attr]
+        tap_url = f"http://127.0.0.1:{port}/sessions/{session}/letdown/"
+        post = POST_LUA.format(token=token, cookie=cookie, port=port)
+        print(
+            f"letdown taps benchmark on {label}: gunicorn 2 workers x 4 threads, wrk -c{CONNECTIONS}"
+        )
+        _wrk(tap_url, post)  # warm up: both workers have loaded everything
+        results = {}
+        for name, url, script in (
+            ("/health", f"http://127.0.0.1:{port}/health", ""),
+            ("let-down tap", tap_url, post),
+        ):
+            cpu = _workers_cpu_s(server.pid)
+            result = _wrk(url, script)
+            result["cpu_ms"] = (_workers_cpu_s(server.pid) - cpu) * 1000 / result["requests"]
+            results[name] = result
+            print(
+                f"{name:<14} {result['rate']:7.0f} req/s   p50 {result['p50_ms']:6.2f} ms   "
+                f"p95 {result['p95_ms']:6.2f} ms   CPU {result['cpu_ms']:5.2f} ms/request   "
+                f"errors {result['errors']}"
+            )
+        ratio = results["let-down tap"]["rate"] / results["/health"]["rate"]
+        print(f"taps per second / health per second: {ratio:.2f} (target >= 0.5)")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
