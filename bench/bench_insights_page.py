@@ -47,7 +47,8 @@ def main() -> None:
     from django.utils.translation import gettext
 
     from letdown.insights import selectors
-    from letdown.insights.stats.charts import render_charts
+    from letdown.insights.charts import render_charts
+    from letdown.insights.stats import compute_insights
     from letdown.logbook.models import Leak, LetDown, Session
 
     household, user = heavy_household()
@@ -76,31 +77,47 @@ def main() -> None:
 
     with time_machine.travel(NOW, tick=False):
         html = cold_page()  # warms imports, templates and the connection
-        columns = selectors.load_columns(household)
+        sessions, leaks, feeds = selectors.load_records(household)
+        lactation = household.current_lactation()
 
         def compute():
-            return selectors.compute_from_columns(household, columns, NOW)
+            return compute_insights(
+                sessions=sessions,
+                leaks=leaks,
+                feeds=feeds,
+                current_lactation_id=lactation.pk if lactation else None,
+                now=NOW,
+                tz=household.tz,
+            )
 
         insights = compute()
-        load_ms, _ = _median_ms(lambda: selectors.load_columns(household), COLD_RUNS)
+        load_ms, load_cpu_ms = _median_ms(lambda: selectors.load_records(household), COLD_RUNS)
         compute_ms, compute_cpu_ms = _median_ms(compute, COLD_RUNS)
         charts_ms, _ = _median_ms(lambda: render_charts(insights, translate=gettext), COLD_RUNS)
         cold_ms, cold_cpu_ms = _median_ms(cold_page, COLD_RUNS)
         page()
         warm_ms, warm_cpu_ms = _median_ms(page, WARM_RUNS)
+        switch_ms, switch_cpu_ms = _median_ms(
+            lambda: selectors.pump_switch_time_s(household), WARM_RUNS
+        )
 
     print(
         f"cold page, empty cache (median of {COLD_RUNS}): {cold_ms:.0f} ms wall, "
         f"{cold_cpu_ms:.0f} ms CPU  [target < 300 ms]"
     )
     print(
-        f"  of which: load records (columns) {load_ms:.0f} ms, compute (core) {compute_ms:.0f} ms "
+        f"  of which: load records (plain ORM values_list) {load_ms:.0f} ms "
+        f"({load_cpu_ms:.0f} ms CPU), compute (core) {compute_ms:.0f} ms "
         f"({compute_cpu_ms:.0f} ms CPU), charts {charts_ms:.0f} ms; the rest is the cache, "
         "template and request"
     )
     print(
         f"warm page, from the cache (median of {WARM_RUNS}): {warm_ms:.1f} ms wall, "
         f"{warm_cpu_ms:.1f} ms CPU"
+    )
+    print(
+        f"pump switch time as starting a routine reads it (median of {WARM_RUNS}): "
+        f"{switch_ms:.1f} ms wall, {switch_cpu_ms:.1f} ms CPU"
     )
     print(f"page size: {len(html) / 1024:.1f} KiB of HTML")
     with open("/proc/loadavg") as loadavg:

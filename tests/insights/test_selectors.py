@@ -10,7 +10,6 @@ from django.core.cache import cache
 
 from letdown.accounts.models import Baby, Household
 from letdown.insights import selectors
-from letdown.insights.stats import pump_switch_time_s as core_pump_switch_time_s
 
 from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory, start, tap
 
@@ -34,8 +33,8 @@ def start_session(family, at: datetime, kind: str = "nursing", side: str = "left
 
 @pytest.fixture
 def compute_spy(monkeypatch):
-    spy = Spy(selectors.compute_insights_from_columns)
-    monkeypatch.setattr(selectors, "compute_insights_from_columns", spy)
+    spy = Spy(selectors.compute_insights)
+    monkeypatch.setattr(selectors, "compute_insights", spy)
     return spy
 
 
@@ -105,67 +104,6 @@ def test_records_of_another_household_are_never_loaded(family, stranger_family):
     SessionFactory(lactation=stranger_family.lactation)
     LeakFactory(lactation=stranger_family.lactation)
     assert selectors.load_records(family.household) == ([], [], [])
-
-
-def _varied_history(family, start: datetime) -> None:
-    """A week of her records in Paris with what the two loaders could disagree on: night
-    sessions, microseconds, aids, let-downs before the start, a running session, leaks and
-    bottle feeds (one topping up a session)."""
-    family.household.time_zone = "Europe/Paris"
-    family.household.save()
-    for index in range(40):
-        started_at = start + timedelta(hours=4 * index, microseconds=1500 * index)
-        kind = ("nursing", "pumping", "nursing", "hand_expression")[index % 4]
-        session = SessionFactory(
-            lactation=family.lactation,
-            kind=kind,
-            started_at=started_at,
-            volume_left_ml=None if kind == "nursing" else 30 + index,
-            aids=[["warm_compress"], [], ["baby_cry", "breast_massage"]][index % 3],
-            anxiety_before=None if index % 5 == 0 else index % 11,
-        )
-        for seconds in range(index % 4):
-            LetDownFactory(
-                session=session, at=started_at + timedelta(seconds=80 * seconds - 2, microseconds=7)
-            )
-        if index % 6 == 0:
-            LeakFactory(lactation=family.lactation, at=started_at + timedelta(minutes=90))
-        if index % 7 == 0:
-            BottleFeedFactory(
-                lactation=family.lactation,
-                at=started_at + timedelta(minutes=20),
-                session=session if index % 14 == 0 else None,
-            )
-    start_session(family, start + timedelta(days=7))
-
-
-def test_the_columns_give_the_same_results_as_the_records(family):
-    start = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # over the end of summer time in Paris
-    _varied_history(family, start)
-    household = _fresh(family.household)
-    now = start + timedelta(days=7, hours=1)
-    columns = selectors.load_columns(household)
-    from_records = selectors.compute_from_records(household, selectors.load_records(household), now)
-    assert selectors.compute_from_columns(household, columns, now) == from_records
-    assert (from_records.n_sessions, from_records.n_running) == (40, 1)
-    assert from_records.letdowns.n_intervals > 0 and from_records.leaks.n_leaks == 7
-
-
-def test_columns_are_loaded_in_five_queries_whatever_the_history(family, django_assert_num_queries):
-    _varied_history(family, datetime(2026, 10, 25, 0, 30, tzinfo=UTC))
-    with django_assert_num_queries(5):
-        columns = selectors.load_columns(family.household)
-    assert (len(columns.sessions), len(columns.leak_s)) == (40, 7)
-
-
-def test_columns_of_another_household_are_never_loaded(family, stranger_family):
-    session = SessionFactory(lactation=stranger_family.lactation)
-    LetDownFactory(session=session)
-    LeakFactory(lactation=stranger_family.lactation)
-    BottleFeedFactory(lactation=stranger_family.lactation)
-    columns = selectors.load_columns(family.household)
-    assert len(columns.sessions) == columns.n_running == 0
-    assert len(columns.leak_s) == len(columns.feed_s) == 0
 
 
 def test_results_are_computed_once_per_data_version(family, compute_spy):
@@ -246,17 +184,30 @@ def test_charts_are_drawn_again_when_only_the_results_were_cached(family, monkey
     assert "<svg" in page.charts["first_letdown"]
 
 
-def test_pump_switch_time_is_the_cores_figure_for_her_sessions(family):
+def test_pump_switch_time_is_the_pages_figure_from_one_small_query(
+    family, stranger_family, django_assert_num_queries
+):
     now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     for index, first_s in enumerate((60, 75, 90, 100, 110, 120, 150, 200, 240, 260)):
         started_at = now - timedelta(hours=4 * (index + 1))
         session = SessionFactory(lactation=family.lactation, kind="pumping", started_at=started_at)
         LetDownFactory(session=session, at=started_at + timedelta(seconds=first_s))
+        LetDownFactory(session=session, at=started_at + timedelta(seconds=first_s + 90))
+    # One that ended without a let-down counts, censored at its end.
+    SessionFactory(lactation=family.lactation, kind="pumping", started_at=now - timedelta(hours=1))
+    # A stranger's quick let-downs must not pull hers down.
+    for index in range(20):
+        started_at = now - timedelta(hours=index + 1)
+        other = SessionFactory(
+            lactation=stranger_family.lactation, kind="pumping", started_at=started_at
+        )
+        LetDownFactory(session=other, at=started_at + timedelta(seconds=5))
     cache.clear()
-    sessions, _, _ = selectors.load_records(family.household)
-    expected = core_pump_switch_time_s(sessions)
-    assert expected == 200
-    assert selectors.pump_switch_time_s(family.household) == expected
+    with django_assert_num_queries(1):
+        switch_s = selectors.pump_switch_time_s(family.household)
+    # 11 sessions: 8 of them had let down by 200 s (not yet 3 in 4), 9 by 240 s.
+    assert switch_s == 240
+    assert switch_s == selectors.insights_for(family.household, now).pump_switch.switch_time_s
 
 
 def test_too_few_pumping_sessions_give_no_pump_switch_time(family):

@@ -104,6 +104,7 @@ def simulated_sessions(
     anxiety_high_rate: float = 1.0,
     lactation_id: int = 1,
     weeks: float = 8.0,
+    every_hours: int = 3,
 ) -> list[SessionRecord]:
     """Exponential times to first let-down, each aid present in half the sessions, sessions
     ending after 4 to 15 minutes (censoring the slow ones). `aid_rate` multiplies the let-down
@@ -126,7 +127,8 @@ def simulated_sessions(
                 first_letdown_s=round(time_s, 1) if time_s < duration_s else None,
                 duration_s=duration_s,
                 kind="nursing" if index % 3 else "pumping",
-                started_at=T0 + timedelta(hours=3 * index, minutes=int(rng.integers(0, 120))),
+                started_at=T0
+                + timedelta(hours=every_hours * index, minutes=int(rng.integers(0, 120))),
                 aids=present,
                 anxiety=anxiety,
                 lactation_id=lactation_id,

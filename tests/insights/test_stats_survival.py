@@ -8,8 +8,6 @@ from dataclasses import replace
 
 import pytest
 
-from letdown.insights.stats import pump_switch_time_s
-
 from .test_stats_helpers import insights_for, session, simulated_sessions, spaced
 
 
@@ -61,23 +59,34 @@ def test_kaplan_meier_band_is_greenwood_on_the_log_log_scale():
 def test_median_interval_surrounds_the_median():
     sessions = spaced([session(first_letdown_s=t) for t in range(20, 220, 10)])
     median = _pumping_curve(insights_for(sessions)).median
-    # 20 let-downs at 20, 30, ..., 210 s: survival reaches 0.5 at the 10th, 110 s.
-    assert median.value_s == 110
+    # 20 let-downs at 20, 30, ..., 210 s: survival is exactly 0.5 from the 10th (110 s) to the
+    # 11th (120 s), so the median is the midpoint, as for the median of an even sample.
+    assert median.value_s == 115
     assert median.lower_s is not None and median.upper_s is not None
-    assert median.lower_s < 110 < median.upper_s
+    assert median.lower_s < 115 < median.upper_s
 
 
 def test_pump_switch_time_is_when_three_in_four_had_let_down():
-    # Six let-downs at 30..80 s and two sessions without one: at 80 s survival is 2/8.
+    # Seven let-downs at 30..90 s and two sessions without one: survival falls from 3/9 at
+    # 80 s to 2/9 at 90 s, past 1/4 for the first time.
+    sessions = spaced(
+        [session(first_letdown_s=t) for t in (30, 40, 50, 60, 70, 80, 90)]
+        + [session(first_letdown_s=None, duration_s=600)] * 2
+    )
+    section = insights_for(sessions).pump_switch
+    assert section.switch_time_s == 90
+    assert (section.n_sessions, section.n_censored) == (9, 2)
+    assert section.summary.startswith("By 1 min 30 s, 3 in 4 of your last 9 pumping sessions")
+
+
+def test_pump_switch_time_on_a_flat_at_three_in_four_is_its_midpoint():
+    # Six let-downs at 30..80 s and two sessions without one, ending at 600 s: the curve sits
+    # at exactly 3 in 4 from 80 s to the end, and is read as R's survival package reads it.
     sessions = spaced(
         [session(first_letdown_s=t) for t in (30, 40, 50, 60, 70, 80)]
         + [session(first_letdown_s=None, duration_s=600)] * 2
     )
-    assert pump_switch_time_s(sessions) == 80
-    section = insights_for(sessions).pump_switch
-    assert section.switch_time_s == 80
-    assert (section.n_sessions, section.n_censored) == (8, 2)
-    assert section.summary.startswith("By 1 min 20 s, 3 in 4 of your last 8 pumping sessions")
+    assert insights_for(sessions).pump_switch.switch_time_s == (80 + 600) / 2
 
 
 def test_pump_switch_counts_sessions_without_a_let_down():
@@ -87,7 +96,7 @@ def test_pump_switch_counts_sessions_without_a_let_down():
         [session(first_letdown_s=t) for t in (30, 40, 50, 60, 70)]
         + [session(first_letdown_s=None, duration_s=600)] * 3
     )
-    assert pump_switch_time_s(sessions) is None
+    assert insights_for(sessions).pump_switch.switch_time_s is None
     assert "fewer than 3 in 4" in (insights_for(sessions).pump_switch.reason or "")
 
 
@@ -96,7 +105,7 @@ def test_pump_switch_needs_a_minimum_of_sessions_and_ignores_nursing():
         [session(first_letdown_s=t) for t in (30, 40, 50, 60, 70, 80, 90)]
         + [session(first_letdown_s=5, kind="nursing")] * 5
     )
-    assert pump_switch_time_s(sessions) is None
+    assert insights_for(sessions).pump_switch.switch_time_s is None
     assert insights_for(sessions).pump_switch.reason == (
         "7 finished pumping sessions so far, 8 are needed"
     )
@@ -234,7 +243,7 @@ def test_wording_never_claims_a_cause():
 def test_with_few_sessions_each_factor_past_the_minimum_still_gets_its_own_estimate():
     # 16 sessions cannot support one model of several factors (5 let-downs per factor), so
     # factors past the minimum are estimated one by one, and say they are not adjusted.
-    sessions = simulated_sessions(n=16, seed=3, aid_rate={"warm_compress": 2.0})
+    sessions = simulated_sessions(n=16, seed=3, aid_rate={"warm_compress": 2.0}, every_hours=24)
     effects = [f for f in insights_for(sessions).what_helps.factors if f.group == "aid"]
     assert all(f.n_with_letdown >= 5 and f.n_without_letdown >= 5 for f in effects)
     assert all(f.status == "estimated" and f.hazard_ratio is not None for f in effects)
@@ -245,3 +254,16 @@ def test_with_enough_sessions_every_estimate_is_adjusted_for_the_others():
     sessions = simulated_sessions(n=300, seed=8)
     effects = insights_for(sessions).what_helps.factors
     assert all(f.adjusted_for_other_factors for f in effects if f.status == "estimated")
+
+
+def test_sessions_of_only_two_days_cannot_tell_a_factor_from_a_good_day():
+    # The same 16 sessions packed into two or three days: the errors are clustered by day, and
+    # so few days say next to nothing about whether the compress or the day made the
+    # difference: no interval may look clear.
+    sessions = simulated_sessions(n=16, seed=3, aid_rate={"warm_compress": 2.0})
+    effects = [f for f in insights_for(sessions).what_helps.factors if f.group == "aid"]
+    assert effects and all(f.n_with_letdown >= 5 and f.n_without_letdown >= 5 for f in effects)
+    assert not any(f.clear for f in effects)
+    for effect in effects:
+        if effect.hazard_ratio is not None:
+            assert effect.hazard_ratio_upper / effect.hazard_ratio_lower > 10

@@ -18,6 +18,7 @@ from letdown.demo import create_demo_household
 from letdown.insights import selectors, views
 from letdown.insights.stats import Insights
 from letdown.insights.templatetags.insights import duration
+from letdown.logbook import selectors as logbook_selectors
 
 from ..factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory, tap
 from .test_selectors import Spy, start_session
@@ -157,6 +158,9 @@ def test_her_data_gives_real_answers_in_honest_words(history, member_client, pin
     assert insights.pump_switch.switch_time_s is not None
     page = _text(member_client.get(URL))
     assert "not proof of cause" in page
+    # It says, in plain words, what she is compared with and why.
+    assert _visible(page, "Each comparison is with your own sessions at the same stage")
+    assert _visible(page, "anything you took up later would look helpful even if it did nothing")
     for claim in ("works", "causes", "caused"):
         assert claim not in html.unescape(re.sub(r"<[^>]+>", " ", page)).split()
 
@@ -255,9 +259,9 @@ def test_a_second_request_does_not_recompute_and_a_new_letdown_does(
     family, owner_client, monkeypatch, pinned
 ):
     add_history(family, days=7)
-    compute = Spy(selectors.compute_insights_from_columns)
+    compute = Spy(selectors.compute_insights)
     charts = Spy(selectors.render_charts)
-    monkeypatch.setattr(selectors, "compute_insights_from_columns", compute)
+    monkeypatch.setattr(selectors, "compute_insights", compute)
     monkeypatch.setattr(selectors, "render_charts", charts)
 
     first = owner_client.get(URL)
@@ -314,3 +318,15 @@ def test_the_demo_households_page_is_small_and_complete(db, client):
     assert response.context["insights"].n_sessions > 100
     assert page.count('role="img"') >= 8
     assert len(response.content) < 150_000, len(response.content)
+
+
+def test_home_and_insights_give_the_same_7_day_median_on_the_demo(db):
+    username, _password = create_demo_household(now=NOW)
+    household = User.objects.get(username=username).household
+    home = logbook_selectors.median_first_letdown(household, NOW)
+    insights = selectors.insights_for(household, NOW).first_letdown
+    assert home.sessions == insights.recent_n_sessions > 20
+    assert home.median_s is not None and insights.recent_median_s is not None
+    # One function on the same sessions: equal, not merely close.
+    assert home.median_s == insights.recent_median_s
+    assert round(home.median_s) == round(insights.recent_median_s)

@@ -3,20 +3,22 @@ charts, until her data changes (the household's data version is part of the cach
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import CharField, Min, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from letdown.accounts.models import Baby, Household
-from letdown.core.db import EpochSeconds
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
 
+from .charts import render_charts
 from .stats import (
     SCHEMA_VERSION,
     FeedRecord,
@@ -24,82 +26,115 @@ from .stats import (
     LeakRecord,
     SessionRecord,
     compute_insights,
-    compute_insights_from_columns,
 )
-from .stats.charts import render_charts
-from .stats.columns import Columns
-from .stats.rows import Rows, columns_from_rows, records_from_rows
+from .stats.first_letdown import PUMP_SWITCH_RECENT_SESSIONS, pump_switch_section
+from .stats.table import NURSING, PUMPING, build_session_table
 
 CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
-def _raw_rows(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """The rows of a values_list queryset as the database driver returns them: the ORM writes
-    the SQL (and its household filter), and Django's per-value converters are skipped."""
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _text(field: str) -> Cast:
+    """A timestamp (or JSON) column read as text.
+
+    Django's SQLite converters cost about 8 µs a timestamp (they read settings for each
+    value), some 230 ms of CPU for two years of records on the bench; `fromisoformat` parses
+    the same text in about 1 µs, on both databases. Her aids come in a handful of
+    combinations, so each distinct JSON text is parsed once.
+    """
+    return Cast(field, output_field=CharField())
 
 
-def _rows(household: Household) -> Rows:
-    """Five queries, whatever the size of her history; no model instances are built."""
+def _moment(text: str) -> datetime:
+    """SQLite keeps UTC without an offset; PostgreSQL writes one (its session runs in UTC)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def load_records(
+    household: Household,
+) -> tuple[list[SessionRecord], list[LeakRecord], list[FeedRecord]]:
+    """Her records as the core takes them: five plain queries, whatever the size of her
+    history, and no model instances."""
+    tz = household.tz
     birth_dates: dict[int, date] = {}
     for lactation_id, birth_date in Baby.objects.filter(household=household).values_list(
         "lactation_id", "birth_date"
     ):
         # Weeks are counted from the youngest baby of that lactation.
         birth_dates[lactation_id] = max(birth_date, birth_dates.get(lactation_id, birth_date))
-    # No ORDER BY anywhere: the core sorts what it needs.
-    return Rows(
-        birth_dates=birth_dates,
-        sessions=_raw_rows(
-            # Sessions imported from other apps have no let-downs recorded: counted in, they
-            # would read as sessions where no let-down came.
-            Session.objects.filter(household=household, source="")
-            .order_by()
-            .values_list(
-                "id",
-                "kind",
-                EpochSeconds("started_at"),
-                EpochSeconds("ended_at"),
-                "volume_left_ml",
-                "volume_right_ml",
-                "anxiety_before",
-                "aids",
-                "lactation_id",
+    # As parsed, without a zone on SQLite: only their differences from the start are used.
+    letdowns_at: dict[int, list[datetime]] = defaultdict(list)
+    for session_id, at in (
+        LetDown.objects.filter(household=household)
+        .order_by()
+        .values_list("session_id", _text("at"))
+    ):
+        letdowns_at[session_id].append(datetime.fromisoformat(at))
+    aid_sets: dict[str | None, frozenset[str]] = {None: frozenset()}
+    sessions = []
+    # Sessions imported from other apps have no let-downs recorded: counted in, they would
+    # read as sessions where no let-down came.
+    for pk, kind, started_text, ended_text, left, right, anxiety, aids, lactation_id in (
+        Session.objects.filter(household=household, source="")
+        .order_by()
+        .values_list(
+            "id",
+            "kind",
+            _text("started_at"),
+            _text("ended_at"),
+            "volume_left_ml",
+            "volume_right_ml",
+            "anxiety_before",
+            _text("aids"),
+            "lactation_id",
+        )
+    ):
+        started_raw = datetime.fromisoformat(started_text)
+        started_at = started_raw if started_raw.tzinfo else started_raw.replace(tzinfo=UTC)
+        if aids not in aid_sets:
+            aid_sets[aids] = frozenset(json.loads(aids))
+        birth = birth_dates.get(lactation_id)
+        sessions.append(
+            SessionRecord(
+                id=pk,
+                kind=kind,
+                started_at=started_at,
+                ended_at=None if ended_text is None else _moment(ended_text),
+                letdown_offsets_s=tuple(
+                    sorted((at - started_raw).total_seconds() for at in letdowns_at.get(pk, ()))
+                ),
+                volume_left_ml=left,
+                volume_right_ml=right,
+                anxiety_before=anxiety,
+                aids=aid_sets[aids],
+                lactation_id=lactation_id,
+                # The birth date is her local date, so the session's day must be too: a night
+                # feed at 00:30 in Paris is 23:30 UTC the day before.
+                weeks_since_birth=(
+                    (started_at.astimezone(tz).date() - birth).days / 7 if birth else None
+                ),
             )
-        ),
-        letdowns=_raw_rows(
-            LetDown.objects.filter(household=household)
-            .order_by()
-            .values_list("session_id", EpochSeconds("at"))
-        ),
-        leaks=_raw_rows(
-            Leak.objects.filter(household=household)
-            .order_by()
-            .values_list(EpochSeconds("at"), "lactation_id")
-        ),
-        # A bottle that topped up a nursing session is part of that feed.
-        bottle_feeds=_raw_rows(
-            BottleFeed.objects.filter(household=household, session__isnull=True)
-            .order_by()
-            .values_list(EpochSeconds("at"), "lactation_id")
-        ),
-    )
-
-
-def load_records(
-    household: Household,
-) -> tuple[list[SessionRecord], list[LeakRecord], list[FeedRecord]]:
-    """Her records as plain records (the reference the columns are tested against)."""
-    return records_from_rows(_rows(household), household.tz)
-
-
-def load_columns(household: Household) -> Columns:
-    """Her records as the core's numpy columns, built straight from the rows: what the page
-    computes from."""
-    return columns_from_rows(_rows(household), household.tz)
+        )
+    leaks = [
+        LeakRecord(at=_moment(at), lactation_id=lactation_id)
+        for at, lactation_id in Leak.objects.filter(household=household)
+        .order_by()
+        .values_list(_text("at"), "lactation_id")
+    ]
+    # A feed is a nursing session's start, or a bottle feed that did not top one up (that one
+    # is part of the session's feed); pumping is counted by the core from the sessions.
+    feeds = [
+        FeedRecord(at=s.started_at, lactation_id=s.lactation_id)
+        for s in sessions
+        if s.kind == NURSING
+    ]
+    feeds += [
+        FeedRecord(at=_moment(at), lactation_id=lactation_id)
+        for at, lactation_id in BottleFeed.objects.filter(household=household, session__isnull=True)
+        .order_by()
+        .values_list(_text("at"), "lactation_id")
+    ]
+    return sessions, leaks, feeds
 
 
 def _cache_key(household: Household, now: datetime) -> str:
@@ -128,9 +163,8 @@ def _still_current(insights: Insights, now: datetime) -> bool:
 def _cached_insights(value: object, now: datetime) -> Insights | None:
     """The cached results if they are results still current at `now`.
 
-    The Insights tree itself is cached (the cache pickles it): rebuilding it from
-    `Insights.to_dict()` took about 90 ms for two years of records, unpickling about 2 ms.
-    Anything else under the key (an older deployment's entry) counts as a miss.
+    The Insights tree itself is cached (the cache pickles it; unpickling two years of results
+    takes about 2 ms). Anything else under the key (an older deployment's entry) is a miss.
     """
     if isinstance(value, Insights) and _still_current(value, now):
         return value
@@ -138,37 +172,13 @@ def _cached_insights(value: object, now: datetime) -> Insights | None:
 
 
 def _compute(household: Household, now: datetime) -> Insights:
-    return compute_from_columns(household, load_columns(household), now)
-
-
-def _current_lactation_id(household: Household) -> int | None:
+    sessions, leaks, feeds = load_records(household)
     lactation = household.current_lactation()
-    return lactation.pk if lactation else None
-
-
-def compute_from_columns(household: Household, columns: Columns, now: datetime) -> Insights:
-    """The core run on her records as `load_columns` gives them (the bench times the two
-    apart); one query for her current lactation."""
-    return compute_insights_from_columns(
-        columns,
-        current_lactation_id=_current_lactation_id(household),
-        now=now,
-        tz=household.tz,
-    )
-
-
-def compute_from_records(
-    household: Household,
-    records: tuple[list[SessionRecord], list[LeakRecord], list[FeedRecord]],
-    now: datetime,
-) -> Insights:
-    """The core run on her records as `load_records` gives them."""
-    sessions, leaks, feeds = records
     return compute_insights(
         sessions=sessions,
         leaks=leaks,
         feeds=feeds,
-        current_lactation_id=_current_lactation_id(household),
+        current_lactation_id=lactation.pk if lactation else None,
         now=now,
         tz=household.tz,
     )
@@ -224,5 +234,44 @@ def insights_page_for(household: Household, now: datetime | None = None) -> Insi
 
 def pump_switch_time_s(household: Household) -> float | None:
     """Her pump switch time (3 in 4 pumping sessions have let down by then), or None while
-    there are too few sessions; the Routine falls back to about 2 minutes."""
-    return insights_for(household).pump_switch.switch_time_s
+    there are too few sessions; the Routine falls back to about 2 minutes.
+
+    Starting a routine needs this one number, so it reads only her recent pumping sessions
+    (one query) and runs the page's own rule on them, rather than all of Insights. The first
+    let-down is a MIN per session, which both databases read from the (household, session)
+    index; ORDER BY at LIMIT 1 made SQLite walk all her let-downs for each session.
+    """
+    first_letdown = (
+        LetDown.objects.filter(household=household, session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(first_at=Min("at"))
+        .values("first_at")
+    )
+    recent = (
+        Session.objects.filter(household=household, kind=PUMPING, ended_at__isnull=False)
+        .order_by("-started_at", "-id")
+        .annotate(first_letdown_at=Subquery(first_letdown))
+        .values_list("id", "started_at", "ended_at", "first_letdown_at", "lactation_id")[
+            :PUMP_SWITCH_RECENT_SESSIONS
+        ]
+    )
+    records = [
+        SessionRecord(
+            id=pk,
+            kind=PUMPING,
+            started_at=started_at,
+            ended_at=ended_at,
+            letdown_offsets_s=()
+            if first_at is None
+            else ((first_at - started_at).total_seconds(),),
+            volume_left_ml=None,
+            volume_right_ml=None,
+            anxiety_before=None,
+            aids=frozenset(),
+            lactation_id=lactation_id,
+            weeks_since_birth=None,
+        )
+        for pk, started_at, ended_at, first_at, lactation_id in recent
+    ]
+    return pump_switch_section(build_session_table(records, household.tz)).switch_time_s

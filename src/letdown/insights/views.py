@@ -61,11 +61,7 @@ def _factor_groups(factors: tuple[FactorEffect, ...]) -> dict[str, list[FactorEf
     for factor in factors:
         if factor.status == "not_enough_sessions":
             groups["waiting"].append(factor)
-        elif (
-            factor.hazard_ratio_lower is not None
-            and factor.hazard_ratio_upper is not None
-            and (factor.hazard_ratio_lower > 1.0 or factor.hazard_ratio_upper < 1.0)
-        ):
+        elif factor.clear:
             groups["clear"].append(factor)
         else:
             groups["unclear"].append(factor)

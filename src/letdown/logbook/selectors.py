@@ -3,13 +3,13 @@ size of her history."""
 
 from __future__ import annotations
 
-import statistics
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import (
@@ -17,6 +17,7 @@ from django.db.models import (
     DateTimeField,
     Max,
     Min,
+    OuterRef,
     Q,
     Subquery,
     Value,
@@ -26,7 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household
-from letdown.core.db import EpochSeconds
+from letdown.core.survival import median_time_s
 
 from . import projection
 from .display import format_volume
@@ -205,23 +206,41 @@ def median_first_letdown(
     household: Household, now: datetime, days: int = MEDIAN_DAYS
 ) -> MedianLetdown:
     """Over her last `days` local days, today included: the window moves at her midnight, so
-    the figure only changes when her data or her date does."""
+    the figure only changes when her data or her date does.
+
+    The Kaplan–Meier median, as Insights computes it (`letdown.core.survival`): a session
+    that ended without a let-down counts, censored at its end, rather than being dropped.
+    """
     first_day = now.astimezone(household.tz).date() - timedelta(days=days - 1)
     since = local_midnight(first_day, household)
-    # Seconds rather than timestamps: a week of heavy use is a hundred timestamps to parse.
-    rows = (
+    # Her first let-down of each session, looked up through the (household, session) index: a
+    # join on the let-downs would let the planner read every household's, and ORDER BY at
+    # LIMIT 1 makes SQLite walk all of hers by time for each session.
+    first_letdown = (
+        LetDown.objects.filter(household=household, session=OuterRef("pk"))
+        .order_by()
+        .values("session")
+        .annotate(first_at=Min("at"))
+        .values("first_at")
+    )
+    rows = list(
         Session.objects.for_household(household)
         .filter(started_at__gte=since, ended_at__isnull=False)
         .order_by()
-        .values("pk")
-        .values_list(EpochSeconds("started_at"), EpochSeconds(Min("letdowns__at")))
+        .annotate(first_letdown_at=Subquery(first_letdown))
+        .values_list("started_at", "ended_at", "first_letdown_at")
     )
-    # As the session facts count them: a let-down tapped a moment before the start is at 0;
-    # to the millisecond, which is what SQLite's date arithmetic holds to.
-    offsets = [max(0.0, round(first - start, 3)) for start, first in rows if first is not None]
+    time_s, let_down = [], []
+    for started, ended, first in rows:
+        # To the first let-down, or censored at the end; as the session facts count it, a
+        # let-down tapped a moment before the start is at 0.
+        until = first if first is not None else ended
+        assert until is not None  # finished sessions only
+        time_s.append(max(0.0, (until - started).total_seconds()))
+        let_down.append(first is not None)
     return MedianLetdown(
-        median_s=statistics.median(offsets) if offsets else None,
-        with_letdown=len(offsets),
+        median_s=median_time_s(np.array(time_s), np.array(let_down, dtype=bool)),
+        with_letdown=sum(let_down),
         sessions=len(rows),
     )
 

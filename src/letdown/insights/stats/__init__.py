@@ -1,8 +1,8 @@
 """The pure statistics core of Insights: plain records plus `now` and her time zone in, plain
-results (and small inline SVG charts) out. It imports nothing from Django."""
+results out (the charts are drawn from them by `letdown.insights.charts`). It imports nothing
+from Django."""
 
-from .core import compute_insights, compute_insights_from_columns
-from .first_letdown import pump_switch_time_s
+from .core import compute_insights
 from .records import FeedRecord, LeakRecord, SessionRecord
 from .results import SCHEMA_VERSION, Insights
 
@@ -13,6 +13,4 @@ __all__ = [
     "LeakRecord",
     "SessionRecord",
     "compute_insights",
-    "compute_insights_from_columns",
-    "pump_switch_time_s",
 ]

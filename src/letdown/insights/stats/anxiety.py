@@ -1,22 +1,26 @@
 """Anxiety before a session against time to first let-down: scatter data, per-level medians
-from Kaplan–Meier, and a rank correlation over the sessions that had a let-down."""
+from Kaplan–Meier, and the let-down rate after higher anxiety from the what-helps model.
+
+Sessions that ended without a let-down count, censored, as everywhere else: dropping them would
+hide the strongest effect (the most anxious sessions are the likeliest to end without one). The
+rate is the `anxiety_high` factor of the one what-helps model, so it is held to the same rules:
+at the same stage and kind, weighed against what she used, errors clustered by day, and the
+Bonferroni widening for all the comparisons made together."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from . import wording
-from .rank import rank_correlation
-from .results import AnxietyLevel, AnxietyPoint, AnxietySection
+from .results import AnxietyLevel, AnxietyPoint, AnxietySection, FactorEffect
 from .survival import kaplan_meier
 from .table import SessionTable
 
 # The scatter keeps her most recent points: enough to see the cloud, light enough to cache.
 ANXIETY_POINTS_KEPT = 300
-MIN_SESSIONS_FOR_CORRELATION = 10
 
 
-def anxiety_section(table: SessionTable) -> AnxietySection:
+def anxiety_section(table: SessionTable, anxiety_high: FactorEffect | None) -> AnxietySection:
     rows = (~np.isnan(table.anxiety)).nonzero()[0]
     anxiety = table.anxiety[rows].astype(int)
     time_s = table.time_s[rows]
@@ -38,12 +42,8 @@ def anxiety_section(table: SessionTable) -> AnxietySection:
             )
         )
 
-    # A rank correlation cannot use a censored time (it is only a lower bound), so it is
-    # computed over the sessions that let down; the per-level medians above do use censoring.
-    correlation = rank_correlation(
-        anxiety[let_down].astype(float), time_s[let_down], minimum=MIN_SESSIONS_FOR_CORRELATION
-    )
     kept = slice(max(0, len(rows) - ANXIETY_POINTS_KEPT), len(rows))
+    status = "not_enough_sessions" if anxiety_high is None else anxiety_high.status
     return AnxietySection(
         n_sessions=len(rows),
         n_with_letdown=int(let_down.sum()),
@@ -55,15 +55,6 @@ def anxiety_section(table: SessionTable) -> AnxietySection:
             )
         ),
         levels=tuple(levels),
-        rank_correlation=None if correlation is None else correlation.rho,
-        rank_correlation_lower=None if correlation is None else correlation.lower,
-        rank_correlation_upper=None if correlation is None else correlation.upper,
-        p_value=None if correlation is None else correlation.p_value,
-        summary=wording.anxiety_summary(
-            n_sessions=int(let_down.sum()),
-            rank_correlation=None if correlation is None else correlation.rho,
-            lower=None if correlation is None else correlation.lower,
-            upper=None if correlation is None else correlation.upper,
-            minimum=MIN_SESSIONS_FOR_CORRELATION,
-        ),
+        high=anxiety_high,
+        summary=wording.anxiety_summary(status=status, high=anxiety_high),
     )

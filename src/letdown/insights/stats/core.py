@@ -1,8 +1,4 @@
-"""The entry points of the Insights core: her records in, the whole page's results out.
-
-`compute_insights` takes plain records; `compute_insights_from_columns` takes them as numpy
-columns, which the selector builds straight from the database's rows at two years of records.
-"""
+"""The entry point of the Insights core: her records in, the whole page's results out."""
 
 from __future__ import annotations
 
@@ -13,16 +9,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from .anxiety import anxiety_section
-from .columns import Columns, columns_from_records
 from .feeds import feed_starts_s
 from .first_letdown import first_letdown_section, pump_switch_section
 from .leaks import leaks_section
 from .letdowns import letdowns_section
 from .over_time import over_time_section
 from .records import FeedRecord, LeakRecord, SessionRecord
-from .results import SCHEMA_VERSION, Insights
+from .results import Insights
 from .rhythm import rhythm_section
-from .table import PUMPING
+from .table import PUMPING, build_session_table
 from .what_helps import what_helps_section
 
 
@@ -40,42 +35,32 @@ def compute_insights(
     Sessions still running are left out. `current_lactation_id` picks the lactation for the
     leaks, rhythm and "this lactation" views; None takes the lactation of her latest record.
     """
-    _check_aware(now)
-    return compute_insights_from_columns(
-        columns_from_records(sessions, leaks, feeds, tz),
-        current_lactation_id=current_lactation_id,
-        now=now,
-        tz=tz,
-    )
-
-
-def compute_insights_from_columns(
-    columns: Columns, *, current_lactation_id: int | None, now: datetime, tz: ZoneInfo
-) -> Insights:
-    """`compute_insights` on her records as columns (see `rows.columns_from_rows`)."""
-    _check_aware(now)
-    table = columns.sessions
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    table = build_session_table(sessions, tz)
     if current_lactation_id is None:
-        current_lactation_id = columns.latest_lactation_id
-    starts_s = feed_starts_s(columns.feed_s[columns.feed_lactation_id == current_lactation_id])
+        current_lactation_id = _latest_lactation_id(sessions, leaks, feeds)
+    feed_s = np.array(
+        [feed.at.timestamp() for feed in feeds if feed.lactation_id == current_lactation_id]
+    )
+    leak_s = np.array(
+        [leak.at.timestamp() for leak in leaks if leak.lactation_id == current_lactation_id]
+    )
+    starts_s = feed_starts_s(feed_s)
     pumping = (table.kind == PUMPING) & (table.lactation_id == current_lactation_id)
+    what_helps = what_helps_section(table)
+    anxiety_high = next((f for f in what_helps.factors if f.slug == "anxiety_high"), None)
     return Insights(
-        schema_version=SCHEMA_VERSION,
         computed_at=now,
         time_zone=tz.key,
         n_sessions=len(table),
-        n_running=columns.n_running,
-        first_letdown=first_letdown_section(table),
-        what_helps=what_helps_section(table),
-        anxiety=anxiety_section(table),
+        n_running=sum(1 for record in sessions if record.ended_at is None),
+        first_letdown=first_letdown_section(table, now=now, tz=tz),
+        what_helps=what_helps,
+        anxiety=anxiety_section(table, anxiety_high),
         letdowns=letdowns_section(table),
         over_time=over_time_section(table, current_lactation_id),
-        leaks=leaks_section(
-            leak_s=columns.leak_s[columns.leak_lactation_id == current_lactation_id],
-            feed_starts_s=starts_s,
-            now=now,
-            tz=tz,
-        ),
+        leaks=leaks_section(leak_s=leak_s, feed_starts_s=starts_s, now=now, tz=tz),
         rhythm=rhythm_section(
             feed_starts_s=starts_s,
             pumping_starts_s=np.sort(table.started_s[pumping]),
@@ -86,6 +71,10 @@ def compute_insights_from_columns(
     )
 
 
-def _check_aware(now: datetime) -> None:
-    if now.tzinfo is None:
-        raise ValueError("now must be an aware datetime")
+def _latest_lactation_id(
+    sessions: Sequence[SessionRecord], leaks: Sequence[LeakRecord], feeds: Sequence[FeedRecord]
+) -> int | None:
+    stamped = [(record.started_at, record.lactation_id) for record in sessions]
+    stamped += [(record.at, record.lactation_id) for record in leaks]
+    stamped += [(record.at, record.lactation_id) for record in feeds]
+    return max(stamped, key=lambda pair: pair[0])[1] if stamped else None

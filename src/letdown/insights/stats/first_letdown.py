@@ -6,14 +6,16 @@ read from the Kaplan–Meier curve so that sessions which ended without a let-do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from . import wording
-from .records import SessionRecord
+from .clock import DAY_S, local_seconds
 from .results import FirstLetdownCurve, FirstLetdownSection, PumpSwitchSection, TimeEstimate
-from .survival import kaplan_meier
-from .table import NURSING, PUMPING, SessionTable, build_session_table
+from .survival import kaplan_meier, median_s
+from .table import NURSING, PUMPING, SessionTable
 
 CURVE_KINDS = (NURSING, PUMPING)
 
@@ -25,9 +27,13 @@ PUMP_SWITCH_SHARE = 0.75
 # Her reflex gets quicker with practice, so the Routine's cue follows her recent sessions.
 PUMP_SWITCH_RECENT_SESSIONS = 50
 PUMP_SWITCH_MIN_SESSIONS = 8
+# Home's "median time to first let-down, last 7 days": today and the six days before it.
+RECENT_DAYS = 7
 
 
-def first_letdown_section(table: SessionTable) -> FirstLetdownSection:
+def first_letdown_section(
+    table: SessionTable, *, now: datetime, tz: ZoneInfo
+) -> FirstLetdownSection:
     curves = []
     for kind in CURVE_KINDS:
         rows = table.kind == kind
@@ -63,8 +69,13 @@ def first_letdown_section(table: SessionTable) -> FirstLetdownSection:
                 ),
             )
         )
+    today = int(np.floor(local_seconds(np.array([now.timestamp()]), tz)[0] / DAY_S))
+    recent = table.local_day >= today - (RECENT_DAYS - 1)
     return FirstLetdownSection(
         curves=tuple(curves),
+        recent_days=RECENT_DAYS,
+        recent_n_sessions=int(recent.sum()),
+        recent_median_s=median_s(table.time_s[recent], table.let_down[recent]),
         summary=wording.first_letdown_section_summary(
             {curve.kind: curve.median.value_s for curve in curves},
             {curve.kind: curve.n_sessions for curve in curves},
@@ -104,11 +115,3 @@ def pump_switch_section(table: SessionTable) -> PumpSwitchSection:
             switch_time_s=switch.value_s, reason=reason, n_sessions=n_sessions
         ),
     )
-
-
-def pump_switch_time_s(sessions: Sequence[SessionRecord]) -> float | None:
-    """The time by which 3 in 4 of her recent pumping sessions had let down, or None."""
-    pumping = [record for record in sessions if record.kind == PUMPING]
-    # The clock hour is not used here, so any zone gives the same answer.
-    table = build_session_table(pumping, ZoneInfo("UTC"))
-    return pump_switch_section(table).switch_time_s

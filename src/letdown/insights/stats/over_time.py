@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import wording
+from .adjust import adjustment_columns
 from .results import (
     MIN_SESSIONS_WITH_LETDOWN_PER_GROUP,
     LactationComparison,
@@ -125,11 +126,13 @@ def _comparison(
     ratio = None
     if enough:
         rows = current_rows | earlier_rows
+        n_events = int(table.let_down[rows].sum())
         (ratio,) = cox_hazard_ratios(
             table.time_s[rows],
             table.let_down[rows],
             current_rows[rows].astype(float)[:, None],
-            adjust_for_groups=table.kind[rows].astype(str),
+            adjust_for=adjustment_columns(table, rows, n_events=n_events, by_lactation=False),
+            clusters=table.local_day[rows],
         )
     status = "not_enough_sessions" if not enough else ("estimated" if ratio else "not_estimable")
     weeks_label = wording.week_range_label(first_week, last_week)

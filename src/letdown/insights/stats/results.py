@@ -1,21 +1,13 @@
 """The results of the Insights core: a tree of frozen dataclasses, one per page section.
-
-`Insights.to_dict()` gives JSON-safe plain data (no NaN, datetimes as ISO strings) and
-`Insights.from_dict()` rebuilds the tree, so a cached result can be re-rendered without
-recomputing it.
-"""
+The selector caches the tree as it is (the cache pickles it)."""
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
 
 # Bump when the shape of the results changes, so a cache of an older shape is recomputed.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Minimum sessions *with a let-down* on each side of a comparison before a number is shown.
 MIN_SESSIONS_WITH_LETDOWN_PER_GROUP = 5
@@ -55,6 +47,11 @@ class FirstLetdownCurve:
 @dataclass(frozen=True)
 class FirstLetdownSection:
     curves: tuple[FirstLetdownCurve, ...]
+    # Every kind together over her last 7 local days, today included: the figure home shows,
+    # from the same function.
+    recent_days: int
+    recent_n_sessions: int
+    recent_median_s: float | None
     summary: str
 
 
@@ -83,6 +80,15 @@ class FactorEffect:
     more_needed_with: int
     more_needed_without: int
     summary: str
+
+    @property
+    def clear(self) -> bool:
+        """The interval leaves out 1: a difference that survives the Bonferroni widening."""
+        return (
+            self.hazard_ratio_lower is not None
+            and self.hazard_ratio_upper is not None
+            and (self.hazard_ratio_lower > 1.0 or self.hazard_ratio_upper < 1.0)
+        )
 
 
 @dataclass(frozen=True)
@@ -121,10 +127,9 @@ class AnxietySection:
     n_with_letdown: int
     points: tuple[AnxietyPoint, ...]
     levels: tuple[AnxietyLevel, ...]
-    rank_correlation: float | None
-    rank_correlation_lower: float | None
-    rank_correlation_upper: float | None
-    p_value: float | None
+    # Sessions after anxiety of 5 or more against 0-4: the `anxiety_high` factor of the
+    # what-helps model (None when no session has a score).
+    high: FactorEffect | None
     summary: str
 
 
@@ -268,7 +273,6 @@ class PumpSwitchSection:
 
 @dataclass(frozen=True)
 class Insights:
-    schema_version: int
     computed_at: datetime
     time_zone: str
     n_sessions: int
@@ -281,57 +285,3 @@ class Insights:
     leaks: LeaksSection
     rhythm: RhythmSection
     pump_switch: PumpSwitchSection
-
-    def to_dict(self) -> dict[str, Any]:
-        plain = _to_plain(self)
-        assert isinstance(plain, dict)
-        return plain
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Insights:
-        return _from_plain(cls, data)
-
-
-def _to_plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            field.name: _to_plain(getattr(value, field.name)) for field in dataclasses.fields(value)
-        }
-    if isinstance(value, tuple | list):
-        return [_to_plain(item) for item in value]
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and value != value:
-        # NaN is not JSON; every estimator wrapper already maps it to None, this is the guard.
-        return None
-    return value
-
-
-_T = TypeVar("_T")
-
-
-def _from_plain(annotation: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        (inner,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return _from_plain(inner, value)
-    if origin is tuple:
-        item_type = typing.get_args(annotation)[0]
-        return tuple(_from_plain(item_type, item) for item in value)
-    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
-        hints = typing.get_type_hints(annotation)
-        return annotation(
-            **{
-                field.name: _from_plain(hints[field.name], value[field.name])
-                for field in dataclasses.fields(annotation)
-            }
-        )
-    if annotation is datetime:
-        return datetime.fromisoformat(value)
-    if annotation is date:
-        return date.fromisoformat(value)
-    if annotation is float:
-        return float(value)
-    return value

@@ -10,8 +10,11 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight
+
+from letdown.core.survival import median_time_s, survival_quantile_s
 
 from .results import CurvePoint, TimeEstimate
 
@@ -51,14 +54,14 @@ class KaplanMeier:
         )
 
     def quantile_value_s(self, probability: float) -> float | None:
-        """The first time at which the curve shows `probability` of sessions had let down.
-
-        statsmodels' own `quantile` (like SAS) waits until the survival is strictly below
-        1 - probability; "by 80 s, 3 in 4 had let down" is already true when it equals it, so
-        the curve is read here with "at or below" (as R's survival package does).
+        """The time by which `probability` of sessions had let down, read from the curve as R's
+        survival package reads it (see `letdown.core.survival.survival_quantile_s`, which home
+        uses too). statsmodels' own `quantile` waits until the survival is strictly below
+        1 - probability and never takes the midpoint of a flat.
         """
-        reached = np.flatnonzero(self.fit.surv_prob <= 1.0 - probability + 1e-12)
-        return float(self.fit.surv_times[reached[0]]) if len(reached) else None
+        return survival_quantile_s(
+            self.fit.surv_times, self.fit.surv_prob, self.max_time_s, probability
+        )
 
     def survival_at(self, time_s: float) -> float | None:
         """The estimated share of sessions still without a let-down at `time_s`."""
@@ -123,9 +126,9 @@ def kaplan_meier(time_s: np.ndarray, let_down: np.ndarray) -> KaplanMeier | None
 
 
 def median_s(time_s: np.ndarray, let_down: np.ndarray) -> float | None:
-    """The Kaplan–Meier median time to first let-down of a group, None if empty or not reached."""
-    fit = kaplan_meier(time_s, let_down)
-    return None if fit is None else fit.quantile_value_s(0.5)
+    """The Kaplan–Meier median time to first let-down of a group, None if empty or not reached:
+    the one function home's 7-day median uses too."""
+    return median_time_s(time_s, let_down)
 
 
 @dataclass(frozen=True)
@@ -138,10 +141,6 @@ class HazardRatio:
     value: float
     lower: float
     upper: float
-
-    @property
-    def is_clear(self) -> bool:
-        return self.lower > 1.0 or self.upper < 1.0
 
 
 def ratio_fields(ratio: HazardRatio | None) -> dict[str, float | None]:
@@ -194,7 +193,7 @@ def _separable_columns(covariates: np.ndarray) -> list[int]:
     return [column for column in kept if column not in tangled]
 
 
-def _group_dummies(groups: np.ndarray) -> np.ndarray:
+def group_dummies(groups: np.ndarray) -> np.ndarray:
     """One 0/1 column per group except the most common one (the baseline)."""
     levels, counts = np.unique(groups, return_counts=True)
     baseline = levels[np.argmax(counts)]
@@ -203,19 +202,48 @@ def _group_dummies(groups: np.ndarray) -> np.ndarray:
     ).astype(float)
 
 
+def _clustered_variance(
+    model: PHReg, params: np.ndarray, model_covariance: np.ndarray, clusters: np.ndarray
+) -> tuple[np.ndarray, int]:
+    """The variance of each coefficient allowing for sessions of one day being alike, and the
+    degrees of freedom to read its intervals with.
+
+    Good and bad days exist, and she often picks what to use by the day: sessions of one day
+    are not independent, and the model's own errors then make chance look clear. This is the
+    sandwich of statsmodels' `PHReg.fit(groups=...)` (its score residuals summed by day,
+    between two copies of the model's covariance), without computing the Hessian again. With
+    a few dozen days and a dozen columns the sandwich comes out too small (in our simulations
+    by a quarter), so it is scaled by G / (G - p), the cluster version of the n / (n - k) of
+    MacKinnon & White (1985), and read with Student's t on G - p degrees of freedom; no
+    variance is taken below the model's own.
+    """
+    days, day_index = np.unique(clusters, return_inverse=True)
+    freedom = len(days) - len(params)
+    if freedom < 1:
+        return np.full(len(params), np.inf), 1
+    by_day = np.zeros((len(days), len(params)))
+    np.add.at(by_day, day_index, np.nan_to_num(model.score_residuals(params)))
+    robust = model_covariance @ (by_day.T @ by_day) @ model_covariance
+    scaled = np.diag(robust) * len(days) / freedom
+    return np.maximum(scaled, np.diag(model_covariance)), freedom
+
+
 def cox_hazard_ratios(
     time_s: np.ndarray,
     let_down: np.ndarray,
     covariates: np.ndarray,
-    adjust_for_groups: np.ndarray | None = None,
+    *,
+    adjust_for: np.ndarray | None = None,
+    clusters: np.ndarray | None = None,
     confidence: float = 0.95,
 ) -> list[HazardRatio | None]:
     """Fit a Cox model and return one hazard ratio per covariate column (None: not estimable),
     with intervals at the `confidence` level.
 
-    `adjust_for_groups` (the session kind) enters as extra 0/1 columns rather than as strata:
-    statsmodels loops over distinct times once per stratum, and nursing and pumping let-downs
-    come at similar times (Gardner 2015), so a shared baseline costs little and halves the time.
+    `adjust_for` holds further columns the model weighs but does not report (her stage since
+    the birth, the lactation, the session kind as 0/1 columns: a shared baseline rather than
+    strata, since statsmodels loops over distinct times once per stratum). `clusters` labels
+    sessions that may be alike (her local day): the intervals then use day-clustered errors.
     """
     n_columns = covariates.shape[1]
     results: list[HazardRatio | None] = [None] * n_columns
@@ -223,8 +251,8 @@ def cox_hazard_ratios(
     if n_columns == 0 or status.sum() == 0:
         return results
     design = covariates.astype(float)
-    if adjust_for_groups is not None:
-        design = np.column_stack([design, _group_dummies(adjust_for_groups)])
+    if adjust_for is not None and adjust_for.shape[1]:
+        design = np.column_stack([design, adjust_for.astype(float)])
     kept = _separable_columns(design)
     if not any(column < n_columns for column in kept):
         return results
@@ -237,23 +265,32 @@ def cox_hazard_ratios(
                 status=status,
                 ties="efron",
             )
-            fit = model.fit()
-            params = np.asarray(fit.params, dtype=float)
-            intervals = np.asarray(fit.conf_int(alpha=1.0 - confidence), dtype=float)
+            fitted = model.fit()
+            params = np.asarray(fitted.params, dtype=float)
+            covariance = np.asarray(fitted.cov_params(), dtype=float)
+            variance = np.diag(covariance)
+            critical = float(stats.norm.ppf(0.5 + confidence / 2.0))
+            if clusters is not None:
+                variance, freedom = _clustered_variance(
+                    model, params, covariance, np.asarray(clusters)
+                )
+                critical = float(stats.t.ppf(0.5 + confidence / 2.0, freedom))
     except (np.linalg.LinAlgError, ValueError, ZeroDivisionError):
         return results
     for position, column in enumerate(kept):
         if column >= n_columns:
             continue
         coefficient = params[position]
-        lower, upper = intervals[position]
-        if not (np.isfinite(coefficient) and np.isfinite(lower) and np.isfinite(upper)):
+        half_width = critical * np.sqrt(variance[position])
+        if not (np.isfinite(coefficient) and np.isfinite(half_width)):
             continue
         # A coefficient this large means a group where nothing (or everything) let down: the
         # model has no finite answer, so it is reported as not estimable rather than absurd.
         if abs(coefficient) > 10.0:
             continue
         results[column] = HazardRatio(
-            value=float(np.exp(coefficient)), lower=float(np.exp(lower)), upper=float(np.exp(upper))
+            value=float(np.exp(coefficient)),
+            lower=float(np.exp(coefficient - half_width)),
+            upper=float(np.exp(coefficient + half_width)),
         )
     return results

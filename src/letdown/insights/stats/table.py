@@ -1,10 +1,7 @@
-"""Finished sessions as numpy columns, built once and shared by every section.
+"""Finished sessions as numpy columns, built once from her records and shared by every section.
 
 Time to first let-down is a time-to-event measure: a session that ended without a let-down is
 censored at its end (`let_down` False, `time_s` = its duration), never dropped.
-
-The table is built from plain records (`build_session_table`) or straight from the database's
-rows (`rows.columns_from_rows`); both go through `session_table`, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -15,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from .clock import local_hours
+from .clock import DAY_S, local_seconds
 from .records import SessionRecord
 
 NURSING = "nursing"
 PUMPING = "pumping"
 HAND_EXPRESSION = "hand_expression"
+
+_WEEK_S = 7 * DAY_S
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,11 @@ class SessionTable:
     lactation_id: np.ndarray  # int
     weeks_since_birth: np.ndarray  # float, NaN when unknown
     local_hour: np.ndarray  # int, her clock hour at the start
+    local_day: np.ndarray  # int, her local date at the start, as days since 1970-01-01
+    # Weeks into the lactation at the start: since the birth when known (0 before it), else
+    # since her first session of that lactation. Let-down speeds up over the first weeks, so
+    # comparisons of what helps are made at the same stage.
+    stage_weeks: np.ndarray  # float
     volume_left_ml: np.ndarray  # float, NaN when not recorded
     volume_right_ml: np.ndarray  # float, NaN when not recorded
     # Every let-down's offset from its session's start, session after session in table order:
@@ -54,72 +58,56 @@ class SessionTable:
         return used.copy() if rows is None else used[rows]
 
 
-def session_table(
-    *,
-    ids: np.ndarray,
-    kind: np.ndarray,
-    started_s: np.ndarray,
-    duration_s: np.ndarray,
-    finished: np.ndarray,
-    anxiety: np.ndarray,
-    lactation_id: np.ndarray,
-    weeks_since_birth: np.ndarray,
-    volume_left_ml: np.ndarray,
-    volume_right_ml: np.ndarray,
-    letdown_session: np.ndarray,
-    letdown_offsets_s: np.ndarray,
-    aid_slugs: tuple[str, ...],
-    aid_used: np.ndarray,
-    local_hour: np.ndarray,
-) -> SessionTable:
-    """The table of the finished sessions among these, one entry per session in any order.
-
-    `letdown_session` gives the session (an index into these arrays) of each let-down offset;
-    each session's offsets keep their order here (the loaders sort them). Durations come in
-    already worked out: each loader computes them exactly as its timestamps allow.
-    """
-    candidates = np.flatnonzero(finished)
-    order = candidates[np.lexsort((ids[candidates], started_s[candidates]))]
-    count = len(order)
-    position = np.full(len(ids), -1, dtype=np.int64)
-    position[order] = np.arange(count)
-    letdown_position = position[np.asarray(letdown_session, dtype=np.int64)]
-    kept = letdown_position >= 0
-    letdown_position = letdown_position[kept]
-    # Grouped by session, each session's offsets kept in their order: a sort on one unique
-    # integer key is several times quicker than a stable sort or a lexsort.
-    grouping = np.argsort((letdown_position << 32) | np.arange(len(letdown_position)))
-    offsets_s = np.asarray(letdown_offsets_s, dtype=float)[kept][grouping]
-    n_letdowns = np.bincount(letdown_position, minlength=count).astype(int)
-    first_letdown = np.cumsum(n_letdowns) - n_letdowns
-    let_down = n_letdowns > 0
-    time_s = np.asarray(duration_s, dtype=float)[order]
+def build_session_table(sessions: Sequence[SessionRecord], tz: ZoneInfo) -> SessionTable:
+    """The table of the finished sessions among these records, oldest first (then by id)."""
+    finished = sorted(
+        (record for record in sessions if record.ended_at is not None),
+        key=lambda record: (record.started_at, record.id),
+    )
+    aid_slugs = tuple(sorted({slug for record in finished for slug in record.aids}))
+    column = {slug: index for index, slug in enumerate(aid_slugs)}
+    aid_used = np.zeros((len(finished), len(aid_slugs)), dtype=bool)
+    duration_s: list[float] = []
+    n_letdowns: list[int] = []
+    offsets_s: list[float] = []
+    for index, record in enumerate(finished):
+        assert record.ended_at is not None
+        duration_s.append((record.ended_at - record.started_at).total_seconds())
+        n_letdowns.append(len(record.letdown_offsets_s))
+        offsets_s += record.letdown_offsets_s
+        for slug in record.aids:
+            aid_used[index, column[slug]] = True
+    counts = np.array(n_letdowns, dtype=int)
+    first_letdown = np.cumsum(counts) - counts
+    letdown_offsets_s = np.array(offsets_s, dtype=float)
+    let_down = counts > 0
+    time_s = np.array(duration_s, dtype=float)
     # A let-down tapped a moment before the timer started (the anticipatory release) counts as
     # a let-down at once rather than a negative time; so does a clock set back mid-session.
-    time_s[let_down] = offsets_s[first_letdown[let_down]]
+    time_s[let_down] = letdown_offsets_s[first_letdown[let_down]]
     time_s = np.maximum(time_s, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
-    started = np.asarray(started_s, dtype=float)[order]
-    aid_used = np.asarray(aid_used, dtype=bool).reshape(len(ids), len(aid_slugs))[order]
-    used_aids = np.asarray(aid_used.any(axis=0), dtype=bool)
+    started_s = np.array([record.started_at.timestamp() for record in finished], dtype=float)
+    local_s = local_seconds(started_s, tz)
+    lactation_id = np.array([record.lactation_id for record in finished], dtype=np.int64)
+    weeks_since_birth = np.array([_nan_if_none(r.weeks_since_birth) for r in finished])
     return SessionTable(
-        kind=np.asarray(kind)[order].astype(str),
-        started_s=started,
+        kind=np.array([record.kind for record in finished], dtype=str),
+        started_s=started_s,
         time_s=time_s,
         let_down=let_down,
-        n_letdowns=n_letdowns,
-        anxiety=np.asarray(anxiety, dtype=float)[order],
-        lactation_id=np.asarray(lactation_id, dtype=int)[order],
-        weeks_since_birth=np.asarray(weeks_since_birth, dtype=float)[order],
-        local_hour=np.asarray(local_hour, dtype=int)[order],
-        volume_left_ml=np.asarray(volume_left_ml, dtype=float)[order],
-        volume_right_ml=np.asarray(volume_right_ml, dtype=float)[order],
-        letdown_offsets_s=offsets_s,
+        n_letdowns=counts,
+        anxiety=np.array([_nan_if_none(record.anxiety_before) for record in finished]),
+        lactation_id=lactation_id,
+        weeks_since_birth=weeks_since_birth,
+        local_hour=(np.floor(local_s / 3600).astype(np.int64) % 24).astype(int),
+        local_day=np.floor(local_s / DAY_S).astype(np.int64),
+        stage_weeks=_stage_weeks(weeks_since_birth, started_s, lactation_id),
+        volume_left_ml=np.array([_nan_if_none(record.volume_left_ml) for record in finished]),
+        volume_right_ml=np.array([_nan_if_none(record.volume_right_ml) for record in finished]),
+        letdown_offsets_s=letdown_offsets_s,
         first_letdown=first_letdown,
-        # Only the aids some finished session used, as the records give them.
-        aid_slugs=tuple(
-            slug for slug, used in zip(aid_slugs, used_aids.tolist(), strict=True) if used
-        ),
-        aid_used=aid_used[:, used_aids],
+        aid_slugs=aid_slugs,
+        aid_used=aid_used,
     )
 
 
@@ -127,38 +115,15 @@ def _nan_if_none(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
-def build_session_table(sessions: Sequence[SessionRecord], tz: ZoneInfo) -> SessionTable:
-    """The table of the finished sessions among these records."""
-    finished = [record for record in sessions if record.ended_at is not None]
-    aid_slugs = tuple(sorted({slug for record in finished for slug in record.aids}))
-    column = {slug: index for index, slug in enumerate(aid_slugs)}
-    aid_used = np.zeros((len(finished), len(aid_slugs)), dtype=bool)
-    duration_s: list[float] = []
-    letdown_session: list[int] = []
-    letdown_offsets_s: list[float] = []
-    for index, record in enumerate(finished):
-        assert record.ended_at is not None
-        # Exact to the microsecond, as datetimes subtract.
-        duration_s.append((record.ended_at - record.started_at).total_seconds())
-        letdown_session += [index] * len(record.letdown_offsets_s)
-        letdown_offsets_s += record.letdown_offsets_s
-        for slug in record.aids:
-            aid_used[index, column[slug]] = True
-    started_s = np.array([record.started_at.timestamp() for record in finished], dtype=float)
-    return session_table(
-        ids=np.array([record.id for record in finished], dtype=np.int64),
-        kind=np.array([record.kind for record in finished], dtype=str),
-        started_s=started_s,
-        duration_s=np.array(duration_s, dtype=float),
-        finished=np.ones(len(finished), dtype=bool),
-        anxiety=np.array([_nan_if_none(record.anxiety_before) for record in finished]),
-        lactation_id=np.array([record.lactation_id for record in finished], dtype=np.int64),
-        weeks_since_birth=np.array([_nan_if_none(r.weeks_since_birth) for r in finished]),
-        volume_left_ml=np.array([_nan_if_none(record.volume_left_ml) for record in finished]),
-        volume_right_ml=np.array([_nan_if_none(record.volume_right_ml) for record in finished]),
-        letdown_session=np.array(letdown_session, dtype=np.int64),
-        letdown_offsets_s=np.array(letdown_offsets_s, dtype=float),
-        aid_slugs=aid_slugs,
-        aid_used=aid_used,
-        local_hour=local_hours(started_s, tz),
-    )
+def _stage_weeks(
+    weeks_since_birth: np.ndarray, started_s: np.ndarray, lactation_id: np.ndarray
+) -> np.ndarray:
+    """Weeks since the birth (0 before it); without a birth date, weeks since her first session
+    of that lactation, which is the nearest thing the log knows."""
+    stage = np.maximum(weeks_since_birth, 0.0)
+    unknown = np.isnan(stage)
+    for lactation in np.unique(lactation_id[unknown]):
+        rows = lactation_id == lactation
+        first_s = started_s[rows].min()
+        stage[unknown & rows] = (started_s[unknown & rows] - first_s) / _WEEK_S
+    return stage

@@ -1,9 +1,10 @@
 """What seems to help her: each technique, trigger and context against its absence.
 
 For each factor: sessions with and without it, their Kaplan–Meier medians, and one Cox model
-(with the session kind) holding all factors that reach the minimum, so each hazard ratio is
-adjusted for the others; the intervals are Bonferroni-widened for the number of factors
-compared. Below the minimum it says how many more sessions are needed.
+holding all factors that reach the minimum, so each hazard ratio is adjusted for the others and
+for her stage since the birth, the lactation and the session kind (`adjust`). The intervals are
+clustered by day and Bonferroni-widened for the number of factors compared. Below the minimum
+it says how many more sessions are needed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import wording
+from .adjust import adjustment_columns
 from .results import MIN_SESSIONS_WITH_LETDOWN_PER_GROUP, FactorEffect, WhatHelpsSection
 from .survival import HazardRatio, cox_hazard_ratios, median_s, ratio_fields
 from .table import SessionTable
@@ -78,13 +80,7 @@ def what_helps_section(table: SessionTable) -> WhatHelpsSection:
     effects = [_effect(factor, time_s, let_down, hazard_ratios, adjusted) for factor in factors]
 
     estimated = [effect for effect in effects if effect.status == "estimated"]
-    clear = [
-        effect
-        for effect in estimated
-        if effect.hazard_ratio_lower is not None
-        and effect.hazard_ratio_upper is not None
-        and (effect.hazard_ratio_lower > 1.0 or effect.hazard_ratio_upper < 1.0)
-    ]
+    clear = [effect for effect in estimated if effect.clear]
     clearest = max(clear, key=lambda effect: abs(np.log(effect.hazard_ratio or 1.0)), default=None)
     return WhatHelpsSection(
         n_sessions=len(window),
@@ -183,23 +179,29 @@ def _adjusted_hazard_ratios(
 ) -> tuple[dict[str, HazardRatio | None], set[str]]:
     """Hazard ratios by slug, and the slugs adjusted for the other factors.
 
-    One Cox model holds the eligible factors, dropping the thinnest until each has enough
-    let-downs behind it. A factor dropped that way (early on, with few sessions) still meets
-    the stated minimum, so it gets a model of its own, adjusted for the session kind only.
+    Every model weighs her stage since the birth, the lactation and the session kind
+    (`adjust.adjustment_columns`), and its intervals allow for sessions of one day being alike
+    (clustered by her local day). One model holds the eligible factors, dropping the thinnest
+    until each has enough let-downs behind it. A factor dropped that way (early on, with few
+    sessions) still meets the stated minimum, so it gets a model of its own, with the same
+    adjustment but not the other factors.
     """
     included = [factor for factor in factors if factor.eligible]
     alone: list[_Factor] = []
     let_down = table.let_down[window]
-    kind = table.kind[window].astype(str)
+    time_s = table.time_s[window]
+    day = table.local_day[window]
     ratios: dict[str, HazardRatio | None] = {}
     while included:
         rows, columns = _design(included, let_down)
-        if int(let_down[rows].sum()) >= MIN_EVENTS_PER_FACTOR * len(columns):
+        n_events = int(let_down[rows].sum())
+        if n_events >= MIN_EVENTS_PER_FACTOR * len(columns):
             fitted = cox_hazard_ratios(
-                table.time_s[window][rows],
+                time_s[rows],
                 let_down[rows],
                 np.column_stack([column[rows] for column in columns.values()]),
-                adjust_for_groups=kind[rows],
+                adjust_for=adjustment_columns(table, window[rows], n_events=n_events),
+                clusters=day[rows],
                 confidence=confidence,
             )
             by_slug = dict(zip(columns, fitted, strict=True))
@@ -211,10 +213,11 @@ def _adjusted_hazard_ratios(
     for factor in alone:
         rows = factor.with_rows | factor.without_rows
         (ratios[factor.slug],) = cox_hazard_ratios(
-            table.time_s[window][rows],
+            time_s[rows],
             let_down[rows],
             factor.with_rows[rows].astype(float)[:, None],
-            adjust_for_groups=kind[rows],
+            adjust_for=adjustment_columns(table, window[rows], n_events=int(let_down[rows].sum())),
+            clusters=day[rows],
             confidence=confidence,
         )
     return ratios, {factor.slug for factor in included}

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .results import FactorEffect
+
 AID_LABELS = {
     "warm_drink": "a warm drink",
     "warm_compress": "a warm compress",
@@ -49,16 +51,8 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
 
 
-def format_minutes(minutes: float | None) -> str:
-    return format_duration(None if minutes is None else minutes * 60.0)
-
-
 def format_percent(share: float) -> str:
     return f"{round(share * 100)} %"
-
-
-def format_ratio(value: float) -> str:
-    return f"{value:.2f}" if value < 10 else f"{value:.0f}"
 
 
 def format_clock(moment: datetime, tz: ZoneInfo) -> str:
@@ -162,8 +156,8 @@ def factor_summary(
         )
     if status == "not_estimable" or hazard_ratio is None:
         return (
-            f"{capitalise(sessions_with_label)} cannot be told apart from your other factors yet "
-            f"({medians})."
+            f"{capitalise(sessions_with_label)} cannot be told apart yet from your other "
+            f"factors, your stage or the ups and downs of the days ({medians})."
         )
     assert hazard_ratio_lower is not None and hazard_ratio_upper is not None
     if hazard_ratio_lower <= 1.0 <= hazard_ratio_upper:
@@ -198,27 +192,21 @@ def what_helps_summary(
 # --- 3. Anxiety -----------------------------------------------------------------------------
 
 
-def anxiety_summary(
-    *,
-    n_sessions: int,
-    rank_correlation: float | None,
-    lower: float | None,
-    upper: float | None,
-    minimum: int,
-) -> str:
-    if rank_correlation is None or lower is None or upper is None:
+def anxiety_summary(*, status: str, high: FactorEffect | None) -> str:
+    if high is None:
+        return "No anxiety scores logged yet."
+    if status == "not_enough_sessions":
         return (
-            f"Not enough sessions with anxiety and a let-down logged yet "
-            f"({n_sessions} of the {minimum} needed)."
+            "Not enough sessions yet to compare anxiety before a session with time to let-down "
+            "(counting only sessions with a let-down)."
         )
-    interval = f"rank correlation {rank_correlation:.2f}, 95 % interval {lower:.2f} to {upper:.2f}"
-    if lower <= 0.0 <= upper:
-        return (
-            f"No clear link yet between anxiety before a session and time to let-down ({interval})."
-        )
-    if rank_correlation > 0:
-        return f"Sessions that started more anxious tended to take longer to let down ({interval})."
-    return f"Sessions that started more anxious tended to let down sooner ({interval})."
+    if status == "not_estimable" or high.hazard_ratio is None:
+        return "Anxiety before a session cannot be told apart from what else changed yet."
+    if not high.clear:
+        return "No clear link yet between anxiety before a session and time to let-down."
+    if high.hazard_ratio < 1.0:
+        return "Sessions that started more anxious (5 or more) tended to take longer to let down."
+    return "Sessions that started more anxious (5 or more) tended to let down sooner."
 
 
 # --- 4. Let-downs per session ---------------------------------------------------------------

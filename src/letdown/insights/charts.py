@@ -1,4 +1,5 @@
 """Small, accessible inline SVG charts drawn from the Insights results, without any library.
+They sit beside the statistics core, not in it: the core returns numbers, this draws them.
 
 Every chart is a string of a few kilobytes with role="img", a <title>, a <desc> and an
 aria-label. It draws with currentColor and opacity only, and tags parts with `ld-` classes (a
@@ -14,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from .results import (
+from .stats.results import (
     AnxietySection,
     FirstLetdownCurve,
     FirstLetdownSection,
@@ -26,7 +27,7 @@ from .results import (
     WeekBin,
     WhatHelpsSection,
 )
-from .wording import KIND_LABELS
+from .stats.wording import KIND_LABELS
 
 Translate = Callable[[str], str]
 

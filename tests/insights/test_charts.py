@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import letdown
+from letdown.insights.charts import ML_PER_OZ, estimated_text_width, render_charts
 from letdown.insights.stats import FeedRecord, Insights, LeakRecord
-from letdown.insights.stats.charts import ML_PER_OZ, estimated_text_width, render_charts
 
 from .test_stats_helpers import insights_for, session, simulated_sessions, spaced
 
