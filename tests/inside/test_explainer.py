@@ -113,3 +113,14 @@ def test_only_one_uncached_computation_at_a_time(db, monkeypatch):
         release.set()
         worker.join(5)
     assert views._explained({"n": 2}, "10.0.0.4") == {"ok": True}
+
+
+def test_one_address_is_limited_to_a_person_s_pace(client, db):
+    url = reverse("inside:explainer")
+    for _ in range(views.REQUESTS_PER_MINUTE):
+        assert client.get(url, {**STRESSED, "format": "json"}).status_code == 200
+    refused = client.get(url, {**STRESSED, "format": "json"})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    other = client.get(url, {**STRESSED, "format": "json"}, REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 200

@@ -5,6 +5,8 @@ Every combination the form offers is read from a table shipped with the package
 (`explainer.from_table`), so a request costs no simulation. Anything else would be simulated on
 demand, and that work is bounded: a few computations per address and window, and at most one at a
 time in each process (a visitor beyond either gets a 429 or a 503, never a slow page for others).
+Every request counts against a per-address limit (`REQUESTS_PER_MINUTE`), so a crowd of scripts
+cannot keep the server's workers from a parent's taps.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from .forms import DEFAULTS, ExplainerForm
 CACHE_SECONDS = 60 * 60 * 24 * 30
 COMPUTATIONS_PER_ADDRESS = 5  # uncached simulations one address may cause per window
 WINDOW_SECONDS = 600
+# Requests one address may make per minute in each server process: far more than a person
+# changing choices makes, few enough that a crowd of scripts cannot crowd out a parent's tap.
+REQUESTS_PER_MINUTE = 30
 _computing = threading.Lock()  # one uncached simulation at a time in this process
 
 
@@ -41,19 +46,24 @@ class Busy(Exception):
         self.status = status
 
 
+def _count(name: str, address: str, window_s: int) -> int:
+    """How many times `address` did `name` in the current window, this one included (kept in
+    the per-process memory cache, never in the database the taps write to)."""
+    memory = caches["pages"]
+    counter = f"inside:{name}:{address}"
+    memory.add(counter, 0, window_s)
+    try:
+        return int(memory.incr(counter))
+    except ValueError:  # expired between add and incr
+        memory.set(counter, 1, window_s)
+        return 1
+
+
 def _computed(params: dict[str, Any], address: str) -> dict[str, Any]:
     """Simulate on demand, within the bounds above. The count lives in the per-process memory
     cache: anonymous traffic never writes to the database the taps write to (so with N server
     processes an address gets at most N times the limit)."""
-    memory = caches["pages"]
-    counter = f"inside:work:{address}"
-    memory.add(counter, 0, WINDOW_SECONDS)
-    try:
-        used = memory.incr(counter)
-    except ValueError:  # expired between add and incr
-        memory.set(counter, 1, WINDOW_SECONDS)
-        used = 1
-    if used > COMPUTATIONS_PER_ADDRESS:
+    if _count("work", address, WINDOW_SECONDS) > COMPUTATIONS_PER_ADDRESS:
         raise Busy(429, _("Too many new simulations from your address; try again later."))
     if not _computing.acquire(blocking=False):
         raise Busy(503, _("The model is busy with another simulation; try again in a moment."))
@@ -115,6 +125,15 @@ def _context(result: dict[str, Any]) -> dict[str, Any]:
 
 @require_GET
 def explainer(request: HttpRequest) -> HttpResponse:
+    address = request.META.get("REMOTE_ADDR", "")
+    if _count("requests", address, 60) > REQUESTS_PER_MINUTE:
+        response = HttpResponse(
+            _("Too many requests from your address; try again in a minute."),
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
     # The page opens on the baseline: a calm, first-time parent eight weeks in.
     form = ExplainerForm(request.GET or DEFAULTS)
     wants_json = request.GET.get("format") == "json"
@@ -126,7 +145,7 @@ def explainer(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"errors": errors}, status=400)
         return render(request, "inside/explainer.html", {"form": form}, status=400)
     try:
-        result = _explained(form.cleaned_data, request.META.get("REMOTE_ADDR", ""))
+        result = _explained(form.cleaned_data, address)
     except Busy as busy:
         if wants_json:
             return JsonResponse({"errors": {"__all__": [str(busy)]}}, status=busy.status)
