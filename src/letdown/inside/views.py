@@ -127,13 +127,13 @@ def _context(result: dict[str, Any]) -> dict[str, Any]:
 def explainer(request: HttpRequest) -> HttpResponse:
     address = request.META.get("REMOTE_ADDR", "")
     if _count("requests", address, 60) > REQUESTS_PER_MINUTE:
-        response = HttpResponse(
+        refused = HttpResponse(
             _("Too many requests from your address; try again in a minute."),
             status=429,
             content_type="text/plain; charset=utf-8",
         )
-        response["Retry-After"] = "60"
-        return response
+        refused["Retry-After"] = "60"
+        return refused
     # The page opens on the baseline: a calm, first-time parent eight weeks in.
     form = ExplainerForm(request.GET or DEFAULTS)
     wants_json = request.GET.get("format") == "json"
