@@ -44,7 +44,8 @@ def test_simulate_json_is_parseable_and_seeded() -> None:
 def test_stress_shows_in_the_cohort_summary() -> None:
     calm = json.loads(_run(["simulate", "--n", "200", "--json"])[1])["summary"]
     tense = json.loads(_run(["simulate", "--n", "200", "--anxiety", "0.9", "--json"])[1])["summary"]
-    assert tense["n_bursts"]["median"] < calm["n_bursts"]["median"]
+    # Stress holds back the bursts and makes them smaller (Ueda 1994): less oxytocin.
+    assert tense["mean_oxytocin_uU_ml"]["median"] < calm["mean_oxytocin_uU_ml"]["median"]
 
 
 def test_simulate_refuses_nonsense() -> None:
@@ -58,8 +59,8 @@ def test_simulate_refuses_nonsense() -> None:
 def test_validate_exits_1_when_a_target_fails(
     monkeypatch: pytest.MonkeyPatch, model: float, expected: int
 ) -> None:
-    checks = [Check("MEs", "Kent 2008", "4.3", model, 3.5, 5.1, "95% CI")]
-    monkeypatch.setattr(cli, "run_validation", lambda n_mothers, seed: checks)
+    checks = [Check("MEs", "Kent 2008", "4.3", model, 3.5, 5.1, "95% CI", set="validation")]
+    monkeypatch.setattr(cli, "run_validation", lambda n_mothers, seed, sets: checks)
     status, text = _run(["validate"])
     assert status == expected
     assert "Kent 2008" in text

@@ -1,5 +1,5 @@
-"""`letdown reflex ...`: validate the model against published figures, simulate a cohort, list
-the parameters."""
+"""`letdown reflex ...`: fit the model to its calibration targets, validate it against held-out
+ones, see which targets each parameter moves, simulate a cohort, list the parameters."""
 
 from __future__ import annotations
 
@@ -11,11 +11,21 @@ from typing import TextIO
 
 import numpy as np
 
+from .explainer import TABLE_PATH, build_table
+from .fit import FIT_MOTHERS, FIT_SEED, fit, write
 from .model import COHORT_FIELDS, simulate_many
 from .mother import sample_mothers
-from .parameters import parameter_table
+from .parameters import DEFAULTS, FITTED_PATH, PARAMETERS, parameter_table
 from .scenario import KINDS, Scenario
-from .validation import DEFAULT_MOTHERS, DEFAULT_SEED, format_table, run_validation
+from .sensitivity import format_sensitivity, sensitivity
+from .validation import (
+    DEFAULT_MOTHERS,
+    DEFAULT_SEED,
+    SETS,
+    format_table,
+    run_validation,
+    validation_passes,
+)
 
 SUMMARY_FIELDS = (*COHORT_FIELDS, "n_bursts", "mean_oxytocin_uU_ml")
 
@@ -26,6 +36,21 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="compare the model with published figures")
     validate.add_argument("--mothers", type=int, default=DEFAULT_MOTHERS)
     validate.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    validate.add_argument("--set", choices=SETS, action="append", dest="sets")
+    fit = commands.add_parser("fit", help="fit the fitted parameters to the calibration targets")
+    fit.add_argument("--mothers", type=int, default=FIT_MOTHERS)
+    fit.add_argument("--seed", type=int, default=FIT_SEED)
+    fit.add_argument("--max-iterations", type=int, default=6)
+    fit.add_argument("--dry-run", action="store_true", help="print, do not write fitted.json")
+    fit.add_argument(
+        "--continue", action="store_true", dest="resume", help="start from the last fit's values"
+    )
+    sensitivity = commands.add_parser(
+        "sensitivity", help="which targets each fitted parameter moves"
+    )
+    sensitivity.add_argument("--mothers", type=int, default=300)
+    sensitivity.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    sensitivity.add_argument("--step", type=float, default=0.2)
     simulate = commands.add_parser("simulate", help="simulate a cohort and summarise it")
     simulate.add_argument("--kind", choices=KINDS, default="pump")
     simulate.add_argument("--minutes", type=float, default=15.0)
@@ -36,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--sequential", action="store_true", help="pump one side at a time")
     simulate.add_argument("--json", action="store_true")
     commands.add_parser("parameters", help="list every parameter with its source")
+    commands.add_parser(
+        "explainer-table", help="precompute the 'Inside your let-down' page's combinations"
+    )
     return parser
 
 
@@ -99,11 +127,29 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     args = _parser().parse_args(argv)
     if args.command == "validate":
-        checks = run_validation(n_mothers=args.mothers, seed=args.seed)
+        checks = run_validation(n_mothers=args.mothers, seed=args.seed, sets=args.sets or SETS)
         print(format_table(checks), file=out)
-        return 0 if all(check.passed for check in checks) else 1
+        return 0 if validation_passes(checks) else 1
     if args.command == "simulate":
         return _simulate(args, out)
+    if args.command == "fit":
+        start = PARAMETERS if args.resume else DEFAULTS
+        record = fit(args.mothers, args.seed, args.max_iterations, start_from=start)
+        if args.resume:
+            record["continues"] = json.loads(FITTED_PATH.read_text())["fitted_on"]
+        print(json.dumps(record, indent=2), file=out)
+        if not args.dry_run:
+            write(record)
+            print(f"wrote {FITTED_PATH}", file=out)
+        return 0
+    if args.command == "explainer-table":
+        count = build_table()
+        print(f"wrote {count} combinations to {TABLE_PATH}", file=out)
+        return 0
+    if args.command == "sensitivity":
+        rows = sensitivity(args.mothers, args.seed, args.step)
+        print(format_sensitivity(rows, args.step), file=out)
+        return 0
     for name, value, unit, source in parameter_table():
         print(f"{name:32} {value:>10g} {unit:18} {source}", file=out)
     return 0

@@ -362,6 +362,7 @@ def simulate_days(
                 days_postpartum=float(day_postpartum[i]),
                 available_left_ml=float(milk_at_start[i, 0]),
                 available_right_ml=float(milk_at_start[i, 1]),
+                supply_from_stage=False,
                 conditioning={cue: strengths[i][cue] for cue in CUES},
             )
             for i in range(n)

@@ -16,6 +16,7 @@ from .conditioning import CUES
 from .mother import Mother
 from .parameters import PARAMETERS, Parameters
 from .scenario import Scenario
+from .supply import stage_scale
 
 _LN2 = math.log(2.0)
 _SYNCHRONY_WINDOW_S = 20.0  # onsets in the two breasts this close count as one let-down
@@ -66,8 +67,9 @@ def _mother_arrays(mothers: Sequence[Mother], p: Parameters) -> dict[str, np.nda
 
     days = column("days_postpartum")
     later = column("lactation_number") > 1
-    left = column("available_left_ml")
-    right = column("available_right_ml")
+    scale = np.where(column("supply_from_stage") > 0, stage_scale(days, later + 1, p), 1.0)
+    left = column("available_left_ml") * scale
+    right = column("available_right_ml") * scale
     return {
         "drive_gain": column("drive_gain"),
         "refractory_s": column("refractory_s"),
@@ -199,7 +201,9 @@ def build_batch(
     return Batch(
         drive_gain=m["drive_gain"],
         refractory_s=m["refractory_s"],
-        amplitude_uU_ml=m["amplitude_uU_ml"],
+        # Stress holds the oxytocin cells back twice: less drive (fewer, later bursts) and
+        # smaller bursts (Ueda 1994: fewer pulses seen in plasma, the same milk).
+        amplitude_uU_ml=m["amplitude_uU_ml"] * np.exp(-p.central_amplitude_inhibition * inhibition),
         delay_steps=np.rint(m["delay_s"] / p.time_step_s).astype(np.intp),
         threshold_uU_ml=m["threshold_uU_ml"],
         alveolar_ml=available - duct,
@@ -387,6 +391,8 @@ def run(
     milk_before_first = np.zeros(n)
     n_bursts = np.zeros(n, dtype=np.intp)
     n_bursts_before = np.zeros(n, dtype=np.intp)
+    n_pulses = np.zeros(n, dtype=np.intp)  # bursts large enough to be seen in plasma samples
+    n_pulses_before = np.zeros(n, dtype=np.intp)
     first_burst_s = np.full(n, np.nan)
     ox_sum = np.zeros(n)
     ox_peak = np.full(n, basal)
@@ -484,6 +490,8 @@ def run(
         if fire.any():
             fired = np.flatnonzero(fire)
             amplitude = batch.amplitude_uU_ml[fired]
+            seen = fired[amplitude >= p.pulse_detection_uU_ml]
+            n_pulses[seen] += 1
             refractory_left_s[fired] = batch.refractory_s[fired]
             fast[fired] += amplitude * p.fast_share
             slow[fired] += amplitude * (1.0 - p.fast_share)
@@ -493,6 +501,7 @@ def run(
             no_burst_yet[fired] = 0.0
             if t < 0.0:
                 n_bursts_before[fired] += 1
+                n_pulses_before[seen] += 1
             unset = fired[np.isnan(first_burst_s[fired])]
             first_burst_s[unset] = t
             if record:
@@ -598,7 +607,7 @@ def run(
         # (a second dilation of the ducts), rather than stretching the first one.
         restart = arrivals & union_now & union_on & counting if arrivals is not None else None
         any_restart = restart is not None and bool(restart.any())
-        if any_restart or changed.any():
+        if any_restart or changed.any() or (t >= 0.0 > t - dt and union_now.any()):
             ending = changed & ~union_now
             beginning = changed & union_now
             if any_restart:
@@ -610,7 +619,12 @@ def run(
                 close_ejections(offset, t)
             counting[ending] = False
             onset = np.flatnonzero(beginning)
-            started = onset[t < session_end_s[onset]]
+            # Only let-downs inside the session count: one that begins while she gets ready is
+            # counted from time 0 if it is still running then (below), never before.
+            started = onset[(t < session_end_s[onset]) & (t >= 0.0)]
+            if t >= 0.0 > t - dt:
+                running = np.flatnonzero(union_now & ~changed & ~counting)
+                started = np.union1d(started, running)
             if started.size:
                 flush_volumes(started)
                 slot = n_ejections[started]
@@ -674,6 +688,8 @@ def run(
         "duration_s": np.minimum(session_end_s, batch.duration_s),
         "n_bursts": n_bursts.astype(float),
         "n_bursts_before_start": n_bursts_before.astype(float),
+        "n_pulses": n_pulses.astype(float),
+        "n_pulses_before_start": n_pulses_before.astype(float),
         "first_burst_s": first_burst_s,
         "mean_oxytocin_uU_ml": ox_sum / np.maximum(session_steps, 1),
         "peak_oxytocin_uU_ml": ox_peak,

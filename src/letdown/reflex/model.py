@@ -11,6 +11,7 @@ import numpy as np
 
 from .engine import build_batch, run
 from .mother import Mother
+from .parameters import PARAMETERS, Parameters
 from .scenario import Scenario
 
 # What `simulate_many` always returns, one value per mother (the interface other code uses).
@@ -68,9 +69,15 @@ class Result:
         return self.ejections[0].start_s if self.ejections else None
 
 
-def simulate(mother: Mother, scenario: Scenario, seed: int | None = None) -> Result:
+def simulate(
+    mother: Mother,
+    scenario: Scenario,
+    seed: int | None = None,
+    parameters: Parameters = PARAMETERS,
+) -> Result:
     """Simulate one session of one mother, keeping the time series."""
-    summary, records = run(build_batch([mother], [scenario]), seed, record=True)
+    batch = build_batch([mother], [scenario], parameters)
+    summary, records = run(batch, seed, record=True, p=parameters)
     assert records is not None
     ejections = []
     for slot in range(int(summary["n_ejections"][0])):
@@ -105,7 +112,10 @@ def simulate(mother: Mother, scenario: Scenario, seed: int | None = None) -> Res
 
 
 def simulate_many(
-    mothers: Sequence[Mother], scenario: Scenario | Sequence[Scenario], seed: int | None = None
+    mothers: Sequence[Mother],
+    scenario: Scenario | Sequence[Scenario],
+    seed: int | None = None,
+    parameters: Parameters = PARAMETERS,
 ) -> dict[str, np.ndarray]:
     """Simulate each mother once; return arrays over mothers, by name.
 
@@ -114,7 +124,7 @@ def simulate_many(
     sequence with one scenario per mother.
     """
     scenarios = [scenario] * len(mothers) if isinstance(scenario, Scenario) else list(scenario)
-    summary, _ = run(build_batch(mothers, scenarios), seed)
+    summary, _ = run(build_batch(mothers, scenarios, parameters), seed, p=parameters)
     return summary
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,9 +11,26 @@ from typing import Any
 import numpy as np
 
 from .conditioning import CUES, CueStrengths, conditioning_from_experience
-from .parameters import PARAMETERS
+from .parameters import PARAMETERS, Parameters
 
 _DAYS_PER_MONTH = 30.44
+# The range each trait may take (unit; why): outside it the model has no basis.
+DOMAINS: dict[str, tuple[float, float, str]] = {
+    "days_postpartum": (0.0, 3 * 365.0, "d (up to three years)"),
+    "lactation_number": (1, 10, "(1 is the first lactation)"),
+    "drive_gain": (0.0, 100.0, "x the typical mother (0: her brain never fires)"),
+    "refractory_s": (10.0, 600.0, "s"),
+    "burst_amplitude_uU_ml": (0.1, 100.0, "uU/mL"),
+    "breast_delay_s": (0.0, 60.0, "s"),
+    "ejection_threshold_left_uU_ml": (0.01, 50.0, "uU/mL"),
+    "ejection_threshold_right_uU_ml": (0.01, 50.0, "uU/mL"),
+    "available_left_ml": (0.0, 1000.0, "mL"),
+    "available_right_ml": (0.0, 1000.0, "mL"),
+    "removal_gain": (0.01, 20.0, "x typical"),
+    "comfortable_vacuum_mmHg": (20.0, 300.0, "mmHg"),
+    "inhibition_trait": (0.0, 1.0, ""),
+    "felt_threshold": (0.0, 10.0, ""),
+}
 _TYPICAL_DAYS_POSTPARTUM = 60.0  # established lactation, like the mothers in Kent 2008
 
 
@@ -35,12 +53,19 @@ class Mother:
     inhibition_trait: float = PARAMETERS.inhibition_trait_mean
     felt_threshold: float = PARAMETERS.felt_threshold
     conditioning: Mapping[str, float] = field(default_factory=dict)
+    # True: available_*_ml are her milk in established lactation, and a session scales them by
+    # the lactation's course (`supply.py`). False: they are the milk at this very session.
+    supply_from_stage: bool = True
 
     def __post_init__(self) -> None:
-        if self.lactation_number < 1:
-            raise ValueError("lactation_number starts at 1 (the first lactation)")
-        if self.days_postpartum < 0:
-            raise ValueError("days_postpartum cannot be negative")
+        for name, (low, high, unit) in DOMAINS.items():
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value)):
+                raise ValueError(f"{name} must be a finite number")
+            if not low <= value <= high:
+                raise ValueError(
+                    f"{name} must be between {low:g} and {high:g} {unit}, not {value:g}"
+                )
         unknown = set(self.conditioning) - set(CUES)
         if unknown:
             raise ValueError(f"unknown cues {sorted(unknown)}; expected some of {CUES}")
@@ -88,15 +113,19 @@ def _with_overrides(mother: Mother, overrides: dict[str, Any]) -> Mother:
     return dataclasses.replace(mother, **changes)
 
 
-def sample_mothers(n: int, seed: int | None = None, **overrides: Any) -> list[Mother]:
+def sample_mothers(
+    n: int, seed: int | None = None, parameters: Parameters = PARAMETERS, **overrides: Any
+) -> list[Mother]:
     """`n` mothers who differ as mothers do; overrides (e.g. months_postpartum=12,
     lactation_number=2) set a field for all of them."""
     if n < 0:
         raise ValueError("n must be >= 0")
-    p = PARAMETERS
+    p = parameters
     rng = np.random.default_rng(seed)
     drive_gain = rng.lognormal(0.0, p.drive_gain_sd_log, n)
-    refractory_s = np.clip(rng.normal(p.refractory_s, p.refractory_sd_s, n), 50.0, 200.0)
+    refractory_s = np.clip(
+        rng.normal(p.refractory_s, p.refractory_sd_s, n), 0.5 * p.refractory_s, 2 * p.refractory_s
+    )
     amplitude = p.burst_amplitude_uU_ml * rng.lognormal(0.0, p.burst_amplitude_sd_log, n)
     delay_s = rng.uniform(p.breast_delay_min_s, p.breast_delay_max_s, n)
     threshold = p.ejection_threshold_uU_ml * rng.lognormal(0.0, p.ejection_threshold_sd_log, n)
@@ -111,7 +140,7 @@ def sample_mothers(n: int, seed: int | None = None, **overrides: Any) -> list[Mo
     changes = _experience_overrides(overrides)
     days = float(changes.get("days_postpartum", _TYPICAL_DAYS_POSTPARTUM))
     number = int(changes.get("lactation_number", 1))
-    learned = conditioning_from_experience(days, number)
+    learned = conditioning_from_experience(days, number, p)
     conditioning = {cue: float(learned[cue]) for cue in CUES}
     mothers = [
         Mother(

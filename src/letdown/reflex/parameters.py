@@ -1,12 +1,16 @@
 """Every number the reflex model uses, in one place, each with its unit and where it comes from.
 
-"fitted" means tuned so that the validation targets in `validation.py` are met; "assumed" means a
-plausible value with no published figure behind it; a citation means the figure is taken from it.
+"fit:" marks the parameters `letdown reflex fit` estimates from the calibration targets in
+`targets.toml` (its result, with provenance, is `fitted.json`, loaded below); "fitted" marks older
+hand-tuned values that no procedure re-estimates yet; "assumed" means a plausible value with no
+published figure behind it; a citation means the figure is taken from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import json
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 
@@ -22,9 +26,9 @@ class Parameters:
     # The brain: an integrate-and-fire pulse generator for the oxytocin cells.
     drive_leak_time_s: float = _p(200.0, "s", "fitted")
     drive_noise: float = _p(0.05, "threshold/sqrt(s)", "fitted (within-mother variation)")
-    refractory_s: float = _p(100.0, "s", "fitted; silence after a burst: Wakerley & Lincoln 1973")
+    refractory_s: float = _p(100.0, "s", "fit: silence after a burst: Wakerley & Lincoln 1973")
     refractory_sd_s: float = _p(25.0, "s", "fitted (between mothers)")
-    nipple_drive_per_s: float = _p(0.012, "threshold/s", "fitted to Kent 2008 and Ramsay 2004")
+    nipple_drive_per_s: float = _p(0.012, "threshold/s", "fit: Kent 2008, Ramsay 2004 (ME counts)")
     drive_gain_sd_log: float = _p(0.45, "log", "fitted (between mothers; Gardner 2015)")
     bilateral_exponent: float = _p(0.65, "", "fitted: both nipples drive more (Prime 2012)")
     stimulation_phase_s: float = _p(120.0, "s", "pump makers' 2-phase patterns")
@@ -34,6 +38,8 @@ class Parameters:
     nutritive_suck_intensity: float = _p(0.35, "x one pump side", "fitted: slower sucks (Mizuno)")
     swallowing_flow_ml_s: float = _p(0.15, "mL/s", "assumed: flow that turns sucking nutritive")
     swallowing_time_s: float = _p(10.0, "s", "assumed")
+    baby_appetite_ml: float = _p(110.0, "mL", "fit: Kent 1999 (907 g a day, as 8 feeds)")
+    baby_appetite_sd_log: float = _p(0.5, "log", "assumed: feeds differ")
     satisfied_share: float = _p(0.6, "of her appetite", "assumed: fed enough to give up")
     gives_up_after_s: float = _p(180.0, "s", "assumed: no milk for this long, she comes off")
     satiety_suck_loss: float = _p(1.0, "", "assumed: a baby getting full sucks less")
@@ -48,11 +54,17 @@ class Parameters:
     cue_habituation_s: float = _p(240.0, "s", "fitted: one anticipatory release (McNeilly 1983)")
     cue_salience_photo: float = _p(0.35, "", "fitted: small (lullaby + photo, 2022)")
     cue_salience_scent: float = _p(0.35, "", "assumed like the photo")
-    central_inhibition: float = _p(1.3, "per unit stress", "fitted to Ueda 1994")
+    central_inhibition: float = _p(0.5, "per unit stress", "fit: Ueda 1994")
+    central_amplitude_inhibition: float = _p(
+        0.6, "per unit stress", "fit: Ueda 1994 (fewer pulses, the same milk)"
+    )
+    pulse_detection_uU_ml: float = _p(
+        4.0, "uU/mL", "assumed: a burst smaller than this is missed by 2-min samples (Ueda 1994)"
+    )
     inhibition_trait_mean: float = _p(0.15, "", "fitted: everyday background inhibition")
     inhibition_trait_sd: float = _p(0.07, "", "assumed")
     relaxation_relief: float = _p(0.25, "", "fitted: small (Becker, Cochrane)")
-    music_relief: float = _p(0.2, "", "fitted to the lullaby study 2022 (+7.5 %)")
+    music_relief: float = _p(0.2, "", "fit: SefidHaji 2022 (day 1 to 6 change)")
     pain_per_excess_vacuum: float = _p(1.2, "stress per unit", "assumed: pain inhibits (Dewey)")
 
     # Learning: Rescorla-Wagner on each cue, one trial per feed.
@@ -68,7 +80,7 @@ class Parameters:
 
     # Blood.
     oxytocin_basal_uU_ml: float = _p(0.7, "uU/mL", "JCEM 1986 (0.7 +/- 0.1 at rest)")
-    burst_amplitude_uU_ml: float = _p(7.0, "uU/mL", "fitted to JCEM 1986 (5.9 during suckling)")
+    burst_amplitude_uU_ml: float = _p(7.0, "uU/mL", "fit: JCEM 1986 (5.9 during suckling)")
     burst_amplitude_sd_log: float = _p(0.35, "log", "fitted: peaks 5-23 uU/mL (JCEM 1986)")
     later_lactation_amplitude_gain: float = _p(0.3, "", "fitted: small (BMJ 1980; Uvnas Moberg)")
     fast_share: float = _p(0.7, "", "assumed")
@@ -90,30 +102,73 @@ class Parameters:
     contraction_time_s: float = _p(18.0, "s", "assumed")
     contraction_on: float = _p(0.15, "", "fitted: what counts as an ejection")
     contraction_off: float = _p(0.04, "", "fitted")
-    ejection_rate_per_s: float = _p(0.014, "1/s", "fitted to Kent 2008 (65.5 % in 15 min)")
+    ejection_rate_per_s: float = _p(0.014, "1/s", "fit: Kent 2008 (65.5 % in 15 min)")
     duct_capacity_share: float = _p(0.25, "of the milk", "assumed")
     duct_resting_share: float = _p(0.06, "of the milk", "assumed: little before a let-down")
     reflux_rate_per_s: float = _p(0.02, "1/s", "assumed: milk not removed flows back")
-    removal_rate_per_s: float = _p(0.02, "1/s", "fitted to Kent 2008")
+    removal_rate_per_s: float = _p(0.02, "1/s", "fit: Kent 2008")
     removal_gain_sd_log: float = _p(0.2, "log", "assumed (between mothers)")
     removal_vacuum_exponent: float = _p(1.0, "", "fitted: softer vacuum removes less (Kent 2008)")
-    baby_removal: float = _p(1.5, "x pump at 190 mmHg", "assumed")
+    baby_removal: float = _p(1.5, "x pump at 190 mmHg", "fit: Kent 1999 (milk per feed)")
     massage_transfer_per_s: float = _p(0.0004, "1/s", "fitted: small (Morton 2009)")
     available_ml: float = _p(181.0, "mL", "Kent 2008 (118.5 mL = 65.5 %)")
+    # The lactation's course: milk comes in over the first days and falls after six months.
+    supply_reference_days: float = _p(60.0, "d", "the established lactation of Kent 2008")
+    colostrum_share: float = _p(0.04, "of established", "Saint 1984 (37 g in the first 24 h)")
+    lactogenesis_half_days: float = _p(3.0, "d", "fit: Saint 1984 (day 3)")
+    lactogenesis_width_days: float = _p(0.7, "d", "assumed")
+    later_lactation_lactogenesis_shift_days: float = _p(
+        0.5, "d", "assumed: first-time mothers are later (Dewey 2003, aOR 3.16 for delay)"
+    )
+    supply_decline_from_days: float = _p(183.0, "d", "Kent 1999: decreased after 6 months")
+    supply_decline_time_days: float = _p(356.0, "d", "fit: Kent 1999 (15 months)")
     available_sd_log: float = _p(0.3, "log", "assumed (between mothers)")
     right_share_mean: float = _p(0.5, "", "assumed")
     right_share_sd: float = _p(0.05, "", "assumed")
-    warmth_removal_gain: float = _p(1.6, "", "fitted to Yigit 2012")
+    warmth_removal_gain: float = _p(1.6, "", "fit: Yigit 2012")
     warmth_contraction_gain: float = _p(0.6, "", "fitted to Yigit 2012")
     warmth_time_min: float = _p(8.0, "min", "assumed: warming takes minutes")
-    catecholamine_per_stress: float = _p(0.6, "", "fitted: peripheral inhibition (Dewey 2001)")
+    catecholamine_per_stress: float = _p(
+        0.0, "", "Ueda 1994: everyday psychological stress left the yield unchanged"
+    )
     adrenaline_half_ug: float = _p(10.0, "ug", "assumed (Cross 1950s, animals)")
     adrenaline_half_life_s: float = _p(150.0, "s", "assumed (2-3 min)")
     felt_threshold: float = _p(0.3, "", "fitted: later MEs mostly not felt (Ramsay 2004)")
     felt_threshold_sd_log: float = _p(0.4, "log", "assumed")
 
 
-PARAMETERS = Parameters()
+FITTED_PATH = Path(__file__).with_name("fitted.json")
+# The parameters `letdown reflex fit` estimates, each within a factor of its starting value.
+FITTED = (
+    "nipple_drive_per_s",
+    "refractory_s",
+    "central_inhibition",
+    "central_amplitude_inhibition",
+    "burst_amplitude_uU_ml",
+    "ejection_rate_per_s",
+    "removal_rate_per_s",
+    "warmth_removal_gain",
+    "music_relief",
+    "lactogenesis_half_days",
+    "supply_decline_time_days",
+    "baby_appetite_ml",
+    "baby_removal",
+)
+
+
+def fitted_values(path: Path = FITTED_PATH) -> dict[str, float]:
+    """The values the last fit wrote, or none before the first fit."""
+    if not path.exists():
+        return {}
+    values = json.loads(path.read_text())["values"]
+    unknown = set(values) - set(FITTED)
+    if unknown:
+        raise ValueError(f"{path.name} sets parameters that are not fitted: {sorted(unknown)}")
+    return {name: float(value) for name, value in values.items()}
+
+
+DEFAULTS = Parameters()
+PARAMETERS = replace(DEFAULTS, **fitted_values())
 
 
 def parameter_table(parameters: Parameters = PARAMETERS) -> list[tuple[str, float, str, str]]:

@@ -8,6 +8,20 @@ from dataclasses import dataclass, fields
 KINDS = ("breastfeed", "pump")
 SIDES = ("left", "right")
 
+# The range each number may take, with its unit: outside it the model has no basis, so a value
+# there is refused with a clear message rather than simulated.
+DOMAINS: dict[str, tuple[float, float, str]] = {
+    "duration_s": (1.0, 2 * 3600.0, "s (a session of up to two hours)"),
+    "vacuum_mmHg": (0.0, 300.0, "mmHg (pumps reach about 250)"),
+    "anxiety": (0.0, 1.0, "(0 calm .. 1 the most stress the model knows)"),
+    "warm_compress_min": (0.0, 60.0, "min"),
+    "baby_cry_s": (0.0, 1800.0, "s before the start (a cue up to 30 min earlier)"),
+    "oxytocin_injection_mU": (0.0, 1000.0, "mU (clinical doses are a few units at most)"),
+    "adrenaline_ug": (0.0, 100.0, "ug (far above any everyday surge)"),
+    "switch_s": (0.0, 2 * 3600.0, "s"),
+    "baby_appetite_ml": (1.0, 400.0, "mL in one feed"),
+}
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -50,18 +64,18 @@ class Scenario:
                     raise ValueError(f"{f.name} must be a finite number")
                 if value < 0:
                     raise ValueError(f"{f.name} cannot be negative")
-        if self.duration_s <= 0:
-            raise ValueError("duration_s must be positive")
-        if not 0.0 <= self.anxiety <= 1.0:
-            raise ValueError("anxiety is on a 0..1 scale")
+                if f.name in DOMAINS:
+                    low, high, unit = DOMAINS[f.name]
+                    if not low <= value <= high:
+                        raise ValueError(
+                            f"{f.name} must be between {low:g} and {high:g} {unit}, not {value:g}"
+                        )
         if self.warm_compress_side not in (*SIDES, "both"):
             raise ValueError("warm_compress_side must be 'left', 'right' or 'both'")
         if self.first_side not in SIDES:
             raise ValueError("first_side must be 'left' or 'right'")
         if self.kind == "pump" and self.vacuum_mmHg <= 0 and not self.vacuum_at_comfort:
             raise ValueError("a pump needs a vacuum above 0 mmHg")
-        if self.baby_appetite_ml <= 0:
-            raise ValueError("baby_appetite_ml must be positive")
 
     @property
     def both_sides_at_once(self) -> bool:
