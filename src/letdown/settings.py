@@ -78,6 +78,57 @@ if HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Everything a page uses comes from this server, as files: no inline script or style, no
+# eval, no third party. Workers and the web manifest are same-origin files too (the offline
+# live session). Media and images may be blob: URLs: the recorder previews her recording
+# before she keeps it. Sent by letdown.core.middleware.SecurityHeadersMiddleware.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob:",
+        "media-src 'self' blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Only what the app uses: the microphone (recording the baby's cry), the screen wake lock
+# (a routine keeps the screen on), full screen (the baby's photo) and sound that starts with a
+# routine step rather than a tap; nothing else, for no one.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "microphone=(self)",
+        "screen-wake-lock=(self)",
+        "fullscreen=(self)",
+        "autoplay=(self)",
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "camera",
+                "display-capture",
+                "geolocation",
+                "gyroscope",
+                "magnetometer",
+                "midi",
+                "payment",
+                "publickey-credentials-get",
+                "usb",
+                "bluetooth",
+                "serial",
+                "hid",
+            )
+        ),
+    ]
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # stay logged in for two months: it is a phone app
 
@@ -102,6 +153,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "letdown.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
