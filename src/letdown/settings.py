@@ -227,13 +227,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login rate limit: five failures for one username from one address lock it for 15 minutes.
+# Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated): only
+# a request coming from one of them has its client address read from that header. See
+# letdown.core.client and the README's section on proxies.
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LETDOWN_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# Login rate limit: five failures for one username from one client address lock it there for
+# 15 minutes. Beyond that, failures for an account from any address slow every new attempt
+# for it (letdown.accounts.throttle), except from a browser she has logged in with before.
 AXES_FAILURE_LIMIT = int(os.environ.get("LETDOWN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "letdown.core.client.client_address"
 
 CACHES = {
     # Shared by the server's processes: results that are dear to compute (Insights).
