@@ -290,6 +290,21 @@ def test_a_session_started_elsewhere_can_follow_the_playing_routine(objects, mem
     assert "Pump phases" in member_client.get(response.url).content.decode()
 
 
+def test_a_stale_follow_after_starting_the_routine_again_is_not_a_500(objects, member_client):
+    # Start the routine, follow it in the session, start it again, then post "follow" from
+    # the page shown before: the session already follows the first run.
+    response = member_client.post(reverse("session_start"), {"kind_side": "pumping:left"})
+    session = Session.objects.get()
+    follow = reverse("routines:session_follow", args=[session.pk])
+    member_client.post(follow)
+    member_client.post(reverse("routines:start", args=[objects["routine"].pk]))
+    again = member_client.post(follow, follow=True)
+    assert again.status_code == 200
+    assert again.redirect_chain == [(response.url, 302)]
+    assert "already follows a routine" in again.content.decode()
+    assert RoutineRun.objects.get(session=session).pk == objects["run"].pk
+
+
 def test_media_file_is_served_to_members_with_its_real_type(objects, member_client):
     response = member_client.get(reverse("routines:media_file", args=[objects["media"].pk]))
     assert response["Content-Type"] == "audio/webm"

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -350,10 +351,19 @@ def delete_media(*, media: Media) -> None:
         storage.delete(path)
 
 
-def follow_in_session(*, run: RoutineRun, session: Session, at: datetime) -> None:
+def follow_in_session(*, run: RoutineRun, session: Session, at: datetime) -> bool:
     """Carry a run into a session: from now on the session screen shows it, its let-downs move
-    the pump phases, and the pump phases start if the run has not reached them."""
-    with changing(run.household):
-        run.session = session
-        run.save(update_fields=["session"])
-        _append(run, "session_started", at)
+    the pump phases, and the pump phases start if the run has not reached them.
+
+    False, and nothing changed, when the session already follows another run (a stale page's
+    "follow", or two phones at once): a session follows one run, as the database insists."""
+    if RoutineRun.objects.filter(session=session).exclude(pk=run.pk).exists():
+        return False
+    try:
+        with changing(run.household):
+            RoutineRun.objects.filter(pk=run.pk).update(session=session)
+            run.session = session
+            _append(run, "session_started", at)
+    except IntegrityError:  # the other phone won just now
+        return False
+    return True

@@ -323,8 +323,10 @@ def session_follow(request: HttpRequest, session_pk: int) -> HttpResponse:
     household = household_of(request)
     session = get_object_or_404(Session, pk=session_pk, household=household)
     run = selectors.run_to_follow(session)
-    if run is not None and session.is_active:
-        services.follow_in_session(run=run, session=session, at=timezone.now())
+    if run is None or not session.is_active:
+        return redirect("session_live", session.pk)
+    if not services.follow_in_session(run=run, session=session, at=timezone.now()):
+        messages.info(request, _("This session already follows a routine."))
     return redirect("session_live", session.pk)
 
 
