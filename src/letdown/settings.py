@@ -272,6 +272,9 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("LETDOWN_STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_ROOT = Path(os.environ.get("LETDOWN_MEDIA_ROOT") or DATA_DIR / "media")
+# What one household's recordings and photos may take on disk, so that with open sign-up no
+# stranger can fill it.
+MEDIA_QUOTA_MB = int(os.environ.get("LETDOWN_MEDIA_QUOTA_MB", "200"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -344,6 +344,8 @@ def _media_page(
         "media": Media.objects.filter(household=household),
         "audio_max_mb": MAX_BYTES["audio"] // (1024 * 1024),
         "image_max_mb": MAX_BYTES["image"] // (1024 * 1024),
+        "used_bytes": services.media_used_bytes(household),
+        "quota_bytes": services.media_quota_bytes(),
     }
     return render(request, "routines/media.html", context, status=status)
 
