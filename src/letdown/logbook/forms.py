@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import ML_PER_OZ, Household, Unit
+from letdown.core.forms import VisibleCharField
 
 from .display import from_ml, to_ml
 from .models import (
@@ -153,6 +154,7 @@ class SessionForm(forms.ModelForm):
             "ended_at": DateTimeLocalInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"notes": VisibleCharField}
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -274,6 +276,7 @@ class LeakForm(forms.ModelForm):
             "amount": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"notes": VisibleCharField}
 
     def clean_at(self) -> datetime:
         return _not_future(self.cleaned_data["at"])
@@ -292,6 +295,7 @@ class FeedForm(forms.ModelForm):
             "milk": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"notes": VisibleCharField}
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
