@@ -86,6 +86,7 @@ def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> st
         "session_pk": str(objects["session"].pk),
         "index": "0",
         "what": "session",
+        "tap_id": "00000000-0000-0000-0000-000000000000",
         "slug": objects["comment"].article_slug if namespace == "learn" else "warm_drink",
     }
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], pattern)

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -27,7 +26,6 @@ from .models import (
     LetDown,
     Mood,
     Noticed,
-    Segment,
     Sensation,
     Session,
     Side,
@@ -133,9 +131,6 @@ def overlap_error(other: Session) -> forms.ValidationError:
 class SessionForm(forms.ModelForm):
     """Editing a session, or filling in its details after ending it."""
 
-    # Side segments whose times follow the session's new edges, written by save().
-    _segment_bounds: list[tuple[int, datetime, datetime | None]] = []
-
     aids = _chips(Aid.choices, _("Techniques and triggers"))
     anxiety_before = forms.TypedChoiceField(
         label=_("How anxious did you feel before? (0 calm – 10 very)"),
@@ -201,39 +196,33 @@ class SessionForm(forms.ModelForm):
 
     def _fit_contents(self, start: datetime, end: datetime | None) -> None:
         """What the session holds must stay inside it, or every figure counted from its start
-        is wrong. A side that began (or ended) with the session moves with its edge, a side
-        that crosses a new edge is cut there; a let-down, or a side, left wholly outside is
-        named and the edit refused: only she knows where it belongs."""
-        old_start, old_end = self.instance.started_at, self.instance.ended_at
+        is wrong (a let-down before the start shows at 0:00). An edit that would leave a
+        let-down or a side (and the pauses between sides) outside is refused, naming each:
+        only she knows where it belongs. The form shows whole seconds, so anything within
+        the second of an edge is inside."""
         outside: list[str] = []
         for letdown in self.instance.letdowns.order_by("at"):
-            # The form shows whole seconds: a let-down in the second of an edge is inside.
             if letdown.at < start - EDGE_GRACE or (end and letdown.at > end + EDGE_GRACE):
                 outside.append(_("the let-down at %(time)s") % {"time": _clock(letdown.at)})
-        self._segment_bounds = []
         for segment in self.instance.segments.order_by("started_at", "pk"):
-            seg_start = start if segment.started_at == old_start else max(segment.started_at, start)
             seg_end = segment.ended_at
-            if seg_end is not None and end is not None:
-                seg_end = end if seg_end == old_end else min(seg_end, end)
-            had_time = segment.ended_at is None or segment.ended_at > segment.started_at
-            if seg_end is not None and had_time and seg_end <= seg_start:
+            if segment.started_at < start - EDGE_GRACE or (
+                end and seg_end and seg_end > end + EDGE_GRACE
+            ):
                 outside.append(
                     _("the %(side)s side from %(start)s to %(end)s")
                     % {
                         "side": segment.get_side_display().lower(),
                         "start": _clock(segment.started_at),
-                        "end": _clock(segment.ended_at),
+                        "end": _clock(seg_end) if seg_end else _("now"),
                     }
                 )
-            elif (seg_start, seg_end) != (segment.started_at, segment.ended_at):
-                self._segment_bounds.append((segment.pk, seg_start, seg_end))
         if outside:
             self.add_error(
                 None,
                 _(
-                    "With these times, %(what)s would fall outside the session. Change or "
-                    "delete it first, or choose times around it."
+                    "With these times, %(what)s would fall outside the session. Choose times "
+                    "around them, or change or delete a let-down first."
                 )
                 % {"what": ", ".join(outside)},
             )
@@ -242,15 +231,7 @@ class SessionForm(forms.ModelForm):
         unit = self.household.unit
         self.instance.volume_left_ml = to_ml(self.cleaned_data.get("volume_left"), unit)
         self.instance.volume_right_ml = to_ml(self.cleaned_data.get("volume_right"), unit)
-        if not commit:
-            return super().save(commit)
-        with transaction.atomic():
-            session = super().save(commit)
-            for pk, seg_start, seg_end in self._segment_bounds:
-                Segment.objects.filter(pk=pk, session=session).update(
-                    started_at=seg_start, ended_at=seg_end
-                )
-        return session
+        return super().save(commit)
 
 
 class PastSessionForm(SessionForm):
