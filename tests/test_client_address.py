@@ -57,3 +57,12 @@ def test_no_forwarded_header_from_a_proxy_counts_the_proxy(settings):
 def test_a_mistyped_setting_is_refused():
     with pytest.raises(ImproperlyConfigured, match="10.0.0.300"):
         parse_networks(["10.0.0.300"])
+
+
+def test_a_request_without_a_socket_address_has_none(settings):
+    # A login made in code (force_login) has no REMOTE_ADDR; axes stores the address in an
+    # IP column, which PostgreSQL checks.
+    settings.TRUSTED_PROXIES = []
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_address(request) is None

@@ -59,11 +59,13 @@ def _key(address: IPAddress) -> str:
     return str(address)
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address as a string (an IPv6 client as its /64), for counting requests."""
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address as a string (an IPv6 client as its /64), for counting requests;
+    None for a request with no socket address (one made in code, such as a test's login),
+    which django-axes stores as none rather than as an address that is not one."""
     remote = _address(request.META.get("REMOTE_ADDR", ""))
     if remote is None:
-        return "unknown"
+        return None
     trusted = parse_networks(settings.TRUSTED_PROXIES)
     if not any(remote in network for network in trusted):
         return _key(remote)

@@ -63,7 +63,7 @@ def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
         reply_to = form.cleaned_data.get("parent")
         return _render_article(request, article, form, reply_to=reply_to, status=400)
     now = timezone.now()
-    address = client_address(request)
+    address = client_address(request) or "unknown"
     if services.rate_limited(address=address, now=now):
         form.add_error(
             None,
