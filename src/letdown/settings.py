@@ -122,7 +122,6 @@ PERMISSIONS_POLICY = ", ".join(
                 "payment",
                 "publickey-credentials-get",
                 "usb",
-                "bluetooth",
                 "serial",
                 "hid",
             )
