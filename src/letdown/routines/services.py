@@ -419,8 +419,8 @@ def follow_in_session(*, run: RoutineRun, session: Session, at: datetime) -> boo
         return False
     try:
         with changing(run.household):
-            RoutineRun.objects.filter(pk=run.pk).update(session=session)
             run.session = session
+            run.save(update_fields=["session"])
             _append(run, "session_started", at)
     except IntegrityError:  # the other phone won just now
         return False
