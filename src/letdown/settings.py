@@ -78,6 +78,56 @@ if HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Everything a page uses comes from this server, as files: no inline script or style, no
+# eval, no third party. Workers and the web manifest are same-origin files too (the offline
+# live session). Media and images may be blob: URLs: the recorder previews her recording
+# before she keeps it. Sent by letdown.core.middleware.SecurityHeadersMiddleware.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob:",
+        "media-src 'self' blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Only what the app uses: the microphone (recording the baby's cry), the screen wake lock
+# (a routine keeps the screen on), full screen (the baby's photo) and sound that starts with a
+# routine step rather than a tap; nothing else, for no one.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "microphone=(self)",
+        "screen-wake-lock=(self)",
+        "fullscreen=(self)",
+        "autoplay=(self)",
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "camera",
+                "display-capture",
+                "geolocation",
+                "gyroscope",
+                "magnetometer",
+                "midi",
+                "payment",
+                "publickey-credentials-get",
+                "usb",
+                "serial",
+                "hid",
+            )
+        ),
+    ]
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # stay logged in for two months: it is a phone app
 
@@ -103,6 +153,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "letdown.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,13 +227,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login rate limit: five failures for one username from one address lock it for 15 minutes.
+# Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated): only
+# a request coming from one of them has its client address read from that header. See
+# letdown.core.client and the README's section on proxies.
+TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("LETDOWN_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+
+# Login rate limit: five failures for one username from one client address lock it there for
+# 15 minutes. Beyond that, failures for an account from any address slow every new attempt
+# for it (letdown.accounts.throttle), except from a browser she has logged in with before.
 AXES_FAILURE_LIMIT = int(os.environ.get("LETDOWN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "letdown.core.client.client_address"
 
 CACHES = {
     # Shared by the server's processes: results that are dear to compute (Insights).
@@ -211,6 +272,9 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("LETDOWN_STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_ROOT = Path(os.environ.get("LETDOWN_MEDIA_ROOT") or DATA_DIR / "media")
+# What one household's recordings and photos may take on disk, so that with open sign-up no
+# stranger can fill it.
+MEDIA_QUOTA_MB = int(os.environ.get("LETDOWN_MEDIA_QUOTA_MB", "200"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

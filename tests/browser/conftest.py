@@ -1,5 +1,6 @@
 """Playwright driving Debian's Chromium against the live test server, at a phone's size.
-Any request to a host other than the test server fails the test: no third parties."""
+Any request to a host other than the test server fails the test: no third parties. So does
+anything the Content-Security-Policy (on, as in production) blocks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Route,
+    sync_playwright,
+)
 
 # Playwright's sync API runs an event loop in this thread; the live server's database work
 # is still synchronous, which Django would otherwise refuse.
@@ -30,6 +38,15 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
     "--autoplay-policy=no-user-gesture-required",
 ]
+# Reported by the page itself (the event) and by Chromium (its console message), so a
+# violation is caught whichever way it surfaces, on every page of every context.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " + event.blockedURI
+    + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+POLICY_COMPLAINTS = ("Content Security Policy", "CSP violation", "Permissions-Policy")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 
@@ -48,7 +65,7 @@ def browser() -> Iterator[Browser]:
 
 def _new_context(
     browser: Browser, live_server_url: str, dark: bool
-) -> tuple[BrowserContext, list[str]]:
+) -> tuple[BrowserContext, list[str], list[str]]:
     context = browser.new_context(
         viewport=PHONE,
         device_scale_factor=2,
@@ -69,17 +86,28 @@ def _new_context(
             route.abort()
 
     context.route("**/*", only_our_server)
-    return context, foreign
+    violations: list[str] = []
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def note_violation(message: ConsoleMessage) -> None:
+        text = message.text
+        # Chromium also reports a Permissions-Policy feature it does not know: a typo there
+        # would leave a feature allowed.
+        if any(mark in text for mark in POLICY_COMPLAINTS):
+            violations.append(f"{message.page.url if message.page else '?'}: {text}")
+
+    context.on("console", note_violation)
+    return context, foreign, violations
 
 
 @pytest.fixture
 def phone_factory(browser: Browser, live_server) -> Iterator:  # type: ignore[no-untyped-def]
     """Opens phones (browser contexts) logged in as a user; checks none talked to a third party."""
-    opened: list[tuple[BrowserContext, list[str]]] = []
+    opened: list[tuple[BrowserContext, list[str], list[str]]] = []
 
     def open_phone(user=None, *, dark: bool = False) -> Page:  # type: ignore[no-untyped-def]
-        context, foreign = _new_context(browser, live_server.url, dark)
-        opened.append((context, foreign))
+        context, foreign, violations = _new_context(browser, live_server.url, dark)
+        opened.append((context, foreign, violations))
         if user is not None:
             client = Client()
             client.force_login(user, backend="letdown.accounts.backends.HouseholdModelBackend")
@@ -93,9 +121,10 @@ def phone_factory(browser: Browser, live_server) -> Iterator:  # type: ignore[no
         return page
 
     yield open_phone
-    for context, foreign in opened:
+    for context, foreign, violations in opened:
         context.close()
         assert foreign == [], f"requests left for third parties: {foreign}"
+        assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture

@@ -35,9 +35,9 @@ def test_taps_made_offline_are_kept_through_a_reload_and_sent_once_when_back(
     # Once the service worker controls the page it keeps a copy of the live screen.
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function(
-        "caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+        "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
         ".then(c => c.match(location.pathname))))).then(found => found.some(Boolean))"
     )
     went_offline = timezone.now()
@@ -72,7 +72,7 @@ def test_pause_stops_the_timer(phone, live_server, family):
     _start_pumping(page, live_server)
     timer = page.locator("[data-live-timer]")
     page.wait_for_function(
-        "document.querySelector('[data-live-timer]').textContent.trim() !== '0:00'"
+        "() => document.querySelector('[data-live-timer]').textContent.trim() !== '0:00'"
     )
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_text("Paused", exact=True)).to_be_visible()
@@ -84,8 +84,8 @@ def test_pause_stops_the_timer(phone, live_server, family):
     assert _seconds(page.locator("[data-live-timer]").inner_text()) == paused_at
     page.get_by_role("button", name="Resume").click()
     page.wait_for_function(
-        f"(() => {{ const p = document.querySelector('[data-live-timer]').textContent.split(':');"
-        f" return Number(p[0]) * 60 + Number(p[1]) > {paused_at}; }})()"
+        f"() => {{ const p = document.querySelector('[data-live-timer]').textContent.split(':');"
+        f" return Number(p[0]) * 60 + Number(p[1]) > {paused_at}; }}"
     )
 
 
@@ -113,7 +113,7 @@ def test_letdown_undo_and_chips_saved_as_tapped(phone, live_server, family):
     page.reload()  # the chips survive a reload: they are on the server
     page.get_by_role("button", name="Undo").click()
     expect(page.locator("[data-letdown-count]")).to_contain_text("0 let-downs")
-    page.wait_for_function("window.letdownOutbox.all().then(items => items.length === 0)")
+    page.wait_for_function("() => window.letdownOutbox.all().then(items => items.length === 0)")
     assert not LetDown.objects.filter(session=session).exists()
 
 

@@ -23,7 +23,7 @@ def test_pump_two_letdowns_end_with_volumes_and_see_history(phone, live_server, 
     letdown.click()
     expect(page.get_by_text("Let-down saved.")).to_be_visible()
     page.get_by_text("Felt it").click()  # saved as it is tapped
-    page.wait_for_function("window.letdownOutbox.all().then(items => items.length === 0)")
+    page.wait_for_function("() => window.letdownOutbox.all().then(items => items.length === 0)")
     expect(page.get_by_text("1 let-down")).to_be_visible()
     screenshot(page, "session-pumping-light")
     page.get_by_role("button", name="End session").click()

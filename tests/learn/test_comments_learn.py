@@ -251,6 +251,30 @@ def test_rate_limit_per_address() -> None:
     assert Comment.objects.count() == services.COMMENTS_PER_WINDOW + 2
 
 
+def test_rate_limit_per_real_client_behind_a_trusted_proxy(settings) -> None:
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    # Both readers reach the app through the same proxy, which adds their addresses.
+    here = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    elsewhere = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    with time_machine.travel(timezone.now(), tick=False):
+        for n in range(services.COMMENTS_PER_WINDOW):
+            assert here.post(URL, _data(body=f"Comment {n}")).status_code == 302
+        assert here.post(URL, _data(body="One too many")).status_code == 429
+        # Her own header naming another address does not start her a fresh count.
+        forged = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7")
+        assert forged.post(URL, _data(body="Forged")).status_code == 429
+        assert elsewhere.post(URL, _data(body="From another reader")).status_code == 302
+
+
+def test_rate_limit_ignores_a_forwarded_header_from_an_untrusted_peer(settings) -> None:
+    settings.TRUSTED_PROXIES = []
+    with time_machine.travel(timezone.now(), tick=False):
+        for n in range(services.COMMENTS_PER_WINDOW + 1):
+            client = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+            response = client.post(URL, _data(body=f"Comment {n}"))
+        assert response.status_code == 429
+
+
 def test_rate_limit_keeps_no_raw_address_in_the_cache() -> None:
     assert "198.51.100.7" not in services._rate_key("198.51.100.7")
 

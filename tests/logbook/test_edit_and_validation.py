@@ -260,3 +260,63 @@ def test_history_escapes_what_she_typed(owner_client, family):
         [Entry(at=timezone.now(), css="leak", title="<script>x</script>", url="/l/1/")]
     )
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+# --- A session's edges and what it holds ------------------------------------------------------
+
+
+def _at(hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(2026, 11, 20, hour, minute, second, tzinfo=UTC)
+
+
+def _clock(dt: datetime) -> str:
+    return timezone.localtime(dt, timezone=UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def test_an_edit_that_would_leave_a_letdown_outside_is_refused_and_names_it(owner_client, family):
+    session = SessionFactory(lactation=family.lactation, started_at=_at(10, 0))
+    session.ended_at = _at(10, 20)
+    session.save()
+    LetDownFactory(session=session, at=_at(10, 5))
+    response = owner_client.post(
+        reverse("session_edit", args=[session.pk]),
+        form_data(session, started_at=_clock(_at(10, 10)), ended_at=_clock(_at(10, 12))),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "the let-down at 10:05:00" in page and "would fall outside the session" in page
+    session.refresh_from_db()
+    assert (session.started_at, session.ended_at) == (_at(10, 0), _at(10, 20))
+
+
+def test_an_edit_that_would_cut_a_side_is_refused_and_names_it(owner_client, family):
+    session = SessionFactory(lactation=family.lactation, started_at=_at(10, 0), side="left")
+    session.ended_at = _at(10, 20)
+    session.save()
+    session.segments.update(ended_at=_at(10, 8))
+    session.segments.create(
+        household=family.household, side="right", started_at=_at(10, 9), ended_at=_at(10, 20)
+    )
+    response = owner_client.post(
+        reverse("session_edit", args=[session.pk]),
+        form_data(session, started_at=_clock(_at(10, 5)), ended_at=_clock(_at(10, 20))),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "the left side from 10:00:00 to 10:08:00 would fall outside" in page
+    assert "right side" not in page
+
+
+def test_an_edit_that_keeps_everything_inside_is_saved(owner_client, family):
+    session = SessionFactory(lactation=family.lactation, started_at=_at(10, 0))
+    session.ended_at = _at(10, 20)
+    session.save()
+    LetDownFactory(session=session, at=_at(10, 5))
+    response = owner_client.post(
+        reverse("session_edit", args=[session.pk]),
+        form_data(session, started_at=_clock(_at(9, 58)), ended_at=_clock(_at(10, 25))),
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.started_at, session.ended_at) == (_at(9, 58), _at(10, 25))
+    assert session.facts(timezone.now()).time_to_first_letdown_s == 7 * 60

@@ -1,12 +1,14 @@
 """Every routine page: a stranger gets 404, a member of the household gets the page; the
 builder, the player's endpoints and the media library behave as plain forms and as JSON."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from letdown.logbook.models import Session
 from letdown.routines import services
@@ -14,7 +16,15 @@ from letdown.routines.catalogue import STEP_TYPES
 from letdown.routines.models import Media, Routine, RoutineRun, RunEvent
 
 WEBM = bytes.fromhex("1a45dfa39f4286810142f7810142f2") + b"\x00" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (230, 150, 120)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture
@@ -290,6 +300,21 @@ def test_a_session_started_elsewhere_can_follow_the_playing_routine(objects, mem
     assert "Pump phases" in member_client.get(response.url).content.decode()
 
 
+def test_a_stale_follow_after_starting_the_routine_again_is_not_a_500(objects, member_client):
+    # Start the routine, follow it in the session, start it again, then post "follow" from
+    # the page shown before: the session already follows the first run.
+    response = member_client.post(reverse("session_start"), {"kind_side": "pumping:left"})
+    session = Session.objects.get()
+    follow = reverse("routines:session_follow", args=[session.pk])
+    member_client.post(follow)
+    member_client.post(reverse("routines:start", args=[objects["routine"].pk]))
+    again = member_client.post(follow, follow=True)
+    assert again.status_code == 200
+    assert again.redirect_chain == [(response.url, 302)]
+    assert "already follows a routine" in again.content.decode()
+    assert RoutineRun.objects.get(session=session).pk == objects["run"].pk
+
+
 def test_media_file_is_served_to_members_with_its_real_type(objects, member_client):
     response = member_client.get(reverse("routines:media_file", args=[objects["media"].pk]))
     assert response["Content-Type"] == "audio/webm"
@@ -308,7 +333,8 @@ def test_upload_a_photo(member_client, family):
     )
     assert response.status_code == 302
     media = Media.objects.get(household=family.household)
-    assert (media.kind, media.content_type, media.name) == ("image", "image/png", "Robin")
+    # Written anew as a JPEG: no metadata of hers, a size a phone screen needs.
+    assert (media.kind, media.content_type, media.name) == ("image", "image/jpeg", "Robin")
 
 
 def test_upload_of_a_wrong_type_is_a_400_with_a_clear_message(member_client):

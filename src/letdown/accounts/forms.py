@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, Unit, User
+from letdown.core.forms import VisibleCharField
+from letdown.core.text import looks_alike
+
+from .models import Household, Role, Unit, User
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 
@@ -19,6 +23,8 @@ class SignupForm(UserCreationForm):
     class Meta:
         model = User
         fields = ("username",)
+        # Django's own username field: it NFKC-normalises what is typed ("ｓａｍ" is "sam").
+        field_classes = {"username": UsernameField}
 
 
 def _not_future(value: date) -> date:
@@ -40,12 +46,12 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class OnboardingForm(forms.Form):
-    parent_name = forms.CharField(label=_("Your name"), max_length=80)
-    baby_name = forms.CharField(label=_("Baby's name"), max_length=80)
+    parent_name = VisibleCharField(label=_("Your name"), max_length=80)
+    baby_name = VisibleCharField(label=_("Baby's name"), max_length=80)
     baby_birth_date = forms.DateField(
         label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    twin_name = forms.CharField(label=_("Twin's name (if twins)"), max_length=80, required=False)
+    twin_name = VisibleCharField(label=_("Twin's name (if twins)"), max_length=80, required=False)
     lactation_number = forms.TypedChoiceField(
         label=_("Is this your first baby to breastfeed?"),
         coerce=int,
@@ -60,7 +66,7 @@ class OnboardingForm(forms.Form):
 
 
 class HouseholdSettingsForm(forms.Form):
-    parent_name = forms.CharField(label=_("Name of the breastfeeding parent"), max_length=80)
+    parent_name = VisibleCharField(label=_("Name of the breastfeeding parent"), max_length=80)
     unit = forms.ChoiceField(label=_("Volumes in"), choices=Unit.choices)
     time_zone = TimeZoneField()
 
@@ -68,7 +74,7 @@ class HouseholdSettingsForm(forms.Form):
 class NewBabyForm(forms.Form):
     """A new baby starts a new lactation, so insights can compare this one with earlier ones."""
 
-    baby_name = forms.CharField(label=_("Baby's name"), max_length=80)
+    baby_name = VisibleCharField(label=_("Baby's name"), max_length=80)
     baby_birth_date = forms.DateField(
         label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -78,8 +84,35 @@ class NewBabyForm(forms.Form):
 
 
 class MemberForm(UserCreationForm):
+    """A new member of her household. Django's username field already NFKC-normalises the
+    name (so a full-width "ａlice" is "alice") and refuses one taken in any case; a name that
+    only looks like a member's ("аlice" in Cyrillic) is refused too, so no one can pass for
+    her partner in the household's list."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CAREGIVER)
 
     class Meta:
         model = User
         fields = ("username",)
+        # Django's own username field: it NFKC-normalises what is typed ("ｓａｍ" is "sam").
+        field_classes = {"username": UsernameField}
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.household = household
+
+    def clean_username(self) -> str:
+        username: str = super().clean_username()
+        if self.has_error("username"):
+            return username  # taken already: one message is enough
+        for member in self.household.members.values_list("username", flat=True):
+            if looks_alike(username, member):
+                raise forms.ValidationError(
+                    _(
+                        "“%(name)s” looks too much like “%(member)s”, who is already in your "
+                        "household. Please choose a name that looks different."
+                    ),
+                    code="confusable",
+                    params={"name": username, "member": member},
+                )
+        return username

@@ -92,7 +92,7 @@ def household_settings(request: HttpRequest) -> HttpResponse:
         },
     )
     baby_form = NewBabyForm(request.POST if action == "baby" else None)
-    member_form = MemberForm(request.POST if action == "member" else None)
+    member_form = MemberForm(request.POST if action == "member" else None, household=household)
     if action == "settings" and settings_form.is_valid():
         services.update_household(household=household, **settings_form.cleaned_data)
         messages.success(request, _("Saved."))

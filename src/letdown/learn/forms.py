@@ -9,6 +9,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from letdown.core.forms import VisibleCharField
+
 from .models import (
     BODY_MAX_CHARS,
     EMAIL_MAX_CHARS,
@@ -32,7 +34,7 @@ class HoneypotInput(forms.TextInput):
 
 
 class CommentForm(forms.ModelForm):
-    body = forms.CharField(
+    body = VisibleCharField(
         label=_("Comment"),
         max_length=BODY_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -43,7 +45,7 @@ class CommentForm(forms.ModelForm):
             ),
         },
     )
-    name = forms.CharField(
+    name = VisibleCharField(
         label=_("Name"),
         max_length=NAME_MAX_CHARS,
         help_text=_("Shown with your comment."),

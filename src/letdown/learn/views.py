@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from letdown.accounts.models import Role
+from letdown.core.client import client_address
 
 from . import selectors, services
 from .articles import Article, load_articles, search
@@ -63,7 +63,7 @@ def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
         reply_to = form.cleaned_data.get("parent")
         return _render_article(request, article, form, reply_to=reply_to, status=400)
     now = timezone.now()
-    address = get_client_ip_address(request) or "unknown"
+    address = client_address(request) or "unknown"
     if services.rate_limited(address=address, now=now):
         form.add_error(
             None,

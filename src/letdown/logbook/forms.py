@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import ML_PER_OZ, Household, Unit
+from letdown.core.forms import VisibleCharField
 
 from .display import from_ml, to_ml
 from .models import (
@@ -32,6 +33,11 @@ from .models import (
 
 # A few seconds of grace: phones' clocks and the server's disagree a little.
 FUTURE_GRACE = timedelta(minutes=2)
+EDGE_GRACE = timedelta(seconds=1)
+
+
+def _clock(at: datetime) -> str:
+    return f"{timezone.localtime(at):%H:%M:%S}"
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -143,6 +149,7 @@ class SessionForm(forms.ModelForm):
             "ended_at": DateTimeLocalInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"notes": VisibleCharField}
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,7 +190,42 @@ class SessionForm(forms.ModelForm):
             )
             if other is not None:
                 self.add_error(None, overlap_error(other))
+            elif self.instance.pk:
+                self._fit_contents(start, end)
         return data
+
+    def _fit_contents(self, start: datetime, end: datetime | None) -> None:
+        """What the session holds must stay inside it, or every figure counted from its start
+        is wrong (a let-down before the start shows at 0:00). An edit that would leave a
+        let-down or a side (and the pauses between sides) outside is refused, naming each:
+        only she knows where it belongs. The form shows whole seconds, so anything within
+        the second of an edge is inside."""
+        outside: list[str] = []
+        for letdown in self.instance.letdowns.order_by("at"):
+            if letdown.at < start - EDGE_GRACE or (end and letdown.at > end + EDGE_GRACE):
+                outside.append(_("the let-down at %(time)s") % {"time": _clock(letdown.at)})
+        for segment in self.instance.segments.order_by("started_at", "pk"):
+            seg_end = segment.ended_at
+            if segment.started_at < start - EDGE_GRACE or (
+                end and seg_end and seg_end > end + EDGE_GRACE
+            ):
+                outside.append(
+                    _("the %(side)s side from %(start)s to %(end)s")
+                    % {
+                        "side": segment.get_side_display().lower(),
+                        "start": _clock(segment.started_at),
+                        "end": _clock(seg_end) if seg_end else _("now"),
+                    }
+                )
+        if outside:
+            self.add_error(
+                None,
+                _(
+                    "With these times, %(what)s would fall outside the session. Choose times "
+                    "around them, or change or delete a let-down first."
+                )
+                % {"what": ", ".join(outside)},
+            )
 
     def save(self, commit: bool = True) -> Session:
         unit = self.household.unit
@@ -215,6 +257,7 @@ class LeakForm(forms.ModelForm):
             "amount": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"notes": VisibleCharField}
 
     def clean_at(self) -> datetime:
         return _not_future(self.cleaned_data["at"])
@@ -233,6 +276,7 @@ class FeedForm(forms.ModelForm):
             "milk": forms.RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"notes": VisibleCharField}
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from letdown.accounts.models import Household
+from letdown.core.forms import VisibleCharField
 
 from .catalogue import NumberParam, StepType, step_types_for
 from .models import Media, MediaKind, Routine
@@ -65,12 +66,14 @@ class RoutineForm(forms.ModelForm):
         model = Routine
         fields = ("name", "kind")
         widgets = {"kind": forms.RadioSelect}
+        field_classes = {"name": VisibleCharField}
 
 
 class RenameForm(forms.ModelForm):
     class Meta:
         model = Routine
         fields = ("name",)
+        field_classes = {"name": VisibleCharField}
 
 
 class AddStepForm(forms.Form):
@@ -141,7 +144,7 @@ class MediaUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What is it?"), choices=MediaKind.choices, widget=forms.RadioSelect
     )
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=80, required=False)
+    name = VisibleCharField(label=gettext_lazy("Name"), max_length=80, required=False)
     file = forms.FileField(label=gettext_lazy("File"))
     # The recording's length as the recorder timed it (seconds); sent by the recorder only.
     duration_s = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=0)

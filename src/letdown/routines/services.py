@@ -9,8 +9,11 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
+from django.db import IntegrityError
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household, Lactation
@@ -19,6 +22,7 @@ from letdown.insights.selectors import pump_switch_time_s
 from letdown.logbook import services as logbook
 from letdown.logbook.models import Kind, Session
 
+from . import images
 from .catalogue import STEP_TYPES, default_routine, validate_params
 from .engine import EVENT_TYPES, Event, RunState, state_at, steps_used
 from .media_types import MAX_BYTES, SNIFF_BYTES, sniff
@@ -296,6 +300,41 @@ def default_media_name(kind: str) -> str:
     return _("Recording") if kind == "audio" else _("Photo")
 
 
+def media_quota_bytes() -> int:
+    return int(settings.MEDIA_QUOTA_MB) * 1024 * 1024
+
+
+def media_used_bytes(household: Household) -> int:
+    used = Media.objects.filter(household=household).aggregate(total=Sum("size_bytes"))["total"]
+    return int(used or 0)
+
+
+def _mb(size_bytes: int) -> str:
+    return f"{size_bytes / (1024 * 1024):.1f}"
+
+
+def _reencoded_photo(uploaded: UploadedFile) -> images.StoredImage:
+    try:
+        return images.reencode(uploaded)
+    except images.ImageRefused as refused:
+        if refused.reason == "too_many_pixels":
+            raise MediaError(
+                _(
+                    "This photo has too many pixels to open safely%(size)s: a photo can have "
+                    "at most %(mp)d megapixels."
+                )
+                % {
+                    "size": f" ({refused.width} × {refused.height})" if refused.width else "",
+                    "mp": images.MAX_PIXELS // 1_000_000,
+                }
+            ) from refused
+        raise MediaError(
+            _("This photo could not be read: it may be damaged. Try another copy of it.")
+        ) from refused
+    finally:
+        uploaded.seek(0)
+
+
 def save_media(
     *,
     household: Household,
@@ -304,7 +343,9 @@ def save_media(
     duration_s: float | None = None,
     expected_kind: str | None = None,
 ) -> Media:
-    """Keep a file of hers after checking what it is from its first bytes and its size."""
+    """Keep a file of hers after checking what it is from its first bytes and its size; a
+    photo is decoded and written anew (images.py); the household's files stay within its
+    quota (LETDOWN_MEDIA_QUOTA_MB)."""
     head = uploaded.read(SNIFF_BYTES)
     uploaded.seek(0)
     file_type = sniff(head)
@@ -326,16 +367,34 @@ def save_media(
         )
     if duration_s is not None and not 0 < duration_s < 24 * 3600:
         duration_s = None
+    content: File[Any] = uploaded
+    content_type, extension, size = file_type.content_type, file_type.extension, uploaded.size
+    if file_type.kind == "image":
+        photo = _reencoded_photo(uploaded)
+        content = ContentFile(photo.data)
+        content_type, extension, size = photo.content_type, photo.extension, len(photo.data)
     # A random name in a folder of her household: no file name of hers reaches the disk.
-    uploaded.name = f"{secrets.token_urlsafe(24)}.{file_type.extension}"
+    content.name = f"{secrets.token_urlsafe(24)}.{extension}"
+    # `changing` writes her household's row first and holds its lock until commit: two uploads
+    # at once cannot both fit in the last space.
     with changing(household):
+        used, quota = media_used_bytes(household), media_quota_bytes()
+        if used + size > quota:
+            raise MediaError(
+                _(
+                    "There is no room for this file: your recordings and photos may take "
+                    "%(quota)s MB on this server, %(used)s MB are in use and this file needs "
+                    "%(size)s MB. Delete something you no longer play to make room."
+                )
+                % {"quota": _mb(quota), "used": _mb(used), "size": _mb(size)}
+            )
         media = Media.objects.create(
             household=household,
             kind=file_type.kind,
             name=name.strip()[:80] or default_media_name(file_type.kind),
-            file=uploaded,
-            content_type=file_type.content_type,
-            size_bytes=uploaded.size,
+            file=content,
+            content_type=content_type,
+            size_bytes=size,
             duration_s=duration_s,
         )
     return media
@@ -350,10 +409,19 @@ def delete_media(*, media: Media) -> None:
         storage.delete(path)
 
 
-def follow_in_session(*, run: RoutineRun, session: Session, at: datetime) -> None:
+def follow_in_session(*, run: RoutineRun, session: Session, at: datetime) -> bool:
     """Carry a run into a session: from now on the session screen shows it, its let-downs move
-    the pump phases, and the pump phases start if the run has not reached them."""
-    with changing(run.household):
-        run.session = session
-        run.save(update_fields=["session"])
-        _append(run, "session_started", at)
+    the pump phases, and the pump phases start if the run has not reached them.
+
+    False, and nothing changed, when the session already follows another run (a stale page's
+    "follow", or two phones at once): a session follows one run, as the database insists."""
+    if RoutineRun.objects.filter(session=session).exclude(pk=run.pk).exists():
+        return False
+    try:
+        with changing(run.household):
+            run.session = session
+            run.save(update_fields=["session"])
+            _append(run, "session_started", at)
+    except IntegrityError:  # the other phone won just now
+        return False
+    return True

@@ -323,8 +323,10 @@ def session_follow(request: HttpRequest, session_pk: int) -> HttpResponse:
     household = household_of(request)
     session = get_object_or_404(Session, pk=session_pk, household=household)
     run = selectors.run_to_follow(session)
-    if run is not None and session.is_active:
-        services.follow_in_session(run=run, session=session, at=timezone.now())
+    if run is None or not session.is_active:
+        return redirect("session_live", session.pk)
+    if not services.follow_in_session(run=run, session=session, at=timezone.now()):
+        messages.info(request, _("This session already follows a routine."))
     return redirect("session_live", session.pk)
 
 
@@ -342,6 +344,8 @@ def _media_page(
         "media": Media.objects.filter(household=household),
         "audio_max_mb": MAX_BYTES["audio"] // (1024 * 1024),
         "image_max_mb": MAX_BYTES["image"] // (1024 * 1024),
+        "used_bytes": services.media_used_bytes(household),
+        "quota_bytes": services.media_quota_bytes(),
     }
     return render(request, "routines/media.html", context, status=status)
 
