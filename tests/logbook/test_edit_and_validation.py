@@ -289,7 +289,7 @@ def test_an_edit_that_would_leave_a_letdown_outside_is_refused_and_names_it(owne
     assert (session.started_at, session.ended_at) == (_at(10, 0), _at(10, 20))
 
 
-def test_an_edit_that_would_cut_a_side_is_refused_and_names_it(owner_client, family):
+def test_the_sides_at_the_edges_follow_a_shorter_session(owner_client, family):
     session = SessionFactory(lactation=family.lactation, started_at=_at(10, 0), side="left")
     session.ended_at = _at(10, 20)
     session.save()
@@ -299,12 +299,46 @@ def test_an_edit_that_would_cut_a_side_is_refused_and_names_it(owner_client, fam
     )
     response = owner_client.post(
         reverse("session_edit", args=[session.pk]),
-        form_data(session, started_at=_clock(_at(10, 5)), ended_at=_clock(_at(10, 20))),
+        form_data(session, started_at=_clock(_at(10, 5)), ended_at=_clock(_at(10, 15))),
+    )
+    assert response.status_code == 302
+    assert list(session.segments.order_by("started_at").values_list("started_at", "ended_at")) == [
+        (_at(10, 5), _at(10, 8)),
+        (_at(10, 9), _at(10, 15)),
+    ]
+
+
+def test_a_session_logged_afterwards_can_be_shortened(owner_client, family):
+    session = SessionFactory(lactation=family.lactation, started_at=_at(10, 0), side="right")
+    session.ended_at = _at(10, 30)
+    session.save()
+    session.segments.update(ended_at=_at(10, 30))
+    response = owner_client.post(
+        reverse("session_edit", args=[session.pk]),
+        form_data(session, started_at=_clock(_at(10, 10)), ended_at=_clock(_at(10, 20))),
+    )
+    assert response.status_code == 302
+    facts = Session.objects.with_details().get().facts(timezone.now())
+    assert facts.right_s == facts.active_s == 10 * 60
+
+
+def test_an_edit_that_would_cut_a_side_in_between_is_refused_and_names_it(owner_client, family):
+    session = SessionFactory(lactation=family.lactation, started_at=_at(10, 0), side="left")
+    session.ended_at = _at(10, 20)
+    session.save()
+    session.segments.update(ended_at=_at(10, 5))
+    session.segments.create(
+        household=family.household, side="right", started_at=_at(10, 5), ended_at=_at(10, 20)
+    )
+    response = owner_client.post(
+        reverse("session_edit", args=[session.pk]),
+        form_data(session, started_at=_clock(_at(10, 7)), ended_at=_clock(_at(10, 20))),
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "the left side from 10:00:00 to 10:08:00 would fall outside" in page
-    assert "right side" not in page
+    assert "the left side from 10:00:00 to 10:05:00" in page and "would fall outside" in page
+    session.refresh_from_db()
+    assert session.started_at == _at(10, 0)
 
 
 def test_an_edit_that_keeps_everything_inside_is_saved(owner_client, family):

@@ -204,17 +204,29 @@ class SessionForm(forms.ModelForm):
         for letdown in self.instance.letdowns.order_by("at"):
             if letdown.at < start - EDGE_GRACE or (end and letdown.at > end + EDGE_GRACE):
                 outside.append(_("the let-down at %(time)s") % {"time": _clock(letdown.at)})
-        for segment in self.instance.segments.order_by("started_at", "pk"):
-            seg_end = segment.ended_at
-            if segment.started_at < start - EDGE_GRACE or (
-                end and seg_end and seg_end > end + EDGE_GRACE
+        segments = list(self.instance.segments.order_by("started_at", "pk"))
+        old_start, old_end = self.instance.started_at, self.instance.ended_at
+        for index, segment in enumerate(segments):
+            # The stretch that began at the session's start moves with it, and the one that
+            # ended at its end moves with that (services.save_session_times); a side in
+            # between is hers to place.
+            seg_start, seg_end = segment.started_at, segment.ended_at
+            if index == 0 and abs(seg_start - old_start) <= EDGE_GRACE:
+                seg_start = start
+            last = index == len(segments) - 1
+            if last and old_end and seg_end and end and abs(seg_end - old_end) <= EDGE_GRACE:
+                seg_end = end
+            if (
+                seg_start < start - EDGE_GRACE
+                or (end and seg_end and seg_end > end + EDGE_GRACE)
+                or (seg_end is not None and seg_end <= seg_start)
             ):
                 outside.append(
                     _("the %(side)s side from %(start)s to %(end)s")
                     % {
                         "side": segment.get_side_display().lower(),
                         "start": _clock(segment.started_at),
-                        "end": _clock(seg_end) if seg_end else _("now"),
+                        "end": _clock(segment.ended_at) if segment.ended_at else _("now"),
                     }
                 )
         if outside:

@@ -447,6 +447,33 @@ def save_entry(*, household: Household, entry: models.Model) -> None:
         entry.save()
 
 
+def save_session_times(
+    *, household: Household, session: Session, was: tuple[datetime, datetime | None]
+) -> None:
+    """Her edit of a session (times and details). Its sides follow its edges: the stretch
+    that began at the old start begins at the new one, the one that ended at the old end
+    ends at the new one (the form refuses an edit that would cut any other)."""
+    old_start, old_end = was
+    grace = timedelta(seconds=1)
+    session.live_checkpoint = None  # edited by hand: the next tap replays the log
+    with changing(household):
+        session.save()
+        segments = list(session.segments.order_by("started_at", "pk"))
+        if segments and abs(segments[0].started_at - old_start) <= grace:
+            segments[0].started_at = session.started_at
+            segments[0].save(update_fields=["started_at"])
+        last = segments[-1] if segments else None
+        if (
+            last is not None
+            and last.ended_at is not None
+            and old_end is not None
+            and session.ended_at is not None
+            and abs(last.ended_at - old_end) <= grace
+        ):
+            last.ended_at = session.ended_at
+            last.save(update_fields=["ended_at"])
+
+
 def delete_entry(*, household: Household, entry: models.Model, now: datetime) -> None:
     """Delete one entry. A tapped let-down of a running session is undone through its log
     instead, so the next tap cannot bring it back."""

@@ -74,9 +74,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_of(request)
     session = _session(request, pk)
+    was = (session.started_at, session.ended_at)  # the form writes her new times on it
     form = SessionForm(request.POST or None, instance=session, household=household)
     if request.method == "POST" and form.is_valid():
-        services.save_entry(household=household, entry=form.save(commit=False))
+        services.save_session_times(household=household, session=form.save(commit=False), was=was)
         messages.success(request, _("Saved."))
         return redirect(_day_url(session.started_at))
     now = timezone.now()
