@@ -165,3 +165,54 @@ def summary(name: str, samples_ms: list[float]) -> str:
     p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
     median = statistics.median(samples)
     return f"{name:<28} median {median:7.2f} ms   p95 {p95:7.2f} ms   (n={len(samples)})"
+
+
+def login_cookie(user) -> str:  # type: ignore[no-untyped-def]
+    """A logged-in Django session for `user`: the value of its `sessionid` cookie."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "letdown.accounts.backends.HouseholdModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+def start_session_now(household, kind: str = "pumping", side: str = "both"):  # type: ignore[no-untyped-def]
+    """A running session of hers, started now through the logbook's service."""
+    from django.utils import timezone
+
+    from letdown.logbook import services
+
+    now = timezone.now()
+    lactation = household.current_lactation()
+    return services.start_session(
+        household=household, lactation=lactation, kind=kind, side=side, at=now, now=now
+    ).session
+
+
+def serve(port: int, host: str = "127.0.0.1", env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """`letdown serve` (gunicorn, 2 workers x 4 threads) on the bench's database, returned
+    once /health answers."""
+    import http.client
+    import subprocess
+    import sys
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "letdown.cli", "serve", "--host", host, "--port", str(port)],
+        env={**os.environ, "LETDOWN_STATIC_FINDERS": "0", **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            conn = http.client.HTTPConnection(host, port, timeout=2)
+            conn.request("GET", "/health")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("letdown serve did not answer /health")

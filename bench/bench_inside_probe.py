@@ -19,7 +19,6 @@ import random
 import re
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import heavy_household, setup_django  # noqa: E402
+from _setup import heavy_household, login_cookie, serve, setup_django, start_session_now  # noqa: E402
 
 IDLE_S = float(os.environ.get("BENCH_IDLE_S", "10"))
 LOAD_S = float(os.environ.get("BENCH_LOAD_S", "20"))
@@ -57,50 +56,23 @@ def _percentile(values: list[float], share: float) -> float:
 
 def main() -> None:
     label = setup_django("inside")
-    from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils import timezone
-
-    from letdown.logbook import services
 
     household, user = heavy_household(sessions=200, letdowns=400, leaks=20)
-    lactation = household.lactations.first()
-    session = services.start_session(
-        household=household, lactation=lactation, kind="pumping", side="both", at=timezone.now()
-    )
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store["_auth_user_backend"] = "letdown.accounts.backends.HouseholdModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.create()
+    session = start_session_now(household)
+    session_key = login_cookie(user)
     port = _free_port()
-    env = {**os.environ, "LETDOWN_STATIC_FINDERS": "0"}
-    if os.environ.get("BENCH_SRC"):
-        env["PYTHONPATH"] = os.environ["BENCH_SRC"]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "letdown.cli", "serve", "--host", HOST, "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    env = {"PYTHONPATH": os.environ["BENCH_SRC"]} if os.environ.get("BENCH_SRC") else {}
+    server = serve(port, host=HOST, env=env)
     try:
-        for _ in range(150):
-            try:
-                conn = http.client.HTTPConnection(HOST, port, timeout=2)
-                conn.request("GET", "/health")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         conn = http.client.HTTPConnection(HOST, port, timeout=60)
         conn.request(
-            "GET", f"/sessions/{session.pk}/", headers={"Cookie": f"sessionid={store.session_key}"}
+            "GET", f"/sessions/{session.pk}/", headers={"Cookie": f"sessionid={session_key}"}
         )
         response = conn.getresponse()
         body = response.read().decode()
         csrf = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-        cookie = f"sessionid={store.session_key}; csrftoken={csrf}"
+        cookie = f"sessionid={session_key}; csrftoken={csrf}"
 
         def taps(seconds: float) -> list[float]:
             """Taps one after another, a little apart, as a parent would (ms each)."""

@@ -12,7 +12,6 @@ import http.client
 import os
 import re
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -20,7 +19,15 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import heavy_household, setup_django, summary, timed  # noqa: E402
+from _setup import (  # noqa: E402
+    heavy_household,
+    login_cookie,
+    serve,
+    setup_django,
+    start_session_now,
+    summary,
+    timed,
+)
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -82,7 +89,7 @@ def main() -> None:
     print(summary("history page, after a change", after_a_change("/history/")))
     print(summary("history page, again", timed(get("/history/"), REPEAT)))
     lactation = household.current_lactation()
-    session = _start(services, household, lactation, "pumping", "both")
+    session = start_session_now(household, "pumping", "both")
 
     def letdown() -> None:
         assert client.post(f"/sessions/{session.pk}/letdown/").status_code == 302
@@ -93,21 +100,12 @@ def main() -> None:
 
     end_samples = []
     for _ in range(REPEAT // 2):
-        s = _start(services, household, lactation, "nursing", "left")
+        s = start_session_now(household, "nursing", "left")
         t = time.perf_counter()
         assert client.post(f"/sessions/{s.pk}/end/").status_code == 302
         end_samples.append((time.perf_counter() - t) * 1000)
     print(summary("end a session", end_samples))
     http_letdowns_per_second(household, lactation, user)
-
-
-def _start(services, household, lactation, kind: str, side: str):
-    from django.utils import timezone
-
-    now = timezone.now()
-    return services.start_session(
-        household=household, lactation=lactation, kind=kind, side=side, at=now, now=now
-    ).session
 
 
 def _free_port() -> int:
@@ -120,36 +118,15 @@ def http_letdowns_per_second(
     household, lactation, user, seconds: float = 10.0, clients: int = CLIENTS
 ) -> None:
     """Real HTTP through `letdown serve` (gunicorn, 2 workers): concurrent let-down taps."""
-    from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
-    from letdown.logbook import services
-
-    session = _start(services, household, lactation, "pumping", "both")
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store["_auth_user_backend"] = "letdown.accounts.backends.HouseholdModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.create()
+    session = start_session_now(household, "pumping", "both")
+    session_key = login_cookie(user)
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "letdown.cli", "serve", "--port", str(port), "--workers", "2"],
-        env={**os.environ, "LETDOWN_STATIC_FINDERS": "0"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = serve(port)
     try:
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/health")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         conn = http.client.HTTPConnection("127.0.0.1", port)
         conn.request(
-            "GET", f"/sessions/{session.pk}/", headers={"Cookie": f"sessionid={store.session_key}"}
+            "GET", f"/sessions/{session.pk}/", headers={"Cookie": f"sessionid={session_key}"}
         )
         response = conn.getresponse()
         body = response.read().decode()
@@ -157,7 +134,7 @@ def http_letdowns_per_second(
             1
         )
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-        cookie = f"sessionid={store.session_key}; csrftoken={csrf_cookie}"
+        cookie = f"sessionid={session_key}; csrftoken={csrf_cookie}"
         counts = [0] * clients
         stop = time.perf_counter() + seconds
 

@@ -19,11 +19,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import heavy_household, setup_django  # noqa: E402
+from _setup import heavy_household, login_cookie, serve, setup_django  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CLIENTS", "4"))
@@ -84,36 +83,16 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("bench_taps needs wrk: apt-get install wrk")
     label = setup_django("taps")
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    household, user = heavy_household()
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "letdown.accounts.backends.HouseholdModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
     from django.db import connections
 
+    household, user = heavy_household()
+    session_key = login_cookie(user)
     connections.close_all()
     port = 8700 + os.getpid() % 200
-    server = subprocess.Popen(
-        [sys.executable, "-m", "letdown.cli", "serve", "--port", str(port), "--workers", "2"],
-        env={**os.environ, "LETDOWN_STATIC_FINDERS": "0"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = serve(port)
     try:
-        for _ in range(300):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/health")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         token = "b" * 32
-        cookie = f"sessionid={store.session_key}; csrftoken={token}"
+        cookie = f"sessionid={session_key}; csrftoken={token}"
         headers = {
             "Cookie": cookie,
             "Content-Type": "application/x-www-form-urlencoded",
