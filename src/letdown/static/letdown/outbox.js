@@ -45,14 +45,23 @@
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
-  // The server's clock minus this phone's, measured on every answer; taps are stamped with it.
-  function clockOffset() {
-    try { return Number(global.localStorage.getItem("letdown.clockOffset")) || 0; } catch (e) { return 0; }
+  // The server's clock minus this phone's, measured on the answers. The server stamps its
+  // time at some point of the round trip, so a slow answer says little: the estimate from the
+  // quickest recent round trip is kept (as NTP does), and taps are stamped with it.
+  function clockSample() {
+    try { return JSON.parse(global.localStorage.getItem("letdown.clock")) || null; } catch (e) { return null; }
   }
+  function clockOffset() { var sample = clockSample(); return sample ? sample.offset : 0; }
   function noteServerTime(serverIso, sentAt, receivedAt) {
-    var offset = Date.parse(serverIso) - (sentAt + receivedAt) / 2;
-    if (!isFinite(offset)) return;
-    try { global.localStorage.setItem("letdown.clockOffset", String(Math.round(offset))); } catch (e) { /* a worker */ }
+    var rtt = receivedAt - sentAt, offset = Date.parse(serverIso) - (sentAt + receivedAt) / 2;
+    if (!isFinite(offset) || rtt < 0) return;
+    var best = clockSample();
+    var stale = !best || receivedAt - best.at > 10 * 60 * 1000;
+    if (stale || rtt <= best.rtt) {
+      try {
+        global.localStorage.setItem("letdown.clock", JSON.stringify({ offset: Math.round(offset), rtt: rtt, at: receivedAt }));
+      } catch (e) { /* a worker has no localStorage */ }
+    }
   }
   function now() { return Date.now() + clockOffset(); }
 
