@@ -439,10 +439,8 @@ def _merge_details(into: LetDown, other: LetDown) -> None:
 
 
 def save_entry(*, household: Household, entry: models.Model) -> None:
-    """Save a session's details, a leak, a bottle feed or a let-down's details, edited or new
-    (forms validate; this writes)."""
-    if isinstance(entry, Session):
-        entry.live_checkpoint = None  # edited by hand: the next tap replays the log
+    """Save a leak, a bottle feed or a let-down's details, edited or new (forms validate; this
+    writes). A session's own edits go through `save_session_times`."""
     with changing(household):
         entry.save()
 

@@ -39,12 +39,9 @@ def _current_lactation(household: Household) -> Lactation:
     return lactation
 
 
-def _session(request: HttpRequest, pk: int, *, letdowns: bool = True) -> Session:
-    """Her session with its segments (and let-downs, for pages that show them); a taps-only
-    view skips the let-downs so a tap stays one small read and one small write."""
-    household = household_of(request)
-    sessions = Session.objects.for_household(household)
-    sessions = sessions.with_details() if letdowns else sessions.prefetch_related("segments")
+def _session(request: HttpRequest, pk: int) -> Session:
+    """Her session with its segments and let-downs."""
+    sessions = Session.objects.for_household(household_of(request)).with_details()
     try:
         return sessions.get(pk=pk)
     except Session.DoesNotExist as exc:
