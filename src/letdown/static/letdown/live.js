@@ -139,6 +139,7 @@
     lastAnswerAt = Date.now();
     if (data.session) base = { server_time: data.server_time, session: data.session };
     refusal = result.status >= 400 ? (data.error || text.refused) : "";
+    document.dispatchEvent(new CustomEvent("letdown:session-changed"));
     reloadPending().then(function () {
       // Once the server has her End, the details page (volumes, notes) takes over; it offers
       // Undo and Resume too.

@@ -386,7 +386,7 @@
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (s) { applyInOrder(request, s); });
     }
 
-    // On the session screen the forms post normally: that page reloads itself on changes.
+    // On the session screen the routine's forms post normally (the page reloads after them).
     if (!compact) {
       root.addEventListener("submit", function (event) {
         var form = event.target;
@@ -417,6 +417,9 @@
     if (chimeToggle) chimeToggle.setAttribute("aria-pressed", stored("chime", "on") === "on" ? "true" : "false");
 
     document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
+    // On the session screen a tap (a let-down moves the pump phases) is answered without a
+    // reload: live.js says so, and the routine follows at once.
+    document.addEventListener("letdown:session-changed", refresh);
     renderPanels();
     render();
     setInterval(tick, 250);
