@@ -54,11 +54,6 @@ def _report_context(request: HttpRequest, household: Household) -> tuple[dict[st
         form.add_error(None, str(error))
         first, last = choose_period(today, None, None)
     status = 400 if form.errors else 200
-    if form.errors:
-        form = PeriodForm(request.GET)
-        form.is_valid()
-        if not form.errors:
-            form.add_error(None, _("Choose a period of up to three months."))
     report = build_report(household, first, last, timezone.now())
     context = {
         "report": report,
