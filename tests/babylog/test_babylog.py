@@ -33,7 +33,9 @@ def test_one_tap_dirty_nappy_then_its_colour(owner_client, family):
     version = family.household.data_version
     response = owner_client.post(reverse("nappy_quick"), {"baby": baby.pk, "kind": "dirty"})
     nappy = Nappy.objects.get(household=family.household)
-    assert response.status_code == 302 and response["Location"] == reverse("nappy_edit", args=[nappy.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "nappy_edit", args=[nappy.pk]
+    )
     assert nappy.dirty and not nappy.wet
     family.household.refresh_from_db()
     assert family.household.data_version > version

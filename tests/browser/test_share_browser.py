@@ -13,7 +13,9 @@ from .conftest import screenshot
 
 
 def test_owner_shares_then_revokes(phone_factory, phone, live_server, family) -> None:  # type: ignore[no-untyped-def]
-    session = SessionFactory(lactation=family.lactation, started_at=timezone.now() - timedelta(hours=3))
+    session = SessionFactory(
+        lactation=family.lactation, started_at=timezone.now() - timedelta(hours=3)
+    )
     LetDownFactory(session=session)
     page = phone
     page.goto(f"{live_server.url}/account/share/", timeout=60_000)

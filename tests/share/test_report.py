@@ -24,8 +24,12 @@ def test_report_figures_for_a_known_day(owner_client, family):
     start = NOW - timedelta(hours=3)
     first = SessionFactory(lactation=family.lactation, started_at=start, anxiety_before=4)
     LetDownFactory(session=first)
-    SessionFactory(lactation=family.lactation, started_at=start + timedelta(hours=1), anxiety_before=6)
-    BottleFeedFactory(lactation=family.lactation, at=start + timedelta(hours=2), milk="formula", volume_ml=60)
+    SessionFactory(
+        lactation=family.lactation, started_at=start + timedelta(hours=1), anxiety_before=6
+    )
+    BottleFeedFactory(
+        lactation=family.lactation, at=start + timedelta(hours=2), milk="formula", volume_ml=60
+    )
     report = build_report(family.household, NOW.date(), NOW.date(), NOW)
     day = report.summary
     assert (day.nursing, day.bottle_feeds, day.letdowns, day.letdown_sessions) == (2, 1, 1, 2)
@@ -52,7 +56,11 @@ def test_questions_are_saved_and_printed(owner_client, member_client, family):
 
 
 def test_stranger_sees_only_her_own_report(stranger_client, family):
-    SessionFactory(lactation=family.lactation, started_at=datetime.now(UTC) - timedelta(hours=2), notes="Alex's private note")
+    SessionFactory(
+        lactation=family.lactation,
+        started_at=datetime.now(UTC) - timedelta(hours=2),
+        notes="Alex's private note",
+    )
     for name in ("report", "report_pdf"):
         response = stranger_client.get(reverse(name))
         assert response.status_code == 200
@@ -61,7 +69,10 @@ def test_stranger_sees_only_her_own_report(stranger_client, family):
 
 def test_demo_report_pdf_is_a_pdf_with_the_glance_on_page_one(db, client):
     create_demo_household()
-    client.force_login(User.objects.get(username=DEMO_USERNAME), backend="letdown.accounts.backends.HouseholdModelBackend")
+    client.force_login(
+        User.objects.get(username=DEMO_USERNAME),
+        backend="letdown.accounts.backends.HouseholdModelBackend",
+    )
     html = client.get(reverse("report"))
     for paper in ("a4", "letter"):
         response = client.get(reverse("report_pdf"), {"paper": paper})
@@ -70,7 +81,13 @@ def test_demo_report_pdf_is_a_pdf_with_the_glance_on_page_one(db, client):
         reader = PdfReader(io.BytesIO(response.content))
         assert len(reader.pages) >= 2
         first = reader.pages[0].extract_text()
-        for heading in ("Feeding report", "At a glance", "Nappies and weight", "Week by week", "Questions for the specialist"):
+        for heading in (
+            "Feeding report",
+            "At a glance",
+            "Nappies and weight",
+            "Week by week",
+            "Questions for the specialist",
+        ):
             assert heading in first, (paper, heading)
         assert "Day by day" not in first
         rest = "".join(page.extract_text() for page in reader.pages[1:])

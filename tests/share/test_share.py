@@ -85,7 +85,9 @@ def test_a_made_up_token_answers_404(db):
 
 
 def test_a_link_lasts_at_most_90_days(owner_client, family):
-    response = owner_client.post(reverse("shares"), {"name": "Anna", "days": 91, "shows_report": "on"})
+    response = owner_client.post(
+        reverse("shares"), {"name": "Anna", "days": 91, "shows_report": "on"}
+    )
     assert response.status_code == 400
     assert not Share.objects.exists()
     with pytest.raises(services.ShareError):
@@ -126,7 +128,21 @@ def test_a_share_shows_only_its_own_household(owner_client, family, stranger_fam
 
 def test_cli_creates_lists_and_revokes_a_link(family, capsys):
     household = family.household.pk
-    assert letdown_main(["share", "create", "--household", str(household), "--name", "Anna, IBCLC", "--days", "30"]) == 0
+    assert (
+        letdown_main(
+            [
+                "share",
+                "create",
+                "--household",
+                str(household),
+                "--name",
+                "Anna, IBCLC",
+                "--days",
+                "30",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     path = re.search(r"http://127\.0\.0\.1:8000(/s/\S+/)", out).group(1)
     share = Share.objects.get()
@@ -139,7 +155,12 @@ def test_cli_creates_lists_and_revokes_a_link(family, capsys):
     assert Client().get(f"{path}report/").status_code == 404
     assert letdown_main(["share", "list", "--household", str(household)]) == 0
     assert "revoked" in capsys.readouterr().out
-    assert letdown_main(["share", "create", "--household", str(household), "--name", "A", "--days", "91"]) == 2
+    assert (
+        letdown_main(
+            ["share", "create", "--household", str(household), "--name", "A", "--days", "91"]
+        )
+        == 2
+    )
 
 
 @pytest.mark.django_db(transaction=True)

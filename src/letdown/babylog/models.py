@@ -38,7 +38,9 @@ class Nappy(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["household", "at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(wet=True) | Q(dirty=True), name="nappy_wet_or_dirty"),
+            models.CheckConstraint(
+                condition=Q(wet=True) | Q(dirty=True), name="nappy_wet_or_dirty"
+            ),
             models.CheckConstraint(
                 condition=Q(dirty=True) | Q(stool_colour=""), name="nappy_colour_only_if_dirty"
             ),

@@ -116,5 +116,5 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         services.delete_entry(household=household, entry=entry)
         messages.success(request, _("Deleted."))
-        return redirect(_day_url(entry.at))
+        return redirect(_day_url(entry.at))  # type: ignore[attr-defined]
     return render(request, "logbook/delete.html", {"obj": entry, "what": what})

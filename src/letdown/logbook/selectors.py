@@ -485,14 +485,15 @@ def _baby_entry(row: babylog.HistoryRow, tz: ZoneInfo, unit: str) -> Entry:
     else:
         title = _("Weight") + " · " + format_weight(row.weight_g, unit)
         if row.after_feed_g is not None:
-            title = _("Weighed feed") + " · " + _("took %(intake)s") % {
-                "intake": format_change(row.after_feed_g - row.weight_g, unit)
-            }
+            title = (
+                _("Weighed feed")
+                + " · "
+                + _("took %(intake)s")
+                % {"intake": format_change(row.after_feed_g - row.weight_g, unit)}
+            )
         url = reverse("weighing_edit", args=[row.pk])
         css = "weight"
-    return Entry(
-        at=row.at.astimezone(tz), css=css, title=f"{row.baby_name}: {title}", url=url
-    )
+    return Entry(at=row.at.astimezone(tz), css=css, title=f"{row.baby_name}: {title}", url=url)
 
 
 def _days(household: Household, first: date, last: date, now: datetime) -> tuple[list[Day], bool]:

@@ -68,7 +68,10 @@ def main(argv: list[str]) -> int:
         except services.ShareError as error:
             return _fail(str(error))
         print(args.base_url.rstrip("/") + reverse("share_link", args=[made.token]))
-        print(f"share {made.share.pk} for {made.share.name}, open until {made.share.expires_at:%Y-%m-%d %H:%M} UTC")
+        print(
+            f"share {made.share.pk} for {made.share.name}, "
+            f"open until {made.share.expires_at:%Y-%m-%d %H:%M} UTC"
+        )
         return 0
     for line in selectors.shares_of(household, now):
         share = line.share

@@ -60,6 +60,9 @@ class ShareVisit(models.Model):
         ordering = ["-at"]
         indexes = [models.Index(fields=["household", "share", "at"])]
 
+    def __str__(self) -> str:
+        return f"visit {self.at:%Y-%m-%d %H:%M}"
+
 
 class ReportQuestions(models.Model):
     """Her questions for the specialist, printed on the report. One per household."""
@@ -67,3 +70,6 @@ class ReportQuestions(models.Model):
     household = models.OneToOneField(Household, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("questions for the specialist"), max_length=2000, blank=True)
     updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"questions of household {self.household_id}"

@@ -346,7 +346,7 @@ def build_report(household: Household, first: date, last: date, now: datetime) -
                 volume_right_ml=right,
                 letdowns=facts.letdown_count,
                 first_letdown_s=facts.time_to_first_letdown_s,
-                duration_s=(ended - started).total_seconds(),
+                duration_s=(ended - started).total_seconds() if ended else 0.0,
                 anxiety=anxiety,
                 imported=bool(source),
             )
@@ -417,7 +417,7 @@ def build_report(household: Household, first: date, last: date, now: datetime) -
         DayRow(d, tally_of([d]), tuple(nappy_day(b, d) for b in shown_babies))
         for d in reversed(period)
     ]
-    weeks = []
+    weeks: list[WeekRow] = []
     week_last = last
     while week_last >= first - timedelta(days=7) and len(weeks) < 14:
         week_days = [week_last - timedelta(days=i) for i in range(7)]
@@ -497,9 +497,7 @@ def _babies_to_show(
     shown = [b for b in babies.values() if b.pk in with_rows]
     if not shown:
         newest = max((b.lactation_id for b in babies.values()), default=None)
-        shown = [
-            b for b in babies.values() if b.lactation_id == newest and b.birth_date <= last
-        ]
+        shown = [b for b in babies.values() if b.lactation_id == newest and b.birth_date <= last]
     return sorted(shown, key=lambda b: (b.birth_date, b.pk))
 
 
@@ -524,4 +522,3 @@ def _weight_lines(
             )
         )
     return lines
-

@@ -17,9 +17,7 @@ def open_share(token: str, now: datetime) -> Share | None:
     """The share behind a token, with its household, if it is neither revoked nor expired."""
     if not token or len(token) > 100:
         return None
-    share = (
-        Share.objects.select_related("household").filter(token_hash=token_hash(token)).first()
-    )
+    share = Share.objects.select_related("household").filter(token_hash=token_hash(token)).first()
     if share is None or not share.is_open(now):
         return None
     return share
