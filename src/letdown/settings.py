@@ -143,12 +143,14 @@ INSTALLED_APPS = [
     "axes",
     "letdown.core",
     "letdown.accounts",
+    "letdown.babylog",
     "letdown.logbook",
     "letdown.routines",
     "letdown.insights",
     "letdown.learn",
     "letdown.inside",
     "letdown.transfer",
+    "letdown.share",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from letdown.accounts.access import household_of, household_view
 from letdown.accounts.models import Household, Lactation
+from letdown.babylog.selectors import current_babies
 
 from . import selectors, services
 from .forms import (
@@ -62,6 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": summary.today,
         "median": summary.median,
         "now": now,
+        "babies": current_babies(household),
     }
     return render(request, "logbook/home.html", context)
 

@@ -108,3 +108,9 @@ document.addEventListener("change", function (event) {
   var form = event.target.form;
   if (form && form.hasAttribute("data-autosubmit")) form.submit();
 });
+
+// A Print button (the report): the page's print stylesheet does the rest.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) window.print();
+});
