@@ -13,9 +13,11 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from letdown.babylog.models import Nappy, Weighing
 from letdown.learn.articles import load_articles
 from letdown.learn.models import Comment
 from letdown.routines.models import Media
+from letdown.share.services import create_share
 
 from .factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
 from .routines.factories import RoutineFactory, RunFactory
@@ -66,6 +68,21 @@ def objects(family) -> dict[str, Any]:
         "run": RunFactory(routine=routine),
         "media": media,
         "comment": comment,
+        "nappy": Nappy.objects.create(
+            household=family.household,
+            baby=family.lactation.babies.get(),
+            at=datetime(2026, 11, 20, tzinfo=UTC),
+            wet=True,
+        ),
+        "weighing": Weighing.objects.create(
+            household=family.household,
+            baby=family.lactation.babies.get(),
+            at=datetime(2026, 11, 20, tzinfo=UTC),
+            weight_g=3500,
+        ),
+        "share": create_share(
+            household=family.household, name="Anna, IBCLC", now=datetime.now(UTC)
+        ),
     }
 
 
@@ -82,15 +99,22 @@ def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> st
         owner = "routine"
     elif namespace == "learn":
         owner = "comment"
+    elif name == "share_revoke":
+        owner = "share"
+    elif name in {"nappy_edit", "babylog_delete"}:
+        owner = "nappy"
+    elif name == "weighing_edit":
+        owner = "weighing"
     elif name in OWNERS:
         owner = OWNERS[name]
     else:
         owner = "session"  # the session's own pages, and a let-down added to it
     values = {
-        "pk": str(objects[owner].pk),
+        "pk": str(objects[owner].share.pk if owner == "share" else objects[owner].pk),
+        "token": objects["share"].token,
         "session_pk": str(objects["session"].pk),
         "index": "0",
-        "what": "session",
+        "what": "nappy" if owner == "nappy" else "session",
         "tap_id": "00000000-0000-0000-0000-000000000000",
         "start": _start_tap(objects["session"]),
         "tap": "letdown",

@@ -17,9 +17,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from letdown.accounts.models import Household, Lactation, User
+from letdown.babylog.models import Nappy, Weighing
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session, Tap
 from letdown.logbook.services import record_tap, start_session
 from letdown.routines.models import Media, Routine, RoutineRun, RunEvent
+from letdown.share.models import ReportQuestions, Share, ShareVisit
 from letdown.transfer.document import KIND_BY_NAME, KIND_OF_MODEL, KINDS
 from letdown.transfer.export import export_csv_zip, export_json, export_json_zip
 from letdown.transfer.formats import read
@@ -152,6 +154,17 @@ def _rich_household(family: Family) -> Household:
         size_bytes=7,
         duration_s=3.5,
     )
+    sky = second.babies.get()
+    Nappy.objects.create(household=household, baby=sky, at=start, wet=True)
+    Nappy.objects.create(
+        household=household, baby=sky, at=start, wet=True, dirty=True, stool_colour="yellow"
+    )
+    Weighing.objects.create(
+        household=household, baby=sky, at=start, weight_g=3512.5, after_feed_g=3560.0
+    )
+    ReportQuestions.objects.create(
+        household=household, text='Is "10 minutes" to let-down normal?', updated_at=start
+    )
     return household
 
 
@@ -191,7 +204,8 @@ def test_every_model_that_belongs_to_a_household_is_exported() -> None:
         for model in apps.get_models()
         if any(f.name == "household" and f.is_relation for f in model._meta.concrete_fields)
     }
-    not_hers = {User} | set(apps.get_app_config("transfer").get_models())
+    # Accounts, import bookkeeping and the links she gave out are not her log.
+    not_hers = {User} | set(apps.get_app_config("transfer").get_models()) | {Share, ShareVisit}
     assert belongs - not_hers == set(KIND_OF_MODEL)
 
 

@@ -23,8 +23,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import Baby, Household, Lactation
+from letdown.babylog.models import Nappy, Weighing
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session, Tap
 from letdown.routines.models import Media, Routine, RoutineRun, RunEvent
+from letdown.share.models import ReportQuestions
 
 SCHEMA_VERSION = 1
 FORMAT = "letdown-export"
@@ -82,6 +84,9 @@ KINDS: tuple[KindSpec, ...] = (
     KindSpec("routine_runs", RoutineRun, _("Routine runs")),
     KindSpec("run_events", RunEvent, _("Routine steps played")),
     KindSpec("media", Media, _("Photos and sounds")),
+    KindSpec("nappies", Nappy, _("Nappies")),
+    KindSpec("weighings", Weighing, _("Weights")),
+    KindSpec("report_questions", ReportQuestions, _("Questions for the specialist")),
 )
 KIND_OF_MODEL: dict[type[models.Model], str] = {k.model: k.name for k in KINDS}
 KIND_BY_NAME: dict[str, KindSpec] = {k.name: k for k in KINDS}
