@@ -49,6 +49,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Web Push: the contact push services may use about this server (a mailto: or https: URL).
+LETDOWN_VAPID_SUBJECT = os.environ.get("LETDOWN_VAPID_SUBJECT", "mailto:letdown@localhost")
 DEBUG = _env_bool("LETDOWN_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
@@ -148,6 +150,7 @@ INSTALLED_APPS = [
     "letdown.learn",
     "letdown.inside",
     "letdown.transfer",
+    "letdown.reminders",
 ]
 
 MIDDLEWARE = [

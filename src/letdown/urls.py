@@ -17,6 +17,7 @@ urlpatterns = [
     path("learn/", include("letdown.learn.urls")),
     path("inside/", include("letdown.inside.urls")),
     path("data/", include("letdown.transfer.urls")),
+    path("reminders/", include("letdown.reminders.urls")),
     path("", include("letdown.live.urls")),
     path("", include("letdown.logbook.urls")),
 ]
