@@ -76,15 +76,10 @@ def in_quiet_hours(moment: datetime, rule: Rule, tz: ZoneInfo) -> bool:
 
 
 def _local(day: datetime, at: time, tz: ZoneInfo) -> datetime:
-    """`at` on `day`'s local date. A time that does not exist that day (the hour the clocks
-    skip) is taken as the same wall time shifted forward; an hour that happens twice is its
-    first occurrence, so it fires once."""
-    naive = datetime.combine(day.date(), at)
-    moment = naive.replace(tzinfo=tz, fold=0)
-    utc = moment.astimezone(UTC)
-    if utc.astimezone(tz).replace(tzinfo=None) != naive:  # in the gap: fold=0 is before it
-        utc = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
-    return utc
+    """`at` on `day`'s local date, in UTC. An hour that happens twice (autumn) is its first
+    occurrence (fold=0), so it fires once; a time the clocks skip (spring) is read with the
+    offset before the change, which lands it as far after the gap as it was into it."""
+    return datetime.combine(day.date(), at).replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
 def _pump_due_times(rule: Rule, now: datetime, tz: ZoneInfo) -> list[datetime]:
