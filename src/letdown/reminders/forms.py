@@ -88,7 +88,7 @@ class ReminderForm(forms.Form):
 class DeviceForm(forms.Form):
     """What the page's script sends once the browser has subscribed."""
 
-    endpoint = forms.URLField(max_length=1000)
+    endpoint = forms.URLField(max_length=1000, assume_scheme="https")
     p256dh = forms.CharField(max_length=200)
     auth = forms.CharField(max_length=100)
     name = VisibleCharField(max_length=60)
