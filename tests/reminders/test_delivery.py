@@ -198,8 +198,6 @@ def test_a_fixed_interval_after_the_last_session_ended(family):
 def test_send_a_test_reaches_her_devices_and_the_log(family):
     with push_service() as service:
         subscribe(family.owner, service.browser("phone"))
-        delivery = services.send_test(
-            household=family.household, user=family.owner, now=SEVEN
-        )
+        delivery = services.send_test(household=family.household, user=family.owner, now=SEVEN)
     assert delivery.outcome == Outcome.SENT
     assert service.received[0].payload["body"].startswith("This is a test")

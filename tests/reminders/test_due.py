@@ -62,7 +62,9 @@ def test_a_time_that_happens_twice_in_autumn_fires_once():
 def test_interval_after_the_last_start_across_the_autumn_change_counts_real_time():
     rule = due.Rule(kind=due.FEED_DUE, basis=due.AFTER_START, interval=timedelta(hours=3))
     started = datetime(2026, 10, 24, 23, 30, tzinfo=UTC)  # 00:30 BST on the 25th
-    household = due.Household(running=False, last_started_at=started, last_ended_at=started + 20 * MIN)
+    household = due.Household(
+        running=False, last_started_at=started, last_ended_at=started + 20 * MIN
+    )
     fire = _due(rule, datetime(2026, 10, 25, 2, 31, tzinfo=UTC), LONDON, household)
     assert fire is not None and fire.due_at == started + timedelta(hours=3)
     assert _due(rule, datetime(2026, 10, 25, 2, 29, tzinfo=UTC), LONDON, household) is None
@@ -71,7 +73,9 @@ def test_interval_after_the_last_start_across_the_autumn_change_counts_real_time
 def test_interval_after_the_last_end():
     rule = due.Rule(kind=due.FEED_DUE, basis=due.AFTER_END, interval=timedelta(hours=2))
     started = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
-    household = due.Household(running=False, last_started_at=started, last_ended_at=started + 40 * MIN)
+    household = due.Household(
+        running=False, last_started_at=started, last_ended_at=started + 40 * MIN
+    )
     assert _due(rule, started + timedelta(hours=2, minutes=1), LONDON, household) is None
     fire = _due(rule, started + timedelta(hours=2, minutes=41), LONDON, household)
     assert fire is not None and fire.due_at == started + timedelta(hours=2, minutes=40)
@@ -89,17 +93,31 @@ def test_predicted_feed_with_a_lead_time():
     assert _due(rule, predicted - 16 * MIN, LONDON, household) is None
     fire = _due(rule, predicted - 14 * MIN, LONDON, household)
     assert fire is not None and fire.due_at == predicted - 15 * MIN
-    assert _due(rule, predicted, LONDON, due.Household(running=False, last_started_at=household.last_started_at)) is None
+    assert (
+        _due(
+            rule,
+            predicted,
+            LONDON,
+            due.Household(running=False, last_started_at=household.last_started_at),
+        )
+        is None
+    )
 
 
 def test_a_prediction_that_moves_after_the_reminder_does_not_send_a_second_one():
     start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     rule = due.Rule(kind=due.FEED_DUE, basis=due.PREDICTED)
-    first = due.Household(running=False, last_started_at=start, predicted_feed_at=start + timedelta(hours=3))
+    first = due.Household(
+        running=False, last_started_at=start, predicted_feed_at=start + timedelta(hours=3)
+    )
     fire = _due(rule, start + timedelta(hours=3, minutes=1), LONDON, first)
     assert fire is not None
     sent = [due.Sent(due_at=fire.due_at, fire_at=fire.fire_at)]
-    moved = due.Household(running=False, last_started_at=start, predicted_feed_at=start + timedelta(hours=3, minutes=40))
+    moved = due.Household(
+        running=False,
+        last_started_at=start,
+        predicted_feed_at=start + timedelta(hours=3, minutes=40),
+    )
     assert _due(rule, start + timedelta(hours=3, minutes=41), LONDON, moved, sent) is None
 
 
@@ -136,7 +154,9 @@ def test_a_partners_session_started_after_the_due_time_answers_it():
     # 07:05 (logged as a session) means nobody needs a 07:00 reminder repeated.
     rule = _pump("07:00", repeat=timedelta(minutes=15))
     seven = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
-    partner = due.Household(running=False, last_started_at=seven + 5 * MIN, last_ended_at=seven + 20 * MIN)
+    partner = due.Household(
+        running=False, last_started_at=seven + 5 * MIN, last_ended_at=seven + 20 * MIN
+    )
     assert _due(rule, seven + 16 * MIN, LONDON, partner) is None
     assert _due(rule, seven + 16 * MIN, LONDON) is not None
 

@@ -3,13 +3,18 @@ connection, on SQLite and PostgreSQL. The database lets one of them send each re
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
+import time as clock
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from letdown import cli
 from letdown.reminders import runner, services
 from letdown.reminders.models import Delivery, RunnerLease
 
@@ -59,7 +64,9 @@ def test_runners_at_the_same_minute_send_each_reminder_once():
             results = at_once([lambda now=now: runner.run_once(now)] * RUNNERS)
             assert sum(len(r) for r in results) == (6 if minute == 1 else 3)  # type: ignore[arg-type]
     paths = sorted(r.path for r in service.received)
-    expected = sorted([f"/push/owner{n}" for n in range(3)] + [f"/push/member{n}" for n in range(3)] * 2)
+    expected = sorted(
+        [f"/push/owner{n}" for n in range(3)] + [f"/push/member{n}" for n in range(3)] * 2
+    )
     assert paths == expected
     assert Delivery.objects.count() == 9
 
@@ -94,3 +101,39 @@ def test_a_turn_runs_the_check_only_for_the_lease_holder():
         results = at_once([lambda: runner.turn(now)] * RUNNERS)
     assert sum(r is not None for r in results) == 1
     assert len(service.received) == 1
+
+
+def _due_a_minute_ago(user) -> None:  # type: ignore[no-untyped-def]
+    local = timezone.now().astimezone(user.household.tz) - timedelta(minutes=1)
+    remind(user, times=[local.strftime("%H:%M")])
+
+
+def test_letdown_notify_once_sends_what_is_due(capsys):
+    family = make_family()
+    with push_service() as service:
+        subscribe(family.owner, service.browser("phone"))
+        _due_a_minute_ago(family.owner)
+        assert cli.main(["notify", "--once"]) == 0
+        assert cli.main(["notify", "--once"]) == 0  # cron again: nothing twice
+    assert capsys.readouterr().out.splitlines() == ["reminders sent: 1", "reminders sent: 0"]
+    assert len(service.received) == 1
+
+
+def test_the_server_processes_minute_loop_sends_a_due_reminder(monkeypatch):
+    family = make_family()
+    monkeypatch.setattr(runner, "PERIOD_S", 0.2)
+    with push_service() as service:
+        subscribe(family.owner, service.browser("phone"))
+        _due_a_minute_ago(family.owner)
+        stop = runner.start_in_background()
+        try:
+            deadline = clock.monotonic() + 20
+            while not service.received and clock.monotonic() < deadline:
+                clock.sleep(0.1)
+        finally:
+            stop.set()
+            for thread in threading.enumerate():
+                if thread.name == "letdown-reminders":
+                    thread.join(timeout=30)
+    assert len(service.received) == 1
+    assert RunnerLease.objects.get().holder.startswith(f"{socket.gethostname()}:{os.getpid()}:")

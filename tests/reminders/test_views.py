@@ -91,7 +91,9 @@ def test_a_stranger_gets_404_for_her_reminder_and_device(stranger_client, family
         auth="y",
     )
     assert stranger_client.get(reverse("reminders:edit", args=[reminder.pk])).status_code == 404
-    assert stranger_client.post(reverse("reminders:edit", args=[reminder.pk]), NEW).status_code == 404
+    assert (
+        stranger_client.post(reverse("reminders:edit", args=[reminder.pk]), NEW).status_code == 404
+    )
     assert stranger_client.post(reverse("reminders:delete", args=[reminder.pk])).status_code == 404
     assert (
         stranger_client.post(reverse("reminders:device_delete", args=[device.pk])).status_code
@@ -101,15 +103,17 @@ def test_a_stranger_gets_404_for_her_reminder_and_device(stranger_client, family
     assert PushSubscription.objects.filter(pk=device.pk).exists()
 
 
-def test_a_stranger_sees_nothing_of_hers_on_the_pages_without_an_id(
-    stranger_client, family
-):
+def test_a_stranger_sees_nothing_of_hers_on_the_pages_without_an_id(stranger_client, family):
     with push_service() as service:
         subscribe(family.owner, service.browser("phone"), name="Alex's phone")
         remind(family.owner, times=["07:00"])
         Delivery.objects.create(
-            household=family.household, user=family.owner, due_at=SEVEN, fire_at=SEVEN,
-            created_at=SEVEN, detail="Alex's phone: 500",
+            household=family.household,
+            user=family.owner,
+            due_at=SEVEN,
+            fire_at=SEVEN,
+            created_at=SEVEN,
+            detail="Alex's phone: 500",
         )
         page = stranger_client.get(reverse("reminders:settings")).content.decode()
         assert "Alex" not in page and "No reminders yet." in page
@@ -135,7 +139,9 @@ def test_a_device_subscribes(owner_client, family):
     assert (device.user, device.name, device.household) == (family.owner, "Phone", family.household)
     # The same browser again (now for the partner on a shared phone) is one row, his now.
     owner_client.logout()
-    owner_client.force_login(family.member, backend="letdown.accounts.backends.HouseholdModelBackend")
+    owner_client.force_login(
+        family.member, backend="letdown.accounts.backends.HouseholdModelBackend"
+    )
     owner_client.post(
         reverse("reminders:device_add"), _subscription(), content_type="application/json"
     )
@@ -144,7 +150,12 @@ def test_a_device_subscribes(owner_client, family):
 
 def test_a_bad_subscription_is_a_400_not_a_500(owner_client):
     url = reverse("reminders:device_add")
-    for body in ["not json", "[]", json.dumps({"endpoint": "http://x/1", "keys": {}}), _subscription("ftp://x")]:
+    for body in [
+        "not json",
+        "[]",
+        json.dumps({"endpoint": "http://x/1", "keys": {}}),
+        _subscription("ftp://x"),
+    ]:
         response = owner_client.post(url, body, content_type="application/json")
         assert response.status_code == 400, body
         assert "error" in response.json()
@@ -153,8 +164,12 @@ def test_a_bad_subscription_is_a_400_not_a_500(owner_client):
 
 def test_she_removes_a_device(owner_client, family):
     device = PushSubscription.objects.create(
-        household=family.household, user=family.owner, name="Phone",
-        endpoint="https://push.example.net/1", p256dh="x", auth="y",
+        household=family.household,
+        user=family.owner,
+        name="Phone",
+        endpoint="https://push.example.net/1",
+        p256dh="x",
+        auth="y",
     )
     owner_client.post(reverse("reminders:device_delete", args=[device.pk]))
     assert not PushSubscription.objects.exists()
@@ -185,7 +200,9 @@ def test_the_banner_endpoint_shows_the_reminder_at_its_time(owner_client, family
     assert answer["due"]["body"] == "Time to pump."
     assert answer["due"]["url"] == "/#start"
     assert answer["due"]["key"].endswith(SEVEN.isoformat())
-    SessionFactory(lactation=family.lactation, started_at=SEVEN + timedelta(minutes=3), ended_at=None)
+    SessionFactory(
+        lactation=family.lactation, started_at=SEVEN + timedelta(minutes=3), ended_at=None
+    )
     with time_machine.travel(SEVEN + timedelta(minutes=4)):
         assert owner_client.get(url).json()["due"] is None
 

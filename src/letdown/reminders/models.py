@@ -132,9 +132,7 @@ class Delivery(models.Model):
     goes out: the unique index lets one runner in per (reminder, fire_at)."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reminder = models.ForeignKey(
         Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
     )  # None: a test she asked for
@@ -148,10 +146,11 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["household", "user", "created_at"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["reminder", "fire_at"], name="reminder_fires_once"
-            ),
+            models.UniqueConstraint(fields=["reminder", "fire_at"], name="reminder_fires_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.fire_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
 class RunnerLease(models.Model):
@@ -161,3 +160,6 @@ class RunnerLease(models.Model):
     name = models.CharField(max_length=40, primary_key=True)
     holder = models.CharField(max_length=80)
     expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.holder}"

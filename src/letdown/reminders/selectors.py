@@ -36,9 +36,7 @@ def log_of(household: Household, user: User) -> list[Delivery]:
     )
 
 
-def household_facts(
-    household: Household, *, now: datetime, with_prediction: bool
-) -> due.Household:
+def household_facts(household: Household, *, now: datetime, with_prediction: bool) -> due.Household:
     """Whoever logged it: a partner's session counts as hers. The prediction is Insights'
     own (computed once per change of her data and cached), never recomputed here."""
     last = (

@@ -67,9 +67,7 @@ def reminders_page(request: HttpRequest) -> HttpResponse:
 
 def _own_reminder(request: HttpRequest, pk: int) -> Reminder:
     # Reminders are per person: a partner's are hers to see, not his, and a stranger's 404.
-    return get_object_or_404(
-        Reminder, pk=pk, household=household_of(request), user=_user(request)
-    )
+    return get_object_or_404(Reminder, pk=pk, household=household_of(request), user=_user(request))
 
 
 @household_view
@@ -129,7 +127,9 @@ def device_add(request: HttpRequest) -> JsonResponse:
     except (ValueError, AttributeError):
         return JsonResponse({"error": _("This is not a subscription.")}, status=400)
     if not form.is_valid():
-        return JsonResponse({"error": _("This is not a subscription."), "fields": form.errors}, status=400)
+        return JsonResponse(
+            {"error": _("This is not a subscription."), "fields": form.errors}, status=400
+        )
     subscription = services.save_subscription(
         household=household_of(request), user=_user(request), **form.cleaned_data
     )
