@@ -201,3 +201,20 @@ def test_send_a_test_reaches_her_devices_and_the_log(family):
         delivery = services.send_test(household=family.household, user=family.owner, now=SEVEN)
     assert delivery.outcome == Outcome.SENT
     assert service.received[0].payload["body"].startswith("This is a test")
+
+
+def test_app_servers_share_the_key_they_are_given(family, settings, tmp_path):
+    from py_vapid import Vapid02
+
+    shared = Vapid02()
+    shared.generate_keys()
+    settings.LETDOWN_VAPID_PRIVATE_KEY = shared.private_pem().decode()
+    with push_service() as service:
+        subscribe(family.owner, service.browser("phone"))
+        services.send_test(household=family.household, user=family.owner, now=SEVEN)
+    headers = {k.lower(): v for k, v in service.received[0].headers.items()}
+    expected = vapid.public_key()
+    assert expected != "" and vapid.vapid().private_key is not None
+    verify_vapid(headers["authorization"], public_key=expected, audience=service.origin)
+    settings.LETDOWN_VAPID_PRIVATE_KEY = ""
+    assert vapid.public_key() != expected  # the data directory's own key is another

@@ -116,6 +116,12 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
     media = tmp_path / "live" / "media" / "h1"
     media.mkdir(parents=True)
     (media / "cry.webm").write_bytes(b"\x1aE\xdf\xa3 her baby's cry")
+    # The Web Push key reminders made on first use (phones' subscriptions depend on it).
+    subprocess.run(
+        [LETDOWN, "manage", "shell", "-c", "from letdown.reminders import vapid; vapid.public_key()"],
+        env=env,
+        check=True,
+    )
 
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER],
@@ -154,7 +160,7 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
 
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
-    assert {"manifest.json", "secret_key", "media/h1/cry.webm"} <= names
+    assert {"manifest.json", "secret_key", "vapid_private_key.pem", "media/h1/cry.webm"} <= names
 
     subprocess.run([LETDOWN, "restore", str(archive)], env=restore_env, check=True)
     restored = _restored_letdown_ids(engine, tmp_path / "restored", restored_url)
@@ -162,6 +168,9 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
     assert (tmp_path / "restored" / "secret_key").read_text() == (
         tmp_path / "live" / "secret_key"
     ).read_text()
+    assert (tmp_path / "restored" / "vapid_private_key.pem").read_bytes() == (
+        tmp_path / "live" / "vapid_private_key.pem"
+    ).read_bytes()
     assert (tmp_path / "restored" / "media" / "h1" / "cry.webm").read_bytes().endswith(b"cry")
 
 

@@ -1,5 +1,6 @@
 """The server's VAPID key pair: made on first use and kept in the data directory, so the
-subscriptions browsers made with its public key keep working across restarts."""
+subscriptions browsers made with its public key keep working across restarts (and backups).
+Several app servers on one database share one key through LETDOWN_VAPID_PRIVATE_KEY."""
 
 from __future__ import annotations
 
@@ -32,10 +33,17 @@ def _load(path: Path) -> Vapid02:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as out:
                 out.write(pem)
-    return Vapid02.from_file(str(path))
+    return Vapid02.from_pem(path.read_bytes())
+
+
+@cache
+def _from_setting(text: str) -> Vapid02:
+    return Vapid02.from_pem(text.encode()) if "-----BEGIN" in text else Vapid02.from_string(text)
 
 
 def vapid() -> Vapid02:
+    if text := settings.LETDOWN_VAPID_PRIVATE_KEY:
+        return _from_setting(text)
     return _load(key_path())
 
 
