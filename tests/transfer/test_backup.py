@@ -103,6 +103,9 @@ def _restored_letdown_ids(engine: str, data_dir: Path, url: str | None) -> set[i
         return {row[0] for row in conn.execute("SELECT id FROM logbook_letdown")}
 
 
+MAKE_VAPID_KEY = "from letdown.reminders import vapid; vapid.public_key()"
+
+
 def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
     tmp_path: Path, engine: str
 ) -> None:
@@ -118,7 +121,7 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
     (media / "cry.webm").write_bytes(b"\x1aE\xdf\xa3 her baby's cry")
     # The Web Push key reminders made on first use (phones' subscriptions depend on it).
     subprocess.run(
-        [LETDOWN, "manage", "shell", "-c", "from letdown.reminders import vapid; vapid.public_key()"],
+        [LETDOWN, "manage", "shell", "-c", MAKE_VAPID_KEY],
         env=env,
         check=True,
     )
