@@ -118,3 +118,22 @@ def test_the_service_worker_shows_a_pushed_reminder(phone, live_server, family):
             "actions": ["Start session"],
         }
     ]
+
+
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_on_an_iphone_the_page_says_push_needs_the_home_screen_app(phone, live_server, family):
+    # Chromium stands in for Safari here (its user agent only): the page reads the device
+    # from it and, outside a home-screen app, says where notifications work.
+    phone.add_init_script(
+        f"Object.defineProperty(navigator, 'userAgent', {{get: () => {IPHONE_SAFARI!r}}});"
+    )
+    _remind_now(family.owner)
+    phone.goto(live_server.url + "/reminders/")
+    expect(phone.locator("[data-ios-note]")).to_be_visible()
+    expect(phone.locator("[data-ios-note]")).to_contain_text("Add to Home Screen")
+    expect(phone.get_by_label("This device's name")).to_have_value("iPhone · Safari")

@@ -30,7 +30,9 @@ def _values(form: ReminderForm) -> dict[str, object]:
     return {k: v for k, v in form.cleaned_data.items() if k != "devices"}
 
 
-def _page(request: HttpRequest, form: ReminderForm, editing: Reminder | None, status: int = 200):
+def _page(
+    request: HttpRequest, form: ReminderForm, editing: Reminder | None, status: int = 200
+) -> HttpResponse:
     household, user = household_of(request), _user(request)
     reminders = list(selectors.reminders_of(household, user))
     context = {
@@ -49,7 +51,7 @@ def _page(request: HttpRequest, form: ReminderForm, editing: Reminder | None, st
 def reminders_page(request: HttpRequest) -> HttpResponse:
     household, user = household_of(request), _user(request)
     devices = selectors.devices_of(household, user)
-    form = ReminderForm(request.POST or None, devices=devices)
+    form = ReminderForm(request.POST if request.method == "POST" else None, devices=devices)
     if request.method != "POST":
         return _page(request, form, None)
     if not form.is_valid():
@@ -86,7 +88,9 @@ def reminder_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "repeat_minutes": reminder.repeat_minutes,
         "devices": list(reminder.devices.all()),
     }
-    form = ReminderForm(request.POST or None, initial=initial, devices=devices)
+    form = ReminderForm(
+        request.POST if request.method == "POST" else None, initial=initial, devices=devices
+    )
     if request.method != "POST":
         return _page(request, form, reminder)
     if not form.is_valid():

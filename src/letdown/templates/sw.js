@@ -80,7 +80,9 @@ self.addEventListener("notificationclick", function (event) {
   event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
     for (var i = 0; i < windows.length; i++) {
       if (new URL(windows[i].url).origin === self.location.origin && "navigate" in windows[i]) {
-        return windows[i].navigate(target.href).then(function (client) { return client && client.focus(); });
+        return windows[i].navigate(target.href).then(function (client) {
+          return client ? client.focus() : self.clients.openWindow(target.href);
+        }).catch(function () { return self.clients.openWindow(target.href); });
       }
     }
     return self.clients.openWindow(target.href);
