@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from letdown.babylog.models import Nappy, Weighing
 from letdown.learn.articles import load_articles
 from letdown.learn.models import Comment
+from letdown.reminders.models import PushSubscription, Reminder
 from letdown.routines.models import Media
 from letdown.share.services import create_share
 
@@ -83,6 +84,17 @@ def objects(family) -> dict[str, Any]:
         "share": create_share(
             household=family.household, name="Anna, IBCLC", now=datetime.now(UTC)
         ),
+        "reminder": Reminder.objects.create(
+            household=family.household, user=family.owner, kind="pump_at", times=["07:00"]
+        ),
+        "device": PushSubscription.objects.create(
+            household=family.household,
+            user=family.owner,
+            name="Phone",
+            endpoint="https://push.example.net/1",
+            p256dh="x",
+            auth="y",
+        ),
     }
 
 
@@ -97,6 +109,8 @@ def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> st
         owner = "media"
     elif namespace == "routines":
         owner = "routine"
+    elif namespace == "reminders":
+        owner = "device" if name == "device_delete" else "reminder"
     elif namespace == "learn":
         owner = "comment"
     elif name == "share_revoke":

@@ -37,6 +37,23 @@ def _prepare() -> None:
     _manage("collectstatic", "--noinput", "--verbosity", "0")
 
 
+def _start_reminders(worker: Any) -> None:
+    from letdown.reminders.runner import start_in_background
+
+    start_in_background()
+
+
+def _notify(once: bool) -> int:
+    from letdown.reminders.runner import run_once, start_in_background
+
+    if once:
+        deliveries = run_once()
+        print(f"reminders sent: {len(deliveries)}", flush=True)
+        return 0
+    start_in_background().wait()
+    return 0
+
+
 def _serve(host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -51,6 +68,9 @@ def _serve(host: str, port: int, workers: int) -> None:
             # No client addresses or query strings in the log: health data stays out of it.
             self.cfg.set("access_log_format", '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(D)sus')
             self.cfg.set("timeout", 60)
+            # Every worker runs the minute's reminder check in a thread; a lease in the
+            # database lets one of them do it each minute.
+            self.cfg.set("post_worker_init", _start_reminders)
 
         def load(self) -> Any:
             return application
@@ -98,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")
+    notify = sub.add_parser(
+        "notify", help="send due reminders: '--once' for one pass (cron, a systemd timer)"
+    )
+    notify.add_argument("--once", action="store_true", help="one pass, then exit")
     sub.add_parser("reflex", help="the reflex model: 'letdown reflex validate|simulate ...'")
     sub.add_parser("manage", help="Django's management commands: 'letdown manage ARGS'")
     sub.add_parser("share", help="specialist links: 'letdown share create|list|revoke ...'")
@@ -111,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     _django_setup()
+    if args.command == "notify":
+        return _notify(args.once)
     _prepare()
     if args.command == "demo":
         from letdown.demo import create_demo_household

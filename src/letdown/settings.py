@@ -49,6 +49,10 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Web Push: the contact push services may use about this server (a mailto: or https: URL).
+LETDOWN_VAPID_SUBJECT = os.environ.get("LETDOWN_VAPID_SUBJECT", "mailto:letdown@localhost")
+# One key for several app servers on one database; unset, it is made in the data directory.
+LETDOWN_VAPID_PRIVATE_KEY = os.environ.get("LETDOWN_VAPID_PRIVATE_KEY", "")
 DEBUG = _env_bool("LETDOWN_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
@@ -151,6 +155,7 @@ INSTALLED_APPS = [
     "letdown.inside",
     "letdown.transfer",
     "letdown.share",
+    "letdown.reminders",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("data/", include("letdown.transfer.urls")),
     path("baby/", include("letdown.babylog.urls")),
     path("", include("letdown.share.urls")),
+    path("reminders/", include("letdown.reminders.urls")),
     path("", include("letdown.live.urls")),
     path("", include("letdown.logbook.urls")),
 ]

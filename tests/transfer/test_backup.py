@@ -103,6 +103,9 @@ def _restored_letdown_ids(engine: str, data_dir: Path, url: str | None) -> set[i
         return {row[0] for row in conn.execute("SELECT id FROM logbook_letdown")}
 
 
+MAKE_VAPID_KEY = "from letdown.reminders import vapid; vapid.public_key()"
+
+
 def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
     tmp_path: Path, engine: str
 ) -> None:
@@ -116,6 +119,12 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
     media = tmp_path / "live" / "media" / "h1"
     media.mkdir(parents=True)
     (media / "cry.webm").write_bytes(b"\x1aE\xdf\xa3 her baby's cry")
+    # The Web Push key reminders made on first use (phones' subscriptions depend on it).
+    subprocess.run(
+        [LETDOWN, "manage", "shell", "-c", MAKE_VAPID_KEY],
+        env=env,
+        check=True,
+    )
 
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER],
@@ -154,7 +163,7 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
 
     with tarfile.open(archive) as tar:
         names = set(tar.getnames())
-    assert {"manifest.json", "secret_key", "media/h1/cry.webm"} <= names
+    assert {"manifest.json", "secret_key", "vapid_private_key.pem", "media/h1/cry.webm"} <= names
 
     subprocess.run([LETDOWN, "restore", str(archive)], env=restore_env, check=True)
     restored = _restored_letdown_ids(engine, tmp_path / "restored", restored_url)
@@ -162,6 +171,9 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
     assert (tmp_path / "restored" / "secret_key").read_text() == (
         tmp_path / "live" / "secret_key"
     ).read_text()
+    assert (tmp_path / "restored" / "vapid_private_key.pem").read_bytes() == (
+        tmp_path / "live" / "vapid_private_key.pem"
+    ).read_bytes()
     assert (tmp_path / "restored" / "media" / "h1" / "cry.webm").read_bytes().endswith(b"cry")
 
 

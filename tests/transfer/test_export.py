@@ -204,8 +204,14 @@ def test_every_model_that_belongs_to_a_household_is_exported() -> None:
         for model in apps.get_models()
         if any(f.name == "household" and f.is_relation for f in model._meta.concrete_fields)
     }
-    # Accounts, import bookkeeping and the links she gave out are not her log.
-    not_hers = {User} | set(apps.get_app_config("transfer").get_models()) | {Share, ShareVisit}
+    # Accounts, import bookkeeping and the links she gave out are not her log. Reminders stay
+    # with the server: a device's subscription only works with this server's VAPID key, and
+    # the reminders and their log are settings and delivery records.
+    not_hers = (
+        {User, Share, ShareVisit}
+        | set(apps.get_app_config("transfer").get_models())
+        | set(apps.get_app_config("reminders").get_models())
+    )
     assert belongs - not_hers == set(KIND_OF_MODEL)
 
 

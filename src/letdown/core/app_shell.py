@@ -63,7 +63,12 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "sw.js",
-        {"shell": shell, "version": version, "outbox": static("letdown/outbox.js")},
+        {
+            "shell": shell,
+            "version": version,
+            "outbox": static("letdown/outbox.js"),
+            "icon": static("letdown/icons/icon-192.png"),
+        },
         content_type="text/javascript",
     )
     response["Service-Worker-Allowed"] = "/"

@@ -1,7 +1,8 @@
 // letdown's service worker. It keeps the app shell, home and each live session screen she
 // opened, so they open without a connection; it sends the outbox (Background Sync, where the
 // browser has it) when the connection comes back. Family pages are kept only in this
-// browser's own cache, and the cache is emptied at logout.
+// browser's own cache, and the cache is emptied at logout. It shows her reminders (Web Push
+// from her own server) and opens the start screen from them.
 importScripts("{{ outbox|escapejs }}");
 
 var CACHE = "letdown-{{ version }}";
@@ -65,4 +66,35 @@ self.addEventListener("message", function (event) {
       return Promise.all(keys.map(function (key) { return caches.delete(key); }));
     }));
   }
+});
+
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { body: event.data ? event.data.text() : "" }; }
+  event.waitUntil(self.registration.showNotification(data.title || "letdown", {
+    body: data.body || "",
+    tag: data.tag || "letdown-reminder",  // a newer reminder replaces the one still showing
+    renotify: true,
+    icon: "{{ icon|escapejs }}",
+    data: { url: data.url || "/" },
+    actions: [{ action: "start", title: data.action || "Start session" }]
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  // "Start session" and a tap on the notification itself both open the start screen, in a
+  // window of letdown already open when there is one.
+  var target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  if (target.origin !== self.location.origin) target = new URL("/", self.location.origin);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if (new URL(windows[i].url).origin === self.location.origin && "navigate" in windows[i]) {
+        return windows[i].navigate(target.href).then(function (client) {
+          return client ? client.focus() : self.clients.openWindow(target.href);
+        }).catch(function () { return self.clients.openWindow(target.href); });
+      }
+    }
+    return self.clients.openWindow(target.href);
+  }));
 });

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 FORMAT = "letdown-backup"
+VAPID_KEY_NAME = "vapid_private_key.pem"  # reminders.vapid keeps it under this name
 FORMAT_VERSION = 1
 SQLITE_NAME = "letdown.sqlite3"
 PGDUMP_NAME = "letdown.pgdump"
@@ -139,6 +140,10 @@ def create_backup(place: Place, path: Path, *, secret_key_from_env: bool) -> dic
         key_file = place.data_dir / "secret_key"
         if key_file.exists():
             members.append((key_file, "secret_key"))
+        # The Web Push key: without it, every phone's reminder subscription would be dead.
+        vapid_file = place.data_dir / VAPID_KEY_NAME
+        if vapid_file.exists():
+            members.append((vapid_file, VAPID_KEY_NAME))
         if place.media_root.is_dir():
             members += sorted(
                 (file, "media/" + file.relative_to(place.media_root).as_posix())
@@ -261,6 +266,9 @@ def _restore_from(place: Place, archive: tarfile.TarFile) -> dict[str, Any]:
         if (scratch / "secret_key").exists():
             shutil.copyfile(scratch / "secret_key", place.data_dir / "secret_key")
             (place.data_dir / "secret_key").chmod(0o600)
+        if (scratch / VAPID_KEY_NAME).exists():
+            shutil.copyfile(scratch / VAPID_KEY_NAME, place.data_dir / VAPID_KEY_NAME)
+            (place.data_dir / VAPID_KEY_NAME).chmod(0o600)
         if (scratch / "media").is_dir():
             shutil.copytree(scratch / "media", place.media_root, dirs_exist_ok=True)
         return manifest

@@ -92,8 +92,70 @@
     });
   }
 
+  // A reminder that is due shows at the top of the open app, for a browser that gets no
+  // notifications (no push, or none allowed). The server says when to stop asking.
+  var BANNER_POLL_MS = 60000, DISMISSED = "letdown-reminder-dismissed";
+  function pushIsOn() {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.Notification ||
+        Notification.permission !== "granted") return Promise.resolve(false);
+    return navigator.serviceWorker.getRegistration("/").then(function (registration) {
+      return registration ? registration.pushManager.getSubscription().then(Boolean) : false;
+    }).catch(function () { return false; });
+  }
+  function showBanner(due) {
+    var old = document.querySelector("[data-reminder-banner]");
+    var dismissed = null;
+    try { dismissed = localStorage.getItem(DISMISSED); } catch (e) { /* private mode */ }
+    if (!due || due.key === dismissed) { if (old) old.remove(); return; }
+    if (old && old.getAttribute("data-key") === due.key) return;
+    if (old) old.remove();
+    var banner = document.createElement("div");
+    banner.className = "reminder-banner";
+    banner.setAttribute("role", "alert");
+    banner.setAttribute("data-reminder-banner", "");
+    banner.setAttribute("data-key", due.key);
+    var text = document.createElement("p");
+    text.textContent = due.body;
+    var start = document.createElement("a");
+    start.className = "btn primary";
+    start.href = due.url;
+    start.textContent = due.action;
+    var dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "btn";
+    dismiss.textContent = "×";
+    dismiss.setAttribute("aria-label", document.documentElement.getAttribute("data-dismiss") || "Dismiss");
+    dismiss.addEventListener("click", function () {
+      try { localStorage.setItem(DISMISSED, due.key); } catch (e) { /* private mode */ }
+      banner.remove();
+    });
+    banner.append(text, start, dismiss);
+    var main = document.getElementById("main");
+    if (main) main.insertBefore(banner, main.firstChild);
+  }
+  function pollReminders() {
+    if (!document.documentElement.hasAttribute("data-reminders") || !window.fetch) return;
+    var timer = null;
+    function ask() {
+      if (document.hidden) return;
+      pushIsOn().then(function (on) {
+        if (on) return null;
+        return fetch("/reminders/due/", { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : null; });
+      }).then(function (answer) {
+        if (!answer) return;
+        if (!answer.poll && timer !== null) { clearInterval(timer); timer = null; }
+        showBanner(answer.due);
+      }).catch(function () { /* offline or logged out: ask again next minute */ });
+    }
+    ask();
+    timer = setInterval(ask, BANNER_POLL_MS);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden && timer !== null) ask(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     startThroughOutbox();
+    pollReminders();
     tickTimers();
     setInterval(tickTimers, 1000);
     forgetKeptPages();
