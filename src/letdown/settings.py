@@ -49,6 +49,15 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Web Push: the push services of the browsers (Chrome and Android, Firefox, Safari and iOS,
+# Edge); the server posts only to these. Another (a self-hosted push service) may be added.
+LETDOWN_PUSH_HOSTS = [
+    "fcm.googleapis.com",
+    "push.services.mozilla.com",
+    "push.apple.com",
+    "notify.windows.com",
+    *[h.strip().lower() for h in os.environ.get("LETDOWN_PUSH_HOSTS", "").split(",") if h.strip()],
+]
 # Web Push: the contact push services may use about this server (a mailto: or https: URL).
 LETDOWN_VAPID_SUBJECT = os.environ.get("LETDOWN_VAPID_SUBJECT", "mailto:letdown@localhost")
 # One key for several app servers on one database; unset, it is made in the data directory.

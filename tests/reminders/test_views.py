@@ -29,7 +29,7 @@ NEW = {
 }
 
 
-def _subscription(endpoint: str = "https://push.example.net/abc") -> str:
+def _subscription(endpoint: str = "https://fcm.googleapis.com/fcm/send/abc") -> str:
     return json.dumps(
         {"endpoint": endpoint, "keys": {"p256dh": "B" * 87, "auth": "a" * 22}, "name": "Phone"}
     )
@@ -155,6 +155,9 @@ def test_a_bad_subscription_is_a_400_not_a_500(owner_client):
         "[]",
         json.dumps({"endpoint": "http://x/1", "keys": {}}),
         _subscription("ftp://x"),
+        # The server posts to it: never an address in her network, only a push service.
+        _subscription("https://192.168.1.1/admin"),
+        _subscription("https://fcm.googleapis.com.evil.example/x"),
     ]:
         response = owner_client.post(url, body, content_type="application/json")
         assert response.status_code == 400, body

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from letdown.core.forms import VisibleCharField
@@ -97,4 +99,9 @@ class DeviceForm(forms.Form):
         endpoint: str = self.cleaned_data["endpoint"]
         if not endpoint.startswith("https://"):
             raise forms.ValidationError(_("A push service address must use https."))
+        # The server will post to this address: only the browsers' push services, never an
+        # address inside her network that a member could aim it at.
+        host = (urlsplit(endpoint).hostname or "").lower()
+        if not any(host == h or host.endswith("." + h) for h in settings.LETDOWN_PUSH_HOSTS):
+            raise forms.ValidationError(_("That is not a known browser push service."))
         return endpoint

@@ -92,7 +92,9 @@ def claim(*, reminder: Reminder, fire: due.Due, now: datetime) -> Delivery | Non
     """The log row for this fire, stored before anything is sent; None when another runner
     stored it first (the unique (reminder, fire_at) index refuses the second)."""
     try:
-        with changing(reminder.household_id):
+        # Delivery records are not her log: no page or statistic depends on them, so they do
+        # not bump her data version (which would throw away her cached Insights every send).
+        with transaction.atomic():
             return Delivery.objects.create(
                 household_id=reminder.household_id,
                 user_id=reminder.user_id,
@@ -164,7 +166,7 @@ def deliver(*, delivery: Delivery) -> Delivery:
         outcome = Outcome.SENT
     else:
         outcome = Outcome.PARTLY if ok else Outcome.FAILED
-    with changing(delivery.household_id):
+    with transaction.atomic():  # delivery records: see `claim`
         for subscription, result in results:
             if result.gone:
                 PushSubscription.objects.filter(pk=subscription.pk).delete()
