@@ -31,7 +31,7 @@ from letdown.insights.stats import (  # noqa: E402
     compute_insights,
 )
 from letdown.insights.stats.table import build_session_table  # noqa: E402
-from letdown.insights.stats.wording import AID_LABELS  # noqa: E402
+from letdown.insights.stats.what_helps import AID_ORDER  # noqa: E402
 
 TZ = ZoneInfo("Europe/Paris")
 START = datetime(2023, 1, 2, 6, 0, tzinfo=UTC)
@@ -39,7 +39,7 @@ DAYS = 730
 # Two lactations: a first baby born on day 0 and weaned at about 14 months, a second born on
 # day 480 and still feeding at the end.
 LACTATIONS = ((1, 0, 425), (2, 480, DAYS))
-AIDS = tuple(AID_LABELS)
+AIDS = AID_ORDER
 # Multipliers of the let-down rate (a hazard ratio): above 1 let-down comes sooner.
 AID_RATE = {"warm_compress": 1.6, "breast_massage": 1.3, "baby_cry": 1.2}
 

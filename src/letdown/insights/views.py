@@ -15,7 +15,7 @@ from letdown.accounts.access import household_of, household_view
 from letdown.learn.articles import Article, Reference, load_articles
 
 from . import selectors
-from .stats.results import FactorEffect
+from .words import FactorWords, page_words
 
 # The sources of the health statements on the page, in the order they are numbered there. The
 # reference texts come from the Learn articles that cite them, so both read the same.
@@ -54,14 +54,14 @@ def _sources(articles: dict[str, Article]) -> list[Source]:
     return sources
 
 
-def _factor_groups(factors: tuple[FactorEffect, ...]) -> dict[str, list[FactorEffect]]:
+def _factor_groups(factors: tuple[FactorWords, ...]) -> dict[str, list[FactorWords]]:
     """Clear differences first; those the data cannot tell apart yet, and those still waiting
     for sessions, are folded away so they do not bury the answers."""
-    groups: dict[str, list[FactorEffect]] = {"clear": [], "unclear": [], "waiting": []}
+    groups: dict[str, list[FactorWords]] = {"clear": [], "unclear": [], "waiting": []}
     for factor in factors:
-        if factor.status == "not_enough_sessions":
+        if factor.effect.status == "not_enough_sessions":
             groups["waiting"].append(factor)
-        elif factor.clear:
+        elif factor.effect.clear:
             groups["clear"].append(factor)
         else:
             groups["unclear"].append(factor)
@@ -75,6 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
     page = selectors.insights_page_for(household, timezone.now())
     articles = load_articles()
     insights = page.insights
+    words = page_words(insights, household.tz)
     lactation = household.current_lactation()
     # "Let-down with a first baby" is for a first lactation only.
     first_lactation = lactation is None or lactation.number == 1
@@ -93,7 +94,9 @@ def index(request: HttpRequest) -> HttpResponse:
             or insights.leaks.weeks
             or insights.rhythm.n_feeds
         ),
-        "factors": _factor_groups(insights.what_helps.factors),
+        "words": words,
+        "factors": _factor_groups(words.factors),
+        "factor_words": {factor.effect.slug: factor for factor in words.factors},
         "first_lactation": first_lactation,
         "read_more": read_more,
         "learn": {slug.replace("-", "_"): articles.get(slug) for slug in LEARN_SLUGS},
