@@ -84,7 +84,7 @@ def x_axis(frame: Frame, ticks: Sequence[tuple[float, str]]) -> list[str]:
         f'<path class="ld-axis" d="M{n(frame.left)} {n(frame.bottom)}H{n(frame.right)}" '
         'stroke="currentColor" stroke-opacity="0.6" fill="none"/>'
     ]
-    parts += [text(frame.x(value), frame.bottom + 14, label) for value, label in ticks]
+    parts += [text(frame.x(value), frame.bottom + 17, label) for value, label in ticks]
     return parts
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from letdown.core import charts as draw
 from letdown.core.charts import WIDTH, Frame
 
-HEIGHT = 130.0
+HEIGHT = 134.0
 
 
 def series_chart(

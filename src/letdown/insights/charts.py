@@ -113,7 +113,7 @@ def first_letdown_chart(
     return Chart(
         svg=draw.svg(
             name="first-letdown",
-            height=frame.bottom + 20,
+            height=frame.bottom + 22,
             body=body,
             labelledby=_labelledby("first-letdown"),
         ),
@@ -233,7 +233,7 @@ def anxiety_chart(section: AnxietySection) -> Chart | None:
         )
     return Chart(
         svg=draw.svg(
-            name="anxiety", height=frame.bottom + 20, body=body, labelledby=_labelledby("anxiety")
+            name="anxiety", height=frame.bottom + 22, body=body, labelledby=_labelledby("anxiety")
         )
     )
 
@@ -271,9 +271,9 @@ def _grouped_bar_chart(
                     BAR_OPACITIES[position % 3],
                 )
             )
-        body.append(draw.text(frame.left + slot * (index + 0.5), frame.bottom + 14, label))
+        body.append(draw.text(frame.left + slot * (index + 0.5), frame.bottom + 17, label))
     return Chart(
-        svg=draw.svg(name=name, height=frame.bottom + 20, body=body, labelledby=_labelledby(name)),
+        svg=draw.svg(name=name, height=frame.bottom + 22, body=body, labelledby=_labelledby(name)),
         series=tuple(series),
     )
 
@@ -354,7 +354,7 @@ def over_time_chart(section: OverTimeSection) -> Chart | None:
     return Chart(
         svg=draw.svg(
             name="over-time",
-            height=frame.bottom + 20,
+            height=frame.bottom + 22,
             body=body,
             labelledby=_labelledby("over-time"),
         ),
@@ -408,7 +408,7 @@ def leaks_chart(section: LeaksSection) -> Chart | None:
     cvs = [week.interval_cv for week in weeks]
     cv_ticks = draw.value_ticks(max((cv for cv in cvs if cv is not None), default=1.0) * 100, 2)
     spread_frame = Frame(
-        _LEFT, leaks_frame.bottom + 16, WIDTH - 58, 70, 0, len(weeks), 0, cv_ticks[-1][0] / 100
+        _LEFT, leaks_frame.bottom + 28, WIDTH - 58, 70, 0, len(weeks), 0, cv_ticks[-1][0] / 100
     )
     body += draw.y_grid(spread_frame, [(v / 100, f"{label} %") for v, label in cv_ticks])
     points = [
@@ -427,7 +427,7 @@ def leaks_chart(section: LeaksSection) -> Chart | None:
     return Chart(
         svg=draw.svg(
             name="leaks",
-            height=spread_frame.bottom + 20,
+            height=spread_frame.bottom + 22,
             body=body,
             labelledby=_labelledby("leaks"),
         )
@@ -461,7 +461,7 @@ def rhythm_chart(section: RhythmSection) -> Chart | None:
             )
     return Chart(
         svg=draw.svg(
-            name="rhythm", height=frame.bottom + 20, body=body, labelledby=_labelledby("rhythm")
+            name="rhythm", height=frame.bottom + 22, body=body, labelledby=_labelledby("rhythm")
         ),
         series=tuple(
             name
