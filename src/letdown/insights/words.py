@@ -366,8 +366,7 @@ def comparison_summary(comparison: LactationComparison) -> str:
             "before": duration(comparison.median_earlier_s),
         },
     }
-    lower, upper = comparison.hazard_ratio_lower, comparison.hazard_ratio_upper
-    if lower is None or upper is None or lower <= 1.0 <= upper:
+    if not comparison.clear:
         return (
             _("In %(weeks)s, no clear difference yet from your earlier lactation (%(medians)s).")
             % values

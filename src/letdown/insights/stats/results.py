@@ -17,6 +17,11 @@ SCHEMA_VERSION = 5
 MIN_SESSIONS_WITH_LETDOWN_PER_GROUP = 5
 
 
+def leaves_out_one(lower: float | None, upper: float | None) -> bool:
+    """Whether a rate ratio's interval leaves out 1 (no difference): a clear difference."""
+    return lower is not None and upper is not None and (lower > 1.0 or upper < 1.0)
+
+
 @dataclass(frozen=True)
 class TimeEstimate:
     """A time with its 95 % interval; None means not reached (or not estimable) yet."""
@@ -85,11 +90,7 @@ class FactorEffect:
     @property
     def clear(self) -> bool:
         """The interval leaves out 1: a difference that survives the Bonferroni widening."""
-        return (
-            self.hazard_ratio_lower is not None
-            and self.hazard_ratio_upper is not None
-            and (self.hazard_ratio_lower > 1.0 or self.hazard_ratio_upper < 1.0)
-        )
+        return leaves_out_one(self.hazard_ratio_lower, self.hazard_ratio_upper)
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,10 @@ class LactationComparison:
     hazard_ratio: float | None
     hazard_ratio_lower: float | None
     hazard_ratio_upper: float | None
+
+    @property
+    def clear(self) -> bool:
+        return leaves_out_one(self.hazard_ratio_lower, self.hazard_ratio_upper)
 
 
 @dataclass(frozen=True)

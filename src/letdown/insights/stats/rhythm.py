@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from .clock import local_hours
 from .feeds import MAX_FEED_INTERVAL_S, feed_intervals_s
 from .results import HourBin, NextFeed, RhythmSection
 
@@ -18,11 +19,6 @@ RHYTHM_WINDOW_DAYS = 28
 SAME_TIME_OF_DAY_S = 2 * 3600
 MIN_INTERVALS_FOR_PREDICTION = 5
 _DAY_S = 86400
-
-
-def _local_hours(times_s: np.ndarray, tz: ZoneInfo) -> np.ndarray:
-    # Converting each moment on its own keeps DST right: the clock hour is what she saw.
-    return np.array([datetime.fromtimestamp(t, tz).hour for t in times_s], dtype=int)
 
 
 def _local_second_of_day(time_s: float, tz: ZoneInfo) -> int:
@@ -40,10 +36,10 @@ def rhythm_section(
     first_s = min([*feeds[:1], *pumps[:1]], default=None)
     n_days = 0 if first_s is None else max(1, math.ceil((now_s - first_s) / _DAY_S))
     feeds_by_hour = (
-        np.bincount(_local_hours(feeds, tz), minlength=24) if len(feeds) else np.zeros(24)
+        np.bincount(local_hours(feeds, tz), minlength=24) if len(feeds) else np.zeros(24)
     )
     pumps_by_hour = (
-        np.bincount(_local_hours(pumps, tz), minlength=24) if len(pumps) else np.zeros(24)
+        np.bincount(local_hours(pumps, tz), minlength=24) if len(pumps) else np.zeros(24)
     )
     busiest_hour = int(np.argmax(feeds_by_hour)) if len(feeds) else None
     return RhythmSection(
