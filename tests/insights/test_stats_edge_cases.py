@@ -7,8 +7,8 @@ import pickle
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-
 from zoneinfo import ZoneInfo
+
 import pytest
 
 from letdown.insights import words

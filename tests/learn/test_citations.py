@@ -30,7 +30,7 @@ DOCS = PACKAGE.parent.parent / "docs"
 # The template folders whose health sentences must each carry {% cite %}. Add a folder here
 # when its text has been given citations (insights/ and inside/ are being rewritten).
 # live/ holds the live session page that used to be logbook/live.html.
-CHECKED_TEMPLATE_DIRS = ("learn", "logbook", "live", "routines")
+CHECKED_TEMPLATE_DIRS = ("learn", "logbook", "live", "routines", "insights", "inside", "charts")
 
 
 # --- The references file ------------------------------------------------------------------
@@ -269,3 +269,10 @@ def test_article_page_shows_its_changelog_and_cited_sources(client) -> None:
     html = client.get("/learn/helping-let-down/").content.decode()
     assert "Changes to this page" in html and "2026-12-03" in html
     assert 'id="ref-abm2022"' in html
+
+
+def test_every_finding_the_explainer_shows_cites_a_known_key() -> None:
+    from letdown.reflex.explainer import FINDING_KEYS, FINDINGS
+
+    for finding in FINDINGS.values():
+        resolve(FINDING_KEYS[finding["source"]])

@@ -24,7 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from letdown.reflex.explainer import explain, from_table
+from letdown.reflex.explainer import FINDING_KEYS, explain, from_table
 
 from .charts import series_chart
 from .forms import DEFAULTS, ExplainerForm
@@ -118,6 +118,11 @@ def _charts(result: dict[str, Any]) -> list[dict[str, str]]:
 def _context(result: dict[str, Any]) -> dict[str, Any]:
     return {
         "result": result,
+        # Each finding with the keys of its source, cited on the page like every health
+        # statement (an unknown source fails loudly here rather than print uncited).
+        "findings": [
+            {**finding, "keys": FINDING_KEYS[finding["source"]]} for finding in result["findings"]
+        ],
         "average": result["average"],
         "session": result["session"],
         "baseline": result["baseline"],

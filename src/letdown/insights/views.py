@@ -4,28 +4,16 @@ household to ask for."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from letdown.accounts.access import household_of, household_view
-from letdown.learn.articles import Article, Reference, load_articles
+from letdown.learn.articles import load_articles
 
 from . import selectors
 from .words import FactorWords, page_words
-
-# The sources of the health statements on the page, in the order they are numbered there. The
-# reference texts come from the Learn articles that cite them, so both read the same.
-SOURCES = (
-    ("gardner2015", "what-is-let-down"),
-    ("ramsay2004", "what-is-let-down"),
-    ("ueda1994", "anxiety-and-let-down"),
-    ("mcneilly1983", "what-is-let-down"),
-    ("mcneilly1978", "leaks"),
-)
 
 # The Learn articles that explain a finding, linked from the section showing it.
 LEARN_SLUGS = (
@@ -36,22 +24,6 @@ LEARN_SLUGS = (
     "leaks",
     "when-to-ask-for-help",
 )
-
-
-@dataclass(frozen=True)
-class Source:
-    number: int
-    reference: Reference
-
-
-def _sources(articles: dict[str, Article]) -> list[Source]:
-    sources = []
-    for number, (reference_id, slug) in enumerate(SOURCES, start=1):
-        article = articles.get(slug)
-        references = {ref.id: ref for ref in article.references} if article else {}
-        if reference_id in references:
-            sources.append(Source(number=number, reference=references[reference_id]))
-    return sources
 
 
 def _factor_groups(factors: tuple[FactorWords, ...]) -> dict[str, list[FactorWords]]:
@@ -100,6 +72,5 @@ def index(request: HttpRequest) -> HttpResponse:
         "first_lactation": first_lactation,
         "read_more": read_more,
         "learn": {slug.replace("-", "_"): articles.get(slug) for slug in LEARN_SLUGS},
-        "sources": _sources(articles),
     }
     return render(request, "insights/index.html", context)
