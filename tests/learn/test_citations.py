@@ -276,3 +276,20 @@ def test_every_finding_the_explainer_shows_cites_a_known_key() -> None:
 
     for finding in FINDINGS.values():
         resolve(FINDING_KEYS[finding["source"]])
+
+
+def test_the_cry_step_says_what_was_observed_not_more() -> None:
+    why = STEP_TYPES["baby_cry"].why
+    assert "strongest" not in why
+    assert "as the baby cried" in why and "not itself been tested" in why
+    assert STEP_TYPES["baby_cry"].sources == ("mcneilly1983",)
+
+
+def test_the_model_docs_cite_their_sources_by_key_not_by_name() -> None:
+    text = (DOCS / "reflex.md").read_text("utf-8")
+    keys = markdown_citation_keys(text)
+    resolve(keys)
+    assert {"ueda1994", "mcneilly1983", "kent1999", "ramsay2004", "prime2011"} <= set(keys)
+    # A source the references file holds is cited through its key, never as plain "Ueda 1994".
+    for key, reference in load_references().items():
+        assert reference.short not in text, (key, reference.short)
