@@ -54,9 +54,26 @@ def test_three_choices_update_in_place_agree_and_keep_the_scroll(
     assert "anxiety=0.6" in page.url and "warm_compress_min=10" in page.url
     assert "Ueda 1994" in page.locator("#inside-result").inner_text()
     assert not [m for m in console if "Content Security Policy" in m or "error" in m.lower()]
+    # The charts come from the Insights page's drawing module, named and keyed in HTML.
+    expect(page.locator("#inside-result .chart-title").first).to_contain_text("Oxytocin")
+    expect(page.locator("#inside-result .chart-legend").first).to_contain_text("Baseline")
     screenshot(page, "inside-three-choices")
 
     # The same address, loaded afresh, shows the same numbers (server and update agree).
     shown = _stat(page, '#inside-result td[data-stat="milk"]')
     page.goto(page.url)
     assert _stat(page, '#inside-result td[data-stat="milk"]') == shown
+
+
+def test_the_charts_read_in_dark_mode_on_a_phone(phone_factory, live_server, db) -> None:
+    explainer._table()
+    page = phone_factory(dark=True)
+    page.goto(f"{live_server.url}/inside/", timeout=30_000)
+    charts = page.locator("#inside-result svg[role=img]")
+    assert charts.count() == 2
+    for index in range(2):
+        box = charts.nth(index).bounding_box()
+        assert box and box["width"] > 300 and box["x"] + box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    charts.first.scroll_into_view_if_needed()
+    screenshot(page, "inside-dark")

@@ -16,24 +16,27 @@ def pinned():
 
 
 def _volume_caption(client) -> str:
+    """The volume chart's y-axis caption, written in HTML above its bars."""
     page = client.get(URL).content.decode()
-    volume = page[
-        page.index("ld-chart-volume") : page.index("</svg>", page.index("ld-chart-volume"))
+    figure = page[
+        page.index('id="chart-volume-title"') : page.index(
+            "</figure>", page.index('id="chart-volume-title"')
+        )
     ]
-    assert 'class="ld-bar' in volume
-    start = volume.index('class="ld-caption"')
-    return volume[volume.index(">", start) + 1 : volume.index("</text>", start)]
+    assert 'class="ld-bar' in figure
+    start = figure.index('<p class="chart-y">') + len('<p class="chart-y">')
+    return figure[start : figure.index("</p>", start)]
 
 
 def test_the_volume_chart_follows_her_unit_through_the_cache(family, owner_client, pinned):
     add_history(family, days=14)
     household = family.household
-    assert _volume_caption(owner_client) == "median mL"
+    assert _volume_caption(owner_client) == "Median mL"
     household.unit = "oz"
     household.save(update_fields=["unit"])
-    assert _volume_caption(owner_client) == "median oz"
+    assert _volume_caption(owner_client) == "Median oz"
     page = owner_client.get(URL).content.decode()
     assert "Volumes in this chart are in mL" not in page
     household.unit = "ml"
     household.save(update_fields=["unit"])
-    assert _volume_caption(owner_client) == "median mL"
+    assert _volume_caption(owner_client) == "Median mL"

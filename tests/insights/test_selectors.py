@@ -109,14 +109,16 @@ def test_records_of_another_household_are_never_loaded(family, stranger_family):
 def test_results_are_computed_once_per_data_version(family, compute_spy):
     now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     SessionFactory(lactation=family.lactation, started_at=now - timedelta(hours=2))
-    first = selectors.insights_for(_fresh(family.household), now)
-    again = selectors.insights_for(_fresh(family.household), now + timedelta(minutes=5))
+    first = selectors.insights_page_for(_fresh(family.household), now).insights
+    again = selectors.insights_page_for(
+        _fresh(family.household), now + timedelta(minutes=5)
+    ).insights
     assert compute_spy.calls == 1
     assert again == first
     assert first.n_sessions == 1
     session = start_session(family, now - timedelta(minutes=30))
     tap(session, "end", now - timedelta(minutes=15))
-    after = selectors.insights_for(_fresh(family.household), now)
+    after = selectors.insights_page_for(_fresh(family.household), now).insights
     assert compute_spy.calls == 2
     assert after.n_sessions == 2
 
@@ -124,10 +126,10 @@ def test_results_are_computed_once_per_data_version(family, compute_spy):
 def test_results_roll_over_at_her_midnight(family, compute_spy):
     household = family.household  # Europe/London, UTC+0 in November
     SessionFactory(lactation=family.lactation, started_at=datetime(2026, 11, 27, 9, 0, tzinfo=UTC))
-    selectors.insights_for(household, datetime(2026, 11, 27, 23, 50, tzinfo=UTC))
-    selectors.insights_for(household, datetime(2026, 11, 27, 23, 59, tzinfo=UTC))
+    selectors.insights_page_for(household, datetime(2026, 11, 27, 23, 50, tzinfo=UTC))
+    selectors.insights_page_for(household, datetime(2026, 11, 27, 23, 59, tzinfo=UTC))
     assert compute_spy.calls == 1
-    selectors.insights_for(household, datetime(2026, 11, 28, 0, 10, tzinfo=UTC))
+    selectors.insights_page_for(household, datetime(2026, 11, 28, 0, 10, tzinfo=UTC))
     assert compute_spy.calls == 2
 
 
@@ -142,15 +144,15 @@ def test_a_next_feed_prediction_is_not_left_in_the_past(family, compute_spy):
     last_feed_at = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
     _regular_feeds(family, last_feed_at)
     household = _fresh(family.household)
-    early = selectors.insights_for(household, last_feed_at + timedelta(minutes=30))
+    early = selectors.insights_page_for(household, last_feed_at + timedelta(minutes=30)).insights
     next_feed = early.rhythm.next_feed
     assert next_feed.earliest_at is not None and next_feed.predicted_at is not None
     # Before the predicted range starts, nothing changed: the cached results stand.
-    selectors.insights_for(household, next_feed.earliest_at - timedelta(minutes=1))
+    selectors.insights_page_for(household, next_feed.earliest_at - timedelta(minutes=1))
     assert compute_spy.calls == 1
     # Once it has started, the prediction is made again from the time since her last feed.
     later_now = next_feed.earliest_at + timedelta(minutes=1)
-    later = selectors.insights_for(household, later_now).rhythm.next_feed
+    later = selectors.insights_page_for(household, later_now).insights.rhythm.next_feed
     assert compute_spy.calls == 2
     assert later.earliest_at is None or later.earliest_at > later_now
 
@@ -172,16 +174,19 @@ def test_the_page_keeps_its_charts_with_its_results(family, monkeypatch, compute
     assert (compute_spy.calls, charts_spy.calls) == (2, 2)
 
 
-def test_charts_are_drawn_again_when_only_the_results_were_cached(family, monkeypatch):
+def test_charts_are_drawn_again_in_her_new_unit_from_the_cached_results(
+    family, monkeypatch, compute_spy
+):
     charts_spy = Spy(selectors.render_charts)
     monkeypatch.setattr(selectors, "render_charts", charts_spy)
     now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     SessionFactory(lactation=family.lactation, started_at=now - timedelta(hours=2))
-    insights = selectors.insights_for(family.household, now)  # results only, as the Routine asks
-    page = selectors.insights_page_for(family.household, now)
-    assert page.insights == insights
-    assert charts_spy.calls == 1
-    assert "<svg" in page.charts["first_letdown"]
+    household = _fresh(family.household)
+    first = selectors.insights_page_for(household, now)
+    household.unit = "oz"  # her choice of unit changes no data version
+    again = selectors.insights_page_for(household, now)
+    assert again.insights == first.insights
+    assert (compute_spy.calls, charts_spy.calls) == (1, 2)
 
 
 def test_pump_switch_time_is_the_pages_figure_from_one_small_query(
@@ -207,7 +212,10 @@ def test_pump_switch_time_is_the_pages_figure_from_one_small_query(
         switch_s = selectors.pump_switch_time_s(family.household)
     # 11 sessions: 8 of them had let down by 200 s (not yet 3 in 4), 9 by 240 s.
     assert switch_s == 240
-    assert switch_s == selectors.insights_for(family.household, now).pump_switch.switch_time_s
+    assert (
+        switch_s
+        == selectors.insights_page_for(family.household, now).insights.pump_switch.switch_time_s
+    )
 
 
 def test_too_few_pumping_sessions_give_no_pump_switch_time(family):
@@ -220,5 +228,5 @@ def test_an_entry_of_another_shape_under_the_key_is_recomputed(family, compute_s
     SessionFactory(lactation=family.lactation, started_at=now - timedelta(hours=2))
     household = _fresh(family.household)
     cache.set(selectors._cache_key(household, now), {"schema_version": 1})
-    assert selectors.insights_for(household, now).n_sessions == 1
+    assert selectors.insights_page_for(household, now).insights.n_sessions == 1
     assert compute_spy.calls == 1

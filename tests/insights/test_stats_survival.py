@@ -8,6 +8,8 @@ from dataclasses import replace
 
 import pytest
 
+from letdown.insights import words
+
 from .test_stats_helpers import insights_for, session, simulated_sessions, spaced
 
 
@@ -40,7 +42,9 @@ def test_kaplan_meier_matches_hand_computation_with_censoring():
     # Survival first falls to 0.5 or below at 120 s (0.533 at 90 s).
     assert curve.median.value_s == 120
     assert curve.share_by_reference_time == pytest.approx(1 - 0.8 * 2 / 3 / 2)
-    assert curve.summary.startswith("By 2 min, 73 % of your pumping sessions had let down")
+    assert words.curve_summary(curve).startswith(
+        "By 2 min, 73 % of your pumping sessions had let down"
+    )
 
 
 def test_kaplan_meier_band_is_greenwood_on_the_log_log_scale():
@@ -76,7 +80,9 @@ def test_pump_switch_time_is_when_three_in_four_had_let_down():
     section = insights_for(sessions).pump_switch
     assert section.switch_time_s == 90
     assert (section.n_sessions, section.n_censored) == (9, 2)
-    assert section.summary.startswith("By 1 min 30 s, 3 in 4 of your last 9 pumping sessions")
+    assert words.pump_switch_summary(section).startswith(
+        "By 1 min 30 s, 3 in 4 of your last 9 pumping sessions"
+    )
 
 
 def test_pump_switch_time_on_a_flat_at_three_in_four_is_its_midpoint():
@@ -97,7 +103,9 @@ def test_pump_switch_counts_sessions_without_a_let_down():
         + [session(first_letdown_s=None, duration_s=600)] * 3
     )
     assert insights_for(sessions).pump_switch.switch_time_s is None
-    assert "fewer than 3 in 4" in (insights_for(sessions).pump_switch.reason or "")
+    section = insights_for(sessions).pump_switch
+    assert section.reason == "not_reached"
+    assert "fewer than 3 in 4" in words.pump_switch_summary(section)
 
 
 def test_pump_switch_needs_a_minimum_of_sessions_and_ignores_nursing():
@@ -106,9 +114,9 @@ def test_pump_switch_needs_a_minimum_of_sessions_and_ignores_nursing():
         + [session(first_letdown_s=5, kind="nursing")] * 5
     )
     assert insights_for(sessions).pump_switch.switch_time_s is None
-    assert insights_for(sessions).pump_switch.reason == (
-        "7 finished pumping sessions so far, 8 are needed"
-    )
+    section = insights_for(sessions).pump_switch
+    assert section.reason == "few_sessions"
+    assert "7 finished pumping sessions so far, 8 are needed" in words.pump_switch_summary(section)
 
 
 def _factor(insights, slug):
@@ -123,7 +131,7 @@ def test_cox_recovers_a_warm_compress_that_doubles_the_let_down_rate():
     assert factor.hazard_ratio_lower < 2.0 < factor.hazard_ratio_upper
     assert factor.hazard_ratio_lower > 1.0
     assert factor.median_with_s < factor.median_without_s
-    assert factor.summary.startswith(
+    assert words.factor_summary(factor).startswith(
         "Sessions with a warm compress let down sooner than sessions without a warm compress"
     )
 
@@ -184,7 +192,7 @@ def test_cox_finds_high_anxiety_slows_let_down():
     sessions = simulated_sessions(n=400, seed=5, anxiety_high_rate=0.5)
     factor = _factor(insights_for(sessions), "anxiety_high")
     assert factor.hazard_ratio_lower < 0.5 < factor.hazard_ratio_upper < 1.0
-    assert factor.summary.startswith(
+    assert words.factor_summary(factor).startswith(
         "Sessions after anxiety 5 or more let down later than sessions after anxiety 0–4"
     )
 
@@ -193,7 +201,9 @@ def test_no_effect_gives_an_interval_around_one_and_no_clear_difference():
     sessions = simulated_sessions(n=300, seed=8)
     factor = _factor(insights_for(sessions), "relaxing_music")
     assert factor.hazard_ratio_lower < 1.0 < factor.hazard_ratio_upper
-    assert factor.summary.startswith("No clear difference yet between sessions with relaxing music")
+    assert words.factor_summary(factor).startswith(
+        "No clear difference yet between sessions with relaxing music"
+    )
 
 
 def test_aids_always_used_together_cannot_be_told_apart():
@@ -208,7 +218,7 @@ def test_aids_always_used_together_cannot_be_told_apart():
         factor = _factor(insights, slug)
         assert factor.status == "not_estimable"
         assert factor.hazard_ratio is None
-        assert "cannot be told apart" in factor.summary
+        assert "cannot be told apart" in words.factor_summary(factor)
     assert _factor(insights, "relaxing_music").status == "estimated"
 
 
@@ -224,7 +234,7 @@ def test_below_the_minimum_it_says_how_many_more_sessions_are_needed():
     assert (factor.n_with, factor.n_with_letdown) == (4, 3)
     assert (factor.more_needed_with, factor.more_needed_without) == (2, 0)
     assert factor.hazard_ratio is None
-    assert factor.summary == (
+    assert words.factor_summary(factor) == (
         "Not enough sessions yet: needs 2 more sessions with a warm compress "
         "(counting only sessions with a let-down)."
     )
@@ -233,7 +243,9 @@ def test_below_the_minimum_it_says_how_many_more_sessions_are_needed():
 def test_wording_never_claims_a_cause():
     sessions = simulated_sessions(n=300, seed=11, aid_rate={"warm_compress": 2.0})
     insights = insights_for(sessions)
-    summaries = [f.summary for f in insights.what_helps.factors] + [insights.what_helps.summary]
+    summaries = [words.factor_summary(f) for f in insights.what_helps.factors] + [
+        words.what_helps_summary(insights.what_helps)
+    ]
     for text in summaries:
         lowered = text.lower()
         for causal in ("because", "causes", "makes your", "works", "helps you"):

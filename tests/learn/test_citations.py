@@ -30,7 +30,17 @@ DOCS = PACKAGE.parent.parent / "docs"
 # The template folders whose health sentences must each carry {% cite %}. Add a folder here
 # when its text has been given citations (insights/ and inside/ are being rewritten).
 # live/ holds the live session page that used to be logbook/live.html.
-CHECKED_TEMPLATE_DIRS = ("learn", "logbook", "live", "routines", "share", "babylog")
+CHECKED_TEMPLATE_DIRS = (
+    "learn",
+    "logbook",
+    "live",
+    "routines",
+    "insights",
+    "inside",
+    "charts",
+    "share",
+    "babylog",
+)
 
 
 # --- The references file ------------------------------------------------------------------
@@ -269,3 +279,27 @@ def test_article_page_shows_its_changelog_and_cited_sources(client) -> None:
     html = client.get("/learn/helping-let-down/").content.decode()
     assert "Changes to this page" in html and "2026-12-03" in html
     assert 'id="ref-abm2022"' in html
+
+
+def test_every_finding_the_explainer_shows_cites_a_known_key() -> None:
+    from letdown.reflex.explainer import FINDING_KEYS, FINDINGS
+
+    for finding in FINDINGS.values():
+        resolve(FINDING_KEYS[finding["source"]])
+
+
+def test_the_cry_step_says_what_was_observed_not_more() -> None:
+    why = STEP_TYPES["baby_cry"].why
+    assert "strongest" not in why
+    assert "as the baby cried" in why and "not itself been tested" in why
+    assert STEP_TYPES["baby_cry"].sources == ("mcneilly1983",)
+
+
+def test_the_model_docs_cite_their_sources_by_key_not_by_name() -> None:
+    text = (DOCS / "reflex.md").read_text("utf-8")
+    keys = markdown_citation_keys(text)
+    resolve(keys)
+    assert {"ueda1994", "mcneilly1983", "kent1999", "ramsay2004", "prime2011"} <= set(keys)
+    # A source the references file holds is cited through its key, never as plain "Ueda 1994".
+    for key, reference in load_references().items():
+        assert reference.short not in text, (key, reference.short)

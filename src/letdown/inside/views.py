@@ -24,7 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from letdown.reflex.explainer import explain, from_table
+from letdown.reflex.explainer import FINDING_KEYS, explain, from_table
 
 from .charts import series_chart
 from .forms import DEFAULTS, ExplainerForm
@@ -89,33 +89,40 @@ def _explained(params: dict[str, Any], address: str) -> dict[str, Any]:
     return result
 
 
-def _charts(result: dict[str, Any]) -> list[str]:
+def _charts(result: dict[str, Any]) -> list[dict[str, str]]:
+    """Each chart's SVG, and the words the template writes around it."""
     session, baseline = result["session"], result["baseline"]
     s, b = session["series"], baseline["series"]
     common = {"t_s": s["t_s"], "baseline_t_s": b["t_s"], "ejections": session["ejections"]}
     return [
-        series_chart(
-            title=_("Oxytocin in the blood"),
-            unit="µU/mL",
-            values=s["oxytocin_uU_ml"],
-            baseline=b["oxytocin_uU_ml"],
-            description=_("Oxytocin pulses; shaded bands are let-downs; dashed is the baseline."),
-            **common,
-        ),
-        series_chart(
-            title=_("Milk flow"),
-            unit="mL/s",
-            values=s["flow_ml_s"],
-            baseline=b["flow_ml_s"],
-            description=_("Milk flow over the session; dashed is the baseline."),
-            **common,
-        ),
+        {
+            "name": "oxytocin",
+            "title": _("Oxytocin in the blood (µU/mL)"),
+            "svg": series_chart(
+                name="oxytocin",
+                values=s["oxytocin_uU_ml"],
+                baseline=b["oxytocin_uU_ml"],
+                **common,
+            ),
+        },
+        {
+            "name": "flow",
+            "title": _("Milk flow (mL/s)"),
+            "svg": series_chart(
+                name="flow", values=s["flow_ml_s"], baseline=b["flow_ml_s"], **common
+            ),
+        },
     ]
 
 
 def _context(result: dict[str, Any]) -> dict[str, Any]:
     return {
         "result": result,
+        # Each finding with the keys of its source, cited on the page like every health
+        # statement (an unknown source fails loudly here rather than print uncited).
+        "findings": [
+            {**finding, "keys": FINDING_KEYS[finding["source"]]} for finding in result["findings"]
+        ],
         "average": result["average"],
         "session": result["session"],
         "baseline": result["baseline"],

@@ -13,12 +13,12 @@ from django.core.cache import cache
 from django.db.models import CharField, Min, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from letdown.accounts.models import Baby, Household
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
 
-from .charts import render_charts
+from .charts import Chart, Forest, render_charts
 from .stats import (
     SCHEMA_VERSION,
     FeedRecord,
@@ -144,8 +144,8 @@ def _cache_key(household: Household, now: datetime) -> str:
 
 
 def _charts_key(results_key: str, language: str, unit: str) -> str:
-    # Chart labels are translated, so each language has its own rendering; the volume chart is
-    # drawn in her unit, which she can change without changing her data.
+    # The leaks chart's ticks name months in her language; the volume chart is drawn in her
+    # unit, which she can change without changing her data.
     return f"{results_key}:charts:{language}:{unit}"
 
 
@@ -184,8 +184,17 @@ def _compute(household: Household, now: datetime) -> Insights:
     )
 
 
+@dataclass(frozen=True)
+class InsightsPage:
+    """What the Insights page shows: the results and every chart, by section."""
+
+    insights: Insights
+    charts: dict[str, Chart | Forest | None]
+
+
 def insights_for(household: Household, now: datetime | None = None) -> Insights:
-    """The whole Insights page's results, computed at most once per change of her data."""
+    """Her results alone (what reminders read the next feed from), computed at most once per
+    change of her data: the same cache entry as the page's."""
     now = now or timezone.now()
     key = _cache_key(household, now)
     cached = _cached_insights(cache.get(key), now)
@@ -196,16 +205,8 @@ def insights_for(household: Household, now: datetime | None = None) -> Insights:
     return insights
 
 
-@dataclass(frozen=True)
-class InsightsPage:
-    """What the Insights page shows: the results and every chart as inline SVG, by section."""
-
-    insights: Insights
-    charts: dict[str, str]
-
-
 def insights_page_for(household: Household, now: datetime | None = None) -> InsightsPage:
-    """Results and charts (labels in the active language, volumes in her unit) from the cache
+    """Results and charts (ticks in the active language, volumes in her unit) from the cache
     when her data has not changed since they were made, so a warm request does no statistics
     and no SVG work."""
     now = now or timezone.now()
@@ -226,7 +227,7 @@ def insights_page_for(household: Household, now: datetime | None = None) -> Insi
     if insights is None:
         insights = _compute(household, now)
         fresh[key] = insights
-    charts = render_charts(insights, unit=household.unit, translate=gettext)
+    charts = render_charts(insights, unit=household.unit)
     fresh[charts_key] = {"computed_at": insights.computed_at.isoformat(), "charts": charts}
     cache.set_many(fresh, CACHE_SECONDS)
     return InsightsPage(insights=insights, charts=charts)

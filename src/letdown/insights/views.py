@@ -4,7 +4,6 @@ household to ask for."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,20 +13,10 @@ from django.views.decorators.http import require_GET
 
 from letdown.accounts.access import household_of, household_view
 from letdown.accounts.models import Household
-from letdown.learn.articles import Article, Reference, load_articles
+from letdown.learn.articles import load_articles
 
 from . import selectors
-from .stats.results import FactorEffect
-
-# The sources of the health statements on the page, in the order they are numbered there. The
-# reference texts come from the Learn articles that cite them, so both read the same.
-SOURCES = (
-    ("gardner2015", "what-is-let-down"),
-    ("ramsay2004", "what-is-let-down"),
-    ("ueda1994", "anxiety-and-let-down"),
-    ("mcneilly1983", "what-is-let-down"),
-    ("mcneilly1978", "leaks"),
-)
+from .words import FactorWords, page_words
 
 # The Learn articles that explain a finding, linked from the section showing it.
 LEARN_SLUGS = (
@@ -40,30 +29,14 @@ LEARN_SLUGS = (
 )
 
 
-@dataclass(frozen=True)
-class Source:
-    number: int
-    reference: Reference
-
-
-def _sources(articles: dict[str, Article]) -> list[Source]:
-    sources = []
-    for number, (reference_id, slug) in enumerate(SOURCES, start=1):
-        article = articles.get(slug)
-        references = {ref.id: ref for ref in article.references} if article else {}
-        if reference_id in references:
-            sources.append(Source(number=number, reference=references[reference_id]))
-    return sources
-
-
-def _factor_groups(factors: tuple[FactorEffect, ...]) -> dict[str, list[FactorEffect]]:
+def _factor_groups(factors: tuple[FactorWords, ...]) -> dict[str, list[FactorWords]]:
     """Clear differences first; those the data cannot tell apart yet, and those still waiting
     for sessions, are folded away so they do not bury the answers."""
-    groups: dict[str, list[FactorEffect]] = {"clear": [], "unclear": [], "waiting": []}
+    groups: dict[str, list[FactorWords]] = {"clear": [], "unclear": [], "waiting": []}
     for factor in factors:
-        if factor.status == "not_enough_sessions":
+        if factor.effect.status == "not_enough_sessions":
             groups["waiting"].append(factor)
-        elif factor.clear:
+        elif factor.effect.clear:
             groups["clear"].append(factor)
         else:
             groups["unclear"].append(factor)
@@ -75,6 +48,7 @@ def page_context(household: Household) -> dict[str, Any]:
     page = selectors.insights_page_for(household, timezone.now())
     articles = load_articles()
     insights = page.insights
+    words = page_words(insights, household.tz)
     lactation = household.current_lactation()
     # "Let-down with a first baby" is for a first lactation only.
     first_lactation = lactation is None or lactation.number == 1
@@ -93,11 +67,12 @@ def page_context(household: Household) -> dict[str, Any]:
             or insights.leaks.weeks
             or insights.rhythm.n_feeds
         ),
-        "factors": _factor_groups(insights.what_helps.factors),
+        "words": words,
+        "factors": _factor_groups(words.factors),
+        "factor_words": {factor.effect.slug: factor for factor in words.factors},
         "first_lactation": first_lactation,
         "read_more": read_more,
         "learn": {slug.replace("-", "_"): articles.get(slug) for slug in LEARN_SLUGS},
-        "sources": _sources(articles),
     }
 
 

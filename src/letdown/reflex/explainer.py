@@ -261,6 +261,20 @@ FINDINGS: dict[str, dict[str, str]] = {
 }
 
 
+# The key in learn/references.yaml of each finding's source, by the source named above (the
+# shipped table keeps the findings as they were written, so the page looks the key up here).
+FINDING_KEYS: dict[str, tuple[str, ...]] = {
+    "Ueda 1994": ("ueda1994",),
+    "Yiğit 2012": ("yigit2012",),
+    "McNeilly 1983": ("mcneilly1983",),
+    "Saint 1984": ("saint1984",),
+    "Kent 1999": ("kent1999",),
+    "Uvnäs Moberg 2020": ("uvnasmoberg2020",),
+    "Morton 2009": ("morton2009",),
+    "Becker, Cochrane review": ("becker2016",),
+}
+
+
 def _findings(choices: Choices, baseline: Choices) -> list[dict[str, str]]:
     found = []
     for name in ("anxiety", "warm_compress_min", "baby_cry_s", "massage", "relaxation"):

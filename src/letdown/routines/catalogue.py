@@ -264,9 +264,9 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
             "baby while it plays."
         ),
         why=(
-            "Hearing the baby is one of the strongest cues: in one study, oxytocin rose "
-            "minutes before the feed in all ten mothers, and in half of them the baby's crying "
-            "set it off."
+            "In one study, oxytocin rose 3 to 10 minutes before the baby latched in all ten "
+            "mothers; in five of them the rise came as the baby cried. A recording builds on "
+            "what was seen there: it has not itself been tested."
         ),
         sources=(_MCNEILLY_1983,),
         learn_url=LEARN_ANXIETY_URL,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import wording
 from .results import AnxietyLevel, AnxietyPoint, AnxietySection, FactorEffect
 from .survival import kaplan_meier
 from .table import SessionTable
@@ -43,7 +42,6 @@ def anxiety_section(table: SessionTable, anxiety_high: FactorEffect | None) -> A
         )
 
     kept = slice(max(0, len(rows) - ANXIETY_POINTS_KEPT), len(rows))
-    status = "not_enough_sessions" if anxiety_high is None else anxiety_high.status
     return AnxietySection(
         n_sessions=len(rows),
         n_with_letdown=int(let_down.sum()),
@@ -56,5 +54,4 @@ def anxiety_section(table: SessionTable, anxiety_high: FactorEffect | None) -> A
         ),
         levels=tuple(levels),
         high=anxiety_high,
-        summary=wording.anxiety_summary(status=status, high=anxiety_high),
     )

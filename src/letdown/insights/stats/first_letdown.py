@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from . import wording
 from .clock import DAY_S, local_seconds
 from .results import FirstLetdownCurve, FirstLetdownSection, PumpSwitchSection, TimeEstimate
 from .survival import kaplan_meier, median_s
@@ -57,16 +56,6 @@ def first_letdown_section(
                 median=median,
                 reference_time_s=REFERENCE_TIME_S,
                 share_by_reference_time=share,
-                summary=wording.first_letdown_curve_summary(
-                    kind=kind,
-                    n_sessions=n_sessions,
-                    n_censored=n_censored,
-                    reference_time_s=REFERENCE_TIME_S,
-                    share_by_reference_time=share,
-                    median_s=median.value_s,
-                    median_lower_s=median.lower_s,
-                    median_upper_s=median.upper_s,
-                ),
             )
         )
     today = int(np.floor(local_seconds(np.array([now.timestamp()]), tz)[0] / DAY_S))
@@ -76,10 +65,6 @@ def first_letdown_section(
         recent_days=RECENT_DAYS,
         recent_n_sessions=int(recent.sum()),
         recent_median_s=median_s(table.time_s[recent], table.let_down[recent]),
-        summary=wording.first_letdown_section_summary(
-            {curve.kind: curve.median.value_s for curve in curves},
-            {curve.kind: curve.n_sessions for curve in curves},
-        ),
     )
 
 
@@ -90,19 +75,12 @@ def pump_switch_section(table: SessionTable) -> PumpSwitchSection:
     switch = TimeEstimate(value_s=None, lower_s=None, upper_s=None)
     reason: str | None
     if n_sessions < PUMP_SWITCH_MIN_SESSIONS:
-        reason = (
-            f"{wording.plural(n_sessions, 'finished pumping session')} so far, "
-            f"{PUMP_SWITCH_MIN_SESSIONS} are needed"
-        )
+        reason = "few_sessions"
     else:
         fit = kaplan_meier(table.time_s[rows], table.let_down[rows])
         assert fit is not None
         switch = fit.quantile(PUMP_SWITCH_SHARE)
-        reason = (
-            None
-            if switch.value_s is not None
-            else "fewer than 3 in 4 of your recent pumping sessions let down before they ended"
-        )
+        reason = None if switch.value_s is not None else "not_reached"
     return PumpSwitchSection(
         switch_time_s=switch.value_s,
         lower_s=switch.lower_s,
@@ -111,7 +89,4 @@ def pump_switch_section(table: SessionTable) -> PumpSwitchSection:
         n_censored=n_censored,
         minimum_sessions=PUMP_SWITCH_MIN_SESSIONS,
         reason=reason,
-        summary=wording.pump_switch_summary(
-            switch_time_s=switch.value_s, reason=reason, n_sessions=n_sessions
-        ),
     )

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from . import wording
 from .clock import EPOCH_ORDINAL, local_days, mondays
 from .feeds import feed_intervals_s
 from .rank import rank_correlation
@@ -84,19 +83,17 @@ def leaks_section(
     early, recent = weeks[:SUMMARY_WEEKS], weeks[-SUMMARY_WEEKS:]
     early_rows = (interval_week >= 0) & (interval_week < SUMMARY_WEEKS)
     recent_rows = interval_week >= len(weeks) - SUMMARY_WEEKS
+    # "First two weeks" and "last two" say something once they are different weeks.
+    enough_weeks = len(weeks) >= 2 * SUMMARY_WEEKS
     return LeaksSection(
         weeks=tuple(weeks),
         n_leaks=int(leaks_per_week.sum()),
         rank_correlation=None if correlation is None else correlation.rho,
         p_value=None if correlation is None else correlation.p_value,
-        summary=wording.leaks_summary(
-            n_leaks=int(leaks_per_week.sum()),
-            n_weeks=len(weeks),
-            early_leaks_per_day=_per_day(early),
-            recent_leaks_per_day=_per_day(recent),
-            early_cv=_spread(intervals_s[early_rows] / 60.0)[2],
-            recent_cv=_spread(intervals_s[recent_rows] / 60.0)[2],
-        ),
+        early_leaks_per_day=_per_day(early) if enough_weeks else None,
+        recent_leaks_per_day=_per_day(recent) if enough_weeks else None,
+        early_cv=_spread(intervals_s[early_rows] / 60.0)[2] if enough_weeks else None,
+        recent_cv=_spread(intervals_s[recent_rows] / 60.0)[2] if enough_weeks else None,
     )
 
 
@@ -153,12 +150,8 @@ def _empty() -> LeaksSection:
         n_leaks=0,
         rank_correlation=None,
         p_value=None,
-        summary=wording.leaks_summary(
-            n_leaks=0,
-            n_weeks=0,
-            early_leaks_per_day=None,
-            recent_leaks_per_day=None,
-            early_cv=None,
-            recent_cv=None,
-        ),
+        early_leaks_per_day=None,
+        recent_leaks_per_day=None,
+        early_cv=None,
+        recent_cv=None,
     )

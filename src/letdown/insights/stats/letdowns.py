@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import wording
 from .rank import rank_correlation
 from .results import CountBin, IntervalBin, LetdownCounts, LetdownsSection, VolumeByCount
 from .table import HAND_EXPRESSION, NURSING, PUMPING, SessionTable
@@ -45,12 +44,7 @@ def letdowns_section(table: SessionTable) -> LetdownsSection:
         volume_rank_correlation=None if correlation is None else correlation.rho,
         volume_p_value=None if correlation is None else correlation.p_value,
         n_pumping_with_volume=len(total_ml),
-        summary=wording.letdowns_summary(
-            mean_count=mean_count,
-            interval_median_s=median,
-            volume_rank_correlation=None if correlation is None else correlation.rho,
-            volume_p_value=None if correlation is None else correlation.p_value,
-        ),
+        mean_count=mean_count,
     )
 
 

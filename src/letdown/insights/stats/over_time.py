@@ -3,9 +3,10 @@ the same weeks since birth (so a new baby's first weeks are not compared with an
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from . import wording
 from .adjust import adjustment_columns
 from .results import (
     MIN_SESSIONS_WITH_LETDOWN_PER_GROUP,
@@ -44,7 +45,7 @@ def over_time_section(table: SessionTable, current_lactation_id: int | None) -> 
         current_weeks=current_bins,
         earlier_weeks=earlier_bins,
         comparison=comparison,
-        summary=_trend_summary(current_bins),
+        **_trend(current_bins),
     )
 
 
@@ -77,16 +78,11 @@ def _week_bins(table: SessionTable, weeks: np.ndarray, rows: np.ndarray) -> tupl
     return tuple(bins)
 
 
-def _trend_summary(bins: tuple[WeekBin, ...]) -> str:
+def _trend(bins: tuple[WeekBin, ...]) -> dict[str, Any]:
+    """The `change`, `trend_first` and `trend_last` fields of the section."""
     with_median = [week_bin for week_bin in bins if week_bin.median.value_s is not None]
     if len(with_median) < 2:
-        return wording.over_time_summary(
-            first_label=None,
-            first_median_s=None,
-            last_label=None,
-            last_median_s=None,
-            change="none",
-        )
+        return {"change": "none", "trend_first": None, "trend_last": None}
     first, last = with_median[0], with_median[-1]
     # A change is called only when the two 95 % intervals do not overlap: conservative, but
     # it never calls noise a trend. A missing upper limit means "not reached" (infinite).
@@ -100,13 +96,7 @@ def _trend_summary(bins: tuple[WeekBin, ...]) -> str:
         change = "later"
     else:
         change = "unclear"
-    return wording.over_time_summary(
-        first_label=wording.week_range_label(first.first_week, first.last_week),
-        first_median_s=first.median.value_s,
-        last_label=wording.week_range_label(last.first_week, last.last_week),
-        last_median_s=last.median.value_s,
-        change=change,
-    )
+    return {"change": change, "trend_first": first, "trend_last": last}
 
 
 def _comparison(
@@ -135,7 +125,6 @@ def _comparison(
             clusters=table.local_day[rows],
         )
     status = "not_enough_sessions" if not enough else ("estimated" if ratio else "not_estimable")
-    weeks_label = wording.week_range_label(first_week, last_week)
     return LactationComparison(
         first_week=first_week,
         last_week=last_week,
@@ -145,11 +134,4 @@ def _comparison(
         median_earlier_s=median_earlier,
         status=status,
         **ratio_fields(ratio),
-        summary=wording.lactation_comparison_summary(
-            status=status,
-            weeks_label=weeks_label,
-            median_current_s=median_current,
-            median_earlier_s=median_earlier,
-            **ratio_fields(ratio),
-        ),
     )

@@ -1,5 +1,9 @@
 """The results of the Insights core: a tree of frozen dataclasses, one per page section.
-The selector caches the tree as it is (the cache pickles it)."""
+The selector caches the tree as it is (the cache pickles it).
+
+Results hold numbers, statuses and slugs only: the sentences a parent reads are written from
+them on the Django side (`letdown.insights.words`), through gettext, so they can be translated.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 # Bump when the shape of the results changes, so a cache of an older shape is recomputed.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Minimum sessions *with a let-down* on each side of a comparison before a number is shown.
 MIN_SESSIONS_WITH_LETDOWN_PER_GROUP = 5
+
+
+def leaves_out_one(lower: float | None, upper: float | None) -> bool:
+    """Whether a rate ratio's interval leaves out 1 (no difference): a clear difference."""
+    return lower is not None and upper is not None and (lower > 1.0 or upper < 1.0)
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,6 @@ class FirstLetdownCurve:
     median: TimeEstimate
     reference_time_s: float
     share_by_reference_time: float | None
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,6 @@ class FirstLetdownSection:
     recent_days: int
     recent_n_sessions: int
     recent_median_s: float | None
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -61,9 +68,9 @@ class FactorEffect:
 
     slug: str
     group: str  # "aid" | "time_of_day" | "anxiety"
-    label: str
-    sessions_with_label: str  # "sessions with a warm compress"
-    sessions_without_label: str  # "sessions without a warm compress" / "morning sessions"
+    # The group it is compared with: None for "without it"; for a time band, the slug of her
+    # most common band (e.g. "time_morning").
+    reference: str | None
     n_with: int
     n_without: int
     n_with_letdown: int
@@ -79,16 +86,11 @@ class FactorEffect:
     hazard_ratio_upper: float | None
     more_needed_with: int
     more_needed_without: int
-    summary: str
 
     @property
     def clear(self) -> bool:
         """The interval leaves out 1: a difference that survives the Bonferroni widening."""
-        return (
-            self.hazard_ratio_lower is not None
-            and self.hazard_ratio_upper is not None
-            and (self.hazard_ratio_lower > 1.0 or self.hazard_ratio_upper < 1.0)
-        )
+        return leaves_out_one(self.hazard_ratio_lower, self.hazard_ratio_upper)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ class WhatHelpsSection:
     n_compared: int
     interval_confidence: float  # the level of each interval: 1 - 0.05 / n_compared
     factors: tuple[FactorEffect, ...]
-    summary: str
+    clearest: str | None  # slug of the clear factor with the largest effect, if any
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,6 @@ class AnxietySection:
     # Sessions after anxiety of 5 or more against 0-4: the `anxiety_high` factor of the
     # what-helps model (None when no session has a score).
     high: FactorEffect | None
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class LetdownsSection:
     volume_rank_correlation: float | None
     volume_p_value: float | None
     n_pumping_with_volume: int
-    summary: str
+    mean_count: float | None
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,10 @@ class LactationComparison:
     hazard_ratio: float | None
     hazard_ratio_lower: float | None
     hazard_ratio_upper: float | None
-    summary: str
+
+    @property
+    def clear(self) -> bool:
+        return leaves_out_one(self.hazard_ratio_lower, self.hazard_ratio_upper)
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,12 @@ class OverTimeSection:
     current_weeks: tuple[WeekBin, ...]
     earlier_weeks: tuple[WeekBin, ...]
     comparison: LactationComparison | None
-    summary: str
+    # Her first and latest week bins with a median, and whether let-down came "sooner",
+    # "later" or "unclear" between them (intervals that do not overlap); "none" with fewer
+    # than two such bins.
+    change: str
+    trend_first: WeekBin | None
+    trend_last: WeekBin | None
 
 
 @dataclass(frozen=True)
@@ -228,7 +237,11 @@ class LeaksSection:
     n_leaks: int
     rank_correlation: float | None  # leaks per day against the spread of feed intervals
     p_value: float | None
-    summary: str
+    # Her first and her last two weeks (None before there are four weeks).
+    early_leaks_per_day: float | None
+    recent_leaks_per_day: float | None
+    early_cv: float | None
+    recent_cv: float | None
 
 
 @dataclass(frozen=True)
@@ -244,8 +257,8 @@ class NextFeed:
     earliest_at: datetime | None
     latest_at: datetime | None
     n_intervals: int
-    reason: str | None  # why there is no prediction
-    summary: str
+    # Why there is no prediction: "no_feeds", "no_recent_feed", "few_intervals" or "overdue".
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -255,8 +268,8 @@ class RhythmSection:
     n_feeds: int
     n_pumping_sessions: int
     hours: tuple[HourBin, ...]
+    busiest_hour: int | None  # the local hour with the most feeds
     next_feed: NextFeed
-    summary: str
 
 
 @dataclass(frozen=True)
@@ -267,8 +280,7 @@ class PumpSwitchSection:
     n_sessions: int
     n_censored: int
     minimum_sessions: int
-    reason: str | None
-    summary: str
+    reason: str | None  # "few_sessions" or "not_reached" when there is no switch time
 
 
 @dataclass(frozen=True)

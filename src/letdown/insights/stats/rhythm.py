@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from . import wording
+from .clock import local_hours
 from .feeds import MAX_FEED_INTERVAL_S, feed_intervals_s
 from .results import HourBin, NextFeed, RhythmSection
 
@@ -19,11 +19,6 @@ RHYTHM_WINDOW_DAYS = 28
 SAME_TIME_OF_DAY_S = 2 * 3600
 MIN_INTERVALS_FOR_PREDICTION = 5
 _DAY_S = 86400
-
-
-def _local_hours(times_s: np.ndarray, tz: ZoneInfo) -> np.ndarray:
-    # Converting each moment on its own keeps DST right: the clock hour is what she saw.
-    return np.array([datetime.fromtimestamp(t, tz).hour for t in times_s], dtype=int)
 
 
 def _local_second_of_day(time_s: float, tz: ZoneInfo) -> int:
@@ -41,10 +36,10 @@ def rhythm_section(
     first_s = min([*feeds[:1], *pumps[:1]], default=None)
     n_days = 0 if first_s is None else max(1, math.ceil((now_s - first_s) / _DAY_S))
     feeds_by_hour = (
-        np.bincount(_local_hours(feeds, tz), minlength=24) if len(feeds) else np.zeros(24)
+        np.bincount(local_hours(feeds, tz), minlength=24) if len(feeds) else np.zeros(24)
     )
     pumps_by_hour = (
-        np.bincount(_local_hours(pumps, tz), minlength=24) if len(pumps) else np.zeros(24)
+        np.bincount(local_hours(pumps, tz), minlength=24) if len(pumps) else np.zeros(24)
     )
     busiest_hour = int(np.argmax(feeds_by_hour)) if len(feeds) else None
     return RhythmSection(
@@ -60,23 +55,18 @@ def rhythm_section(
             )
             for hour in range(24)
         ),
+        busiest_hour=busiest_hour,
         next_feed=_next_feed(feed_starts_s[feed_starts_s <= now_s], now_s, window_start_s, tz),
-        summary=wording.rhythm_summary(
-            n_feeds=len(feeds),
-            n_days=n_days,
-            busiest_hour=busiest_hour,
-            window_days=RHYTHM_WINDOW_DAYS,
-        ),
     )
 
 
 def _next_feed(starts_s: np.ndarray, now_s: float, window_start_s: float, tz: ZoneInfo) -> NextFeed:
     if len(starts_s) == 0:
-        return _no_prediction("no feeds logged yet", tz)
+        return _no_prediction("no_feeds")
     last_s = float(starts_s[-1])
     elapsed_s = now_s - last_s
     if elapsed_s > MAX_FEED_INTERVAL_S:
-        return _no_prediction("no feed logged in the last 12 hours", tz)
+        return _no_prediction("no_recent_feed")
     intervals_s, interval_starts_s = feed_intervals_s(starts_s)
     recent = interval_starts_s >= window_start_s
     intervals_s, interval_starts_s = intervals_s[recent], interval_starts_s[recent]
@@ -87,18 +77,12 @@ def _next_feed(starts_s: np.ndarray, now_s: float, window_start_s: float, tz: Zo
     distance = np.minimum(distance, _DAY_S - distance)  # 23:30 is close to 00:30
     same_time = intervals_s[distance <= SAME_TIME_OF_DAY_S]
     if len(same_time) < MIN_INTERVALS_FOR_PREDICTION:
-        return _no_prediction(
-            f"fewer than {MIN_INTERVALS_FOR_PREDICTION} of your feed intervals at this time of day "
-            f"in the last {RHYTHM_WINDOW_DAYS} days",
-            tz,
-        )
+        return _no_prediction("few_intervals")
     # She has not fed since the last feed, so only intervals longer than the time already
     # passed can still happen: the prediction is conditional on that.
     possible = same_time[same_time > elapsed_s]
     if len(possible) < MIN_INTERVALS_FOR_PREDICTION:
-        return _no_prediction(
-            "it has already been longer than most of your intervals at this time of day", tz
-        )
+        return _no_prediction("overdue")
     quartile_1, median, quartile_3 = np.percentile(possible, [25, 50, 75])
 
     def at(offset_s: float) -> datetime:
@@ -111,25 +95,14 @@ def _next_feed(starts_s: np.ndarray, now_s: float, window_start_s: float, tz: Zo
         latest_at=latest,
         n_intervals=len(possible),
         reason=None,
-        summary=wording.next_feed_summary(
-            predicted_at=predicted,
-            earliest_at=earliest,
-            latest_at=latest,
-            n_intervals=len(possible),
-            reason=None,
-            tz=tz,
-        ),
     )
 
 
-def _no_prediction(reason: str, tz: ZoneInfo) -> NextFeed:
+def _no_prediction(reason: str) -> NextFeed:
     return NextFeed(
         predicted_at=None,
         earliest_at=None,
         latest_at=None,
         n_intervals=0,
         reason=reason,
-        summary=wording.next_feed_summary(
-            predicted_at=None, earliest_at=None, latest_at=None, n_intervals=0, reason=reason, tz=tz
-        ),
     )

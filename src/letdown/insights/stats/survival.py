@@ -144,7 +144,7 @@ class HazardRatio:
 
 
 def ratio_fields(ratio: HazardRatio | None) -> dict[str, float | None]:
-    """The hazard ratio as the three result fields (and wording arguments) that carry it."""
+    """The hazard ratio as the three result fields that carry it."""
     return {
         "hazard_ratio": None if ratio is None else ratio.value,
         "hazard_ratio_lower": None if ratio is None else ratio.lower,

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import wording
 from .adjust import adjustment_columns
 from .results import MIN_SESSIONS_WITH_LETDOWN_PER_GROUP, FactorEffect, WhatHelpsSection
 from .survival import HazardRatio, cox_hazard_ratios, median_s, ratio_fields
@@ -32,6 +31,23 @@ ANXIETY_HIGH_FROM = 5
 # The chance, over all the factors compared, that any one looks clear when none matters.
 FAMILY_ALPHA = 0.05
 
+# The order aids are listed in (the logbook's order); an aid not named here comes after them.
+AID_ORDER = (
+    "warm_drink",
+    "warm_compress",
+    "breast_massage",
+    "hand_expression",
+    "relaxing_music",
+    "imagery",
+    "breathing",
+    "baby_cry",
+    "baby_photo",
+    "scent_cloth",
+    "skin_to_skin",
+    "baby_nearby",
+)
+
+# Bands of her local clock, (name, first hour, end hour); a band's factor slug is time_<name>.
 TIME_BANDS = (
     ("night", 0, 6),
     ("morning", 6, 12),
@@ -44,9 +60,7 @@ TIME_BANDS = (
 class _Factor:
     slug: str
     group: str
-    label: str
-    sessions_with_label: str
-    sessions_without_label: str
+    reference: str | None
     with_rows: np.ndarray  # bool over the window
     # Bool over the window. A session can be neither with nor without (another time band, no
     # anxiety logged): see `_design` for how the model treats those.
@@ -89,36 +103,24 @@ def what_helps_section(table: SessionTable) -> WhatHelpsSection:
         n_compared=n_compared,
         interval_confidence=confidence,
         factors=tuple(effects),
-        summary=wording.what_helps_summary(
-            n_sessions=len(window),
-            clearest_label=None if clearest is None else clearest.sessions_with_label,
-            clearest_sooner=clearest is not None and (clearest.hazard_ratio or 0.0) > 1.0,
-            n_estimated=len(estimated),
-        ),
+        clearest=None if clearest is None else clearest.slug,
     )
 
 
 def _aid_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
     in_window = table.aid_used[window].any(axis=0)
     used = sorted(slug for slug, present in zip(table.aid_slugs, in_window, strict=True) if present)
-    known_order = list(wording.AID_LABELS)
     used.sort(
-        key=lambda slug: (
-            known_order.index(slug) if slug in known_order else len(known_order),
-            slug,
-        )
+        key=lambda slug: (AID_ORDER.index(slug) if slug in AID_ORDER else len(AID_ORDER), slug)
     )
     factors = []
     for slug in used:
         with_rows = table.has_aid(slug, window)
-        label = wording.aid_label(slug)
         factors.append(
             _Factor(
                 slug=slug,
                 group="aid",
-                label=label,
-                sessions_with_label=f"sessions with {label}",
-                sessions_without_label=f"sessions without {label}",
+                reference=None,
                 with_rows=with_rows,
                 without_rows=~with_rows,
             )
@@ -126,28 +128,20 @@ def _aid_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
     return factors
 
 
-def _band_label(name: str, start_hour: int, end_hour: int) -> str:
-    return f"{name} sessions ({start_hour:02d}:00–{end_hour:02d}:00)"
-
-
 def _band_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
     """Each time-of-day band against her most common band (the reference)."""
     hours = table.local_hour[window]
     masks = {name: (hours >= start) & (hours < end) for name, start, end in TIME_BANDS}
-    reference_name, reference_start, reference_end = max(
-        TIME_BANDS, key=lambda band: int(masks[band[0]].sum())
-    )
+    reference_name, _, _ = max(TIME_BANDS, key=lambda band: int(masks[band[0]].sum()))
     factors = []
-    for name, start, end in TIME_BANDS:
+    for name, _, _ in TIME_BANDS:
         if name == reference_name or not masks[name].any():
             continue
         factors.append(
             _Factor(
                 slug=f"time_{name}",
                 group="time_of_day",
-                label=f"{name} vs {reference_name}",
-                sessions_with_label=_band_label(name, start, end),
-                sessions_without_label=_band_label(reference_name, reference_start, reference_end),
+                reference=f"time_{reference_name}",
                 with_rows=masks[name],
                 without_rows=masks[reference_name],
             )
@@ -165,9 +159,7 @@ def _anxiety_factors(table: SessionTable, window: np.ndarray) -> list[_Factor]:
         _Factor(
             slug="anxiety_high",
             group="anxiety",
-            label=f"anxiety {ANXIETY_HIGH_FROM}+ vs 0–{ANXIETY_HIGH_FROM - 1}",
-            sessions_with_label=f"sessions after anxiety {ANXIETY_HIGH_FROM} or more",
-            sessions_without_label=f"sessions after anxiety 0–{ANXIETY_HIGH_FROM - 1}",
+            reference=None,
             with_rows=high,
             without_rows=known & ~high,
         )
@@ -270,9 +262,7 @@ def _effect(
     return FactorEffect(
         slug=factor.slug,
         group=factor.group,
-        label=factor.label,
-        sessions_with_label=factor.sessions_with_label,
-        sessions_without_label=factor.sessions_without_label,
+        reference=factor.reference,
         n_with=int(factor.with_rows.sum()),
         n_without=int(factor.without_rows.sum()),
         n_with_letdown=factor.n_with_letdown,
@@ -284,14 +274,4 @@ def _effect(
         **ratio_fields(ratio),
         more_needed_with=more_needed_with,
         more_needed_without=more_needed_without,
-        summary=wording.factor_summary(
-            status=status,
-            sessions_with_label=factor.sessions_with_label,
-            sessions_without_label=factor.sessions_without_label,
-            median_with_s=median_with,
-            median_without_s=median_without,
-            **ratio_fields(ratio),
-            more_needed_with=more_needed_with,
-            more_needed_without=more_needed_without,
-        ),
     )

@@ -3,8 +3,13 @@ parent reads at a glance."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import template
-from django.utils.translation import gettext as _
+
+from letdown.insights import words
+from letdown.logbook.models import Kind
 
 register = template.Library()
 
@@ -12,20 +17,7 @@ register = template.Library()
 @register.filter
 def duration(seconds: float | None) -> str:
     """45 s, 1 min 25 s, 2 min, 1 h 5 min; a dash when there is no value."""
-    if seconds is None:
-        return "–"
-    total = round(seconds)
-    if total < 60:
-        return _("%(seconds)d s") % {"seconds": total}
-    if total < 3600:
-        minutes, rest = divmod(total, 60)
-        if rest == 0:
-            return _("%(minutes)d min") % {"minutes": minutes}
-        return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
-    hours, minutes = divmod(round(total / 60), 60)
-    if minutes == 0:
-        return _("%(hours)d h") % {"hours": hours}
-    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return "–" if seconds is None else words.duration(seconds)
 
 
 @register.filter
@@ -42,3 +34,15 @@ def percent(share: float | None) -> str:
     if share is None:
         return "–"
     return f"{round(share * 100)} %"
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """A session kind's name, as the logbook shows it ("Pumping")."""
+    return str(Kind(kind).label) if kind in Kind.values else kind
+
+
+@register.filter
+def get(mapping: Mapping[str, Any], key: str) -> Any:
+    """mapping[key], or None: the words of one curve or factor, found by its slug."""
+    return mapping.get(key)
