@@ -84,3 +84,11 @@ def member_client(family: Family) -> Client:
 @pytest.fixture
 def stranger_client(stranger_family: Family) -> Client:
     return _client_for(stranger_family.owner)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A `pytestmark` in a conftest marks nothing: the browser tests get their mark here, so
+    # `-m "not browser"` runs everything that needs no Chromium.
+    for item in items:
+        if "tests/browser/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)

@@ -50,8 +50,6 @@ POLICY_COMPLAINTS = ("Content Security Policy", "CSP violation", "Permissions-Po
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
