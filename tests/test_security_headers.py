@@ -66,10 +66,11 @@ def objects(family) -> dict[str, Any]:
         "run": RunFactory(routine=routine),
         "media": media,
         "comment": comment,
+        "member": family.member,
     }
 
 
-OWNERS = {"letdown_edit": "letdown", "leak_detail": "leak", "feed_edit": "feed"}
+OWNERS = {"letdown_edit": "letdown", "leak_detail": "leak", "feed_edit": "feed", "member": "member"}
 
 
 def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> str:
@@ -92,6 +93,8 @@ def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> st
         "index": "0",
         "what": "session",
         "tap_id": "00000000-0000-0000-0000-000000000000",
+        "uidb64": "MQ",
+        "token": "set-password",
         "slug": objects["comment"].article_slug if namespace == "learn" else "warm_drink",
     }
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], pattern)
