@@ -114,7 +114,7 @@ def _builder(request: HttpRequest, routine: Routine, **forms: Any) -> HttpRespon
     return render(request, "routines/edit.html", context, status=400 if has_errors else 200)
 
 
-@household_view(write=A.ROUTINE_EDIT)
+@household_view(read=A.ROUTINE_EDIT, write=A.ROUTINE_EDIT)
 @require_http_methods(["GET", "POST"])
 def routine_edit(request: HttpRequest, pk: int) -> HttpResponse:
     routine = _routine(request, pk)
