@@ -79,7 +79,12 @@ def test_the_owner_changes_a_role(family, owner_client):
 
 
 def test_the_last_owner_cannot_be_demoted_deactivated_or_removed(family, owner_client):
-    for action, data in [("role", {"role": Role.CAREGIVER}), ("deactivate", {}), ("remove", {})]:
+    attempts = [
+        ("role", {"role": Role.CAREGIVER}),
+        ("deactivate", {}),
+        ("remove", {"confirm": "yes"}),
+    ]
+    for action, data in attempts:
         response = _manage(owner_client, family.owner, action, **data)
         assert response.status_code == 409, action
         assert "last owner" in response.content.decode()
@@ -96,7 +101,7 @@ def test_with_a_second_owner_the_first_can_step_down(family, owner_client):
 
 def test_an_inactive_owner_does_not_count_as_the_one_that_stays(family, owner_client):
     UserFactory(household=family.household, role=Role.PARENT, is_active=False)
-    assert _manage(owner_client, family.owner, "remove").status_code == 409
+    assert _manage(owner_client, family.owner, "remove", confirm="yes").status_code == 409
 
 
 def test_deactivating_logs_the_member_out_at_once(family, owner_client):
@@ -129,7 +134,8 @@ def test_removing_a_member_ends_their_sessions_and_keeps_what_they_logged(family
     leak = LeakFactory(lactation=family.lactation, created_by=family.member)
     phone = _logged_in(family.member)
     other_phone = _logged_in(family.owner)
-    assert _manage(owner_client, family.member, "remove").status_code == 302
+    assert _manage(owner_client, family.member, "remove").status_code == 400  # unconfirmed
+    assert _manage(owner_client, family.member, "remove", confirm="yes").status_code == 302
     assert not User.objects.filter(pk=family.member.pk).exists()
     assert phone.get(reverse("home")).status_code == 302
     assert other_phone.get(reverse("home")).status_code == 200  # her own sessions stay
@@ -138,7 +144,7 @@ def test_removing_a_member_ends_their_sessions_and_keeps_what_they_logged(family
 
 
 def test_a_stranger_cannot_manage_another_households_member(family, stranger_client):
-    assert _manage(stranger_client, family.member, "remove").status_code == 404
+    assert _manage(stranger_client, family.member, "remove", confirm="yes").status_code == 404
     assert stranger_client.get(reverse("member", args=[family.member.pk])).status_code == 404
     assert User.objects.filter(pk=family.member.pk).exists()
 

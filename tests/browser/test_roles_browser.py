@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -62,3 +63,30 @@ def test_a_caregiver_cannot_delete_the_owners_session(phone_factory, live_server
     owner.get_by_role("button", name="Delete").click()
     expect(owner.get_by_role("heading", name="History")).to_be_visible()
     assert not Session.objects.filter(pk=session.pk).exists()
+
+
+def test_the_owner_deactivates_a_member_whose_phone_is_logged_in(
+    phone_factory, live_server, family
+):
+    partner = phone_factory(family.member)
+    partner.goto(live_server.url + reverse("history"))
+    expect(partner.get_by_role("heading", name="History")).to_be_visible()
+
+    owner = phone_factory(family.owner)
+    owner.goto(live_server.url + reverse("household_settings"))
+    members = owner.locator("table.members")
+    expect(members).to_contain_text(family.member.username)
+    expect(members).to_contain_text("Partner or caregiver")
+    screenshot(owner, "roles-settings-members")
+    owner.get_by_role("link", name=f"Manage {family.member.username}").click()
+    owner.get_by_role("button", name="Make a password-reset link").click()
+    link = owner.locator("[data-reset-link]")
+    expect(link).to_have_value(re.compile(r"/account/password/reset/[^/]+/[^/]+/$"))
+    screenshot(owner, "roles-member-page")
+    owner.get_by_role("button", name="Deactivate").click()
+    expect(owner.get_by_text("is logged out")).to_be_visible()
+
+    # Her partner's next tap lands on the login page.
+    partner.get_by_role("link", name="Today").click()
+    expect(partner.get_by_role("button", name="Log in")).to_be_visible()
+    assert "/account/login/" in partner.url

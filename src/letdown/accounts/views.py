@@ -166,7 +166,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
             done = _("%(name)s can log in again.") if active else _("%(name)s is logged out.")
             messages.success(request, done % {"name": member.username})
             return redirect("member", member.pk)
-        if action == "remove":
+        if action == "remove" and request.POST.get("confirm") == "yes":
             services.remove_member(household=household, member=member)
             messages.success(request, _("%(name)s was removed.") % {"name": member.username})
             return redirect("household_settings")
@@ -179,6 +179,9 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
     if action == "reset_link":
         # Shown once, in this answer only: nothing keeps it but the page she is looking at.
         reset_link = request.build_absolute_uri(services.password_reset_path(member))
+    if action == "remove":
+        error = _("Tick the box to confirm the removal.")
+        return _member_page(request, member, role_form, email_form, error=error, status=400)
     if action and action not in {"role", "email", "reset_link"}:
         return _member_page(request, member, role_form, email_form, status=400)
     bound = action in {"role", "email"}

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from letdown.accounts import policy
 from letdown.accounts.access import household_of, household_view
 from letdown.accounts.policy import Action as A
 from letdown.logbook.models import Kind, Session
@@ -57,6 +58,9 @@ def routine_list(request: HttpRequest) -> HttpResponse:
         "active_run": selectors.active_run(household),
         "kinds": [(kind, Kind(kind).label) for kind in SESSION_KINDS],
         "media_count": Media.objects.filter(household=household).count(),
+        "can_edit": policy.allows(request, A.ROUTINE_EDIT),
+        "can_play": policy.allows(request, A.ROUTINE_PLAY),
+        "can_see_media": policy.allows(request, A.MEDIA_READ),
     }
     return render(request, "routines/list.html", context)
 
@@ -351,6 +355,8 @@ def _media_page(
         "image_max_mb": MAX_BYTES["image"] // (1024 * 1024),
         "used_bytes": services.media_used_bytes(household),
         "quota_bytes": services.media_quota_bytes(),
+        "can_upload": policy.allows(request, A.MEDIA_UPLOAD),
+        "can_delete": policy.allows(request, A.MEDIA_DELETE),
     }
     return render(request, "routines/media.html", context, status=status)
 
