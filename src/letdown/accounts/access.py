@@ -53,7 +53,6 @@ def household_view(
             policy.require(request, action or "")
             return view(request, *args, **kwargs)
 
-        wrapper.household_actions = (read, write)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate(view) if view is not None else decorate

@@ -61,6 +61,8 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     household = user.household
     if household.onboarded:
         return redirect("home")
+    if request.method == "POST":
+        policy.require(request, A.HOUSEHOLD_CHANGE)  # the household is its owner's to set up
     form = OnboardingForm(request.POST or None, initial={"time_zone": "UTC"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
