@@ -182,8 +182,8 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
         # Shown once, in this answer only: nothing keeps it but the page she is looking at.
         reset_link = request.build_absolute_uri(services.password_reset_path(member))
     if action == "remove":
-        error = _("Tick the box to confirm the removal.")
-        return _member_page(request, member, role_form, email_form, error=error, status=400)
+        unconfirmed = _("Tick the box to confirm the removal.")
+        return _member_page(request, member, role_form, email_form, error=unconfirmed, status=400)
     if action and action not in {"role", "email", "reset_link"}:
         return _member_page(request, member, role_form, email_form, status=400)
     bound = action in {"role", "email"}
