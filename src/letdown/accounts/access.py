@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar, overload
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 
 from . import policy
@@ -39,8 +39,9 @@ def household_view(
 ) -> V | Callable[[V], V]:
     """Logged in, with a household that finished onboarding (otherwise sent where they can
     get one), and allowed by `policy`: `read` for GET and HEAD, `write` for anything else.
-    No `write` refuses every POST: a view that writes must say which action it is. Views then
-    scope every query with `household_of(request)` and ask `policy.require` about an object."""
+    No `write` answers every POST with 405: a view that writes must say which action it is.
+    Views then scope every query with `household_of(request)` and ask `policy.require` about
+    an object."""
 
     def decorate(view: V) -> V:
         @login_required
@@ -50,7 +51,11 @@ def household_view(
             if household is None or not household.onboarded:
                 return redirect("onboarding")
             action = read if request.method in SAFE_METHODS else write
-            policy.require(request, action or "")
+            if action is None:
+                # A view that names no write action takes no write: nothing to ask the policy.
+                allowed = ["GET", "HEAD"] if read is not None else []
+                return HttpResponseNotAllowed(allowed)
+            policy.require(request, action)
             return view(request, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
