@@ -95,9 +95,23 @@ def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> st
         "tap_id": "00000000-0000-0000-0000-000000000000",
         "uidb64": "MQ",
         "token": "set-password",
+        "start": _start_tap(objects["session"]),
+        "tap": "letdown",
         "slug": objects["comment"].article_slug if namespace == "learn" else "warm_drink",
     }
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], pattern)
+
+
+def _start_tap(session: Any) -> str:
+    """The id of the tap that started the session (its taps are made from its rows)."""
+    from django.utils import timezone
+
+    from letdown.logbook.models import Tap
+    from letdown.logbook.services import store_taps_from_rows
+
+    if not Tap.objects.filter(session=session).exists():
+        store_taps_from_rows([session], timezone.now())
+    return str(Tap.objects.get(session=session, type="start").tap_id)
 
 
 INLINE = re.compile(

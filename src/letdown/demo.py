@@ -142,4 +142,53 @@ def create_demo_household(now: datetime | None = None, seed: int = DEMO_SEED) ->
             if day0 + timedelta(seconds=leak.at_s) < now
         ]
     )
+    _nappies_and_weights(household, Baby.objects.get(household=household), now, seed)
     return DEMO_USERNAME, DEMO_PASSWORD
+
+
+def _nappies_and_weights(household: Household, baby: Baby, now: datetime, seed: int) -> None:
+    """Nappies through each day and a weight every few days (a weighed feed now and then), so
+    the report has what a specialist asks for first. Its own random stream: the sessions
+    above stay as they were."""
+    from letdown.babylog.models import Nappy, StoolColour, Weighing
+
+    rng = random.Random(seed + 1)
+    tz = household.tz
+    today = now.astimezone(tz).date()
+    nappies, weighings = [], []
+    weight_g = 3400.0 * 0.95  # a few days old, below birth weight
+    day = baby.birth_date + timedelta(days=3)
+    while day <= today:
+        start = datetime.combine(day, time(6), tzinfo=tz)
+        for _ in range(rng.randint(8, 11)):
+            at = start + timedelta(minutes=rng.uniform(0, 16 * 60))
+            dirty = rng.random() < 0.4
+            if at < now:
+                nappies.append(
+                    Nappy(
+                        household=household,
+                        baby=baby,
+                        at=at,
+                        wet=not dirty or rng.random() < 0.6,
+                        dirty=dirty,
+                        stool_colour=StoolColour.YELLOW if dirty else "",
+                    )
+                )
+        weight_g += rng.uniform(20, 40)
+        if (today - day).days % 4 == 0:
+            at = start + timedelta(hours=3)
+            weighed_feed = rng.random() < 0.5
+            weighings.append(
+                Weighing(
+                    household=household,
+                    baby=baby,
+                    at=at,
+                    weight_g=round(weight_g / 2) * 2,
+                    after_feed_g=round((weight_g + rng.uniform(50, 110)) / 2) * 2
+                    if weighed_feed
+                    else None,
+                )
+            )
+        day += timedelta(days=1)
+    Nappy.objects.bulk_create(nappies)
+    Weighing.objects.bulk_create([w for w in weighings if w.at < now])

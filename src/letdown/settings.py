@@ -128,6 +128,7 @@ PERMISSIONS_POLICY = ", ".join(
         ),
     ]
 )
+SESSION_ENGINE = "letdown.accounts.session_store"  # database sessions, read cheaply
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 60  # stay logged in for two months: it is a phone app
 
@@ -142,12 +143,14 @@ INSTALLED_APPS = [
     "axes",
     "letdown.core",
     "letdown.accounts",
+    "letdown.babylog",
     "letdown.logbook",
     "letdown.routines",
     "letdown.insights",
     "letdown.learn",
     "letdown.inside",
     "letdown.transfer",
+    "letdown.share",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("learn/", include("letdown.learn.urls")),
     path("inside/", include("letdown.inside.urls")),
     path("data/", include("letdown.transfer.urls")),
+    path("baby/", include("letdown.babylog.urls")),
+    path("", include("letdown.share.urls")),
     path("", include("letdown.live.urls")),
     path("", include("letdown.logbook.urls")),
 ]

@@ -20,10 +20,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from letdown.accounts.models import Role, User
+from letdown.accounts.models import Baby, Role, User
+from letdown.babylog.models import Nappy, Weighing
 from letdown.learn.articles import load_articles
 from letdown.learn.models import Comment
+from letdown.logbook.models import Tap
 from letdown.routines.models import Media
+from letdown.share.services import create_share
 
 from ..conftest import Family, make_family
 from ..factories import (
@@ -59,6 +62,7 @@ PATTERNS = dict(_patterns(get_resolver().url_patterns))
 # 302 for anonymous is the way to the login page; 403 is the "not allowed" page; 404 for a
 # stranger is another household's object; 405 a method the view does not take.
 MATRIX: dict[str, tuple[str, str]] = {
+    "babylog_delete": ("200 403 403 404 302", "302 403 403 404 302"),
     "delete": ("200 403 403 404 302", "302 403 403 404 302"),
     "favicon": ("200 200 200 200 200", "405 405 405 405 405"),
     "feed_edit": ("200 403 403 404 302", "200 403 403 404 302"),
@@ -83,6 +87,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "logout": ("405 405 405 405 405", "302 302 302 302 302"),
     "manifest": ("200 200 200 200 200", "405 405 405 405 405"),
     "member": ("200 403 403 404 302", "200 403 403 404 302"),
+    "nappy_edit": ("200 403 403 404 302", "200 403 403 404 302"),
+    "nappy_quick": ("405 405 405 405 302", "400 400 403 400 302"),
     "offline": ("200 200 200 200 200", "405 405 405 405 405"),
     "onboarding": ("302 302 302 302 302", "302 302 302 302 302"),
     "password_change": ("200 200 200 200 302", "200 200 200 200 302"),
@@ -91,6 +97,9 @@ MATRIX: dict[str, tuple[str, str]] = {
     "password_reset_complete": ("200 200 200 200 200", "405 405 405 405 405"),
     "password_reset_confirm": ("200 200 200 200 200", "200 200 200 200 200"),
     "password_reset_done": ("200 200 200 200 200", "405 405 405 405 405"),
+    "report": ("200 200 200 200 302", "405 405 405 405 302"),
+    "report_pdf": ("200 200 200 200 302", "405 405 405 405 302"),
+    "report_questions": ("405 405 405 405 302", "302 403 403 302 302"),
     "routines:delete": ("200 403 403 404 302", "302 403 403 404 302"),
     "routines:edit": ("200 403 403 404 302", "400 403 403 404 302"),
     "routines:from_default": ("405 405 405 405 302", "400 403 403 400 302"),
@@ -126,11 +135,25 @@ MATRIX: dict[str, tuple[str, str]] = {
     "session_switch": ("405 405 405 405 302", "302 302 403 404 302"),
     "session_undo": ("405 405 405 405 302", "400 400 403 404 302"),
     "sessions_running": ("200 200 200 200 302", "405 405 405 405 302"),
+    "share_history": ("200 200 200 200 200", "405 405 405 405 405"),
+    "share_insights": ("200 200 200 200 200", "405 405 405 405 405"),
+    "share_link": ("302 302 302 302 302", "405 405 405 405 405"),
+    "share_report": ("200 200 200 200 200", "405 405 405 405 405"),
+    "share_report_pdf": ("200 200 200 200 200", "405 405 405 405 405"),
+    "share_revoke": ("405 405 405 405 302", "302 403 403 404 302"),
+    "shares": ("200 403 403 200 302", "200 403 403 200 302"),
     "signup": ("403 403 403 403 403", "403 403 403 403 403"),
+    "started": ("302 302 302 302 302", "405 405 405 405 302"),
+    "started_details": ("405 405 405 405 302", "404 404 403 404 302"),
+    "started_offline": ("200 200 200 200 302", "405 405 405 405 302"),
+    "started_state": ("200 200 200 404 302", "405 405 405 405 302"),
+    "started_tap": ("405 405 405 405 302", "302 302 403 404 302"),
     "transfer:data": ("200 403 403 200 302", "405 405 405 405 302"),
     "transfer:export": ("400 403 403 400 302", "405 405 405 405 302"),
     "transfer:import": ("405 403 403 405 302", "400 403 403 400 302"),
     "transfer:import_confirm": ("405 403 403 405 302", "404 403 403 404 302"),
+    "weighing_edit": ("200 403 403 404 302", "200 403 403 404 302"),
+    "weighing_new": ("200 200 403 200 302", "200 200 403 200 302"),
 }
 
 
@@ -158,6 +181,16 @@ class World:
             content_type="image/png",
             size_bytes=8,
         )
+        baby = Baby.objects.filter(household=family.household).first()
+        self.nappy = Nappy.objects.create(
+            household=family.household, baby=baby, at=yesterday, wet=True, created_by=owner
+        )
+        self.weighing = Weighing.objects.create(
+            household=family.household, baby=baby, at=yesterday, weight_g=4200, created_by=owner
+        )
+        made = create_share(household=family.household, name="Anna, IBCLC", now=timezone.now())
+        self.share, self.share_token = made.share, made.token
+        self.start_tap = str(Tap.objects.get(session=self.live, type="start").tap_id)
         self.comment = Comment.objects.create(
             article_slug=next(iter(load_articles())),
             author=owner,
@@ -188,6 +221,10 @@ class World:
             "routines:media_file": self.media.pk,
             "routines:media_delete": self.media.pk,
             "learn:comment_delete": self.comment.pk,
+            "nappy_edit": self.nappy.pk,
+            "weighing_edit": self.weighing.pk,
+            "babylog_delete": self.nappy.pk,
+            "share_revoke": self.share.pk,
         }.get(name)
         if pk is None:
             if namespace == "routines":
@@ -200,11 +237,13 @@ class World:
             "pk": str(pk),
             "session_pk": str(self.live.pk),
             "index": "0",
-            "what": "session",
+            "what": "nappy" if name == "babylog_delete" else "session",
             "tap_id": "00000000-0000-0000-0000-000000000000",
             "slug": self.comment.article_slug if namespace == "learn" else "warm_drink",
             "uidb64": "MQ",
-            "token": "set-password",
+            "token": self.share_token if short.startswith("share_") else "set-password",
+            "start": self.start_tap,
+            "tap": "letdown",
         }
         return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], pattern)
 

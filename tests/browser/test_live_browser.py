@@ -69,6 +69,56 @@ def test_taps_made_offline_are_kept_through_a_reload_and_sent_once_when_back(
     assert session.ended_at == max(taps.last().at, session.started_at + SHORTEST_SESSION)
 
 
+def test_a_session_started_offline_is_kept_on_the_phone_and_sent_with_its_taps(
+    phone, live_server, family
+):
+    page = phone
+    page.goto(live_server.url + "/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.reload()  # home through the worker: it keeps home and the screen for an offline start
+    page.wait_for_function(
+        "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+        ".then(c => c.match('/sessions/started/'))))).then(found => found.some(Boolean))"
+    )
+    went_offline = timezone.now()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Pump both sides").click()
+    # The kept screen, drawn from the Start on the phone: she can tap at once.
+    expect(page.get_by_role("heading", name="Pumping")).to_be_visible(timeout=10_000)
+    page.get_by_role("button", **LETDOWN).click()
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("[data-sync]")).to_contain_text("2 taps saved on this phone")
+    expect(page.locator("[data-letdown-count]")).to_contain_text("1 let-down")
+    screenshot(page, "live-started-offline")
+    page.reload()  # still offline: the same screen, from the phone
+    expect(page.locator("[data-letdown-count]")).to_contain_text("1 let-down")
+    assert not Session.objects.exists()
+
+    page.context.set_offline(False)
+    # The server has her Start: its own screen for the session takes over, taps included.
+    expect(page).to_have_url(re.compile(r"/sessions/\d+/$"), timeout=20_000)
+    expect(page.get_by_text("Paused", exact=True)).to_be_visible(timeout=15_000)
+    expect(page.locator("[data-sync]")).to_be_hidden(timeout=15_000)  # every tap answered
+    session = Session.objects.get()
+    taps = list(Tap.objects.filter(session=session).order_by("at"))
+    assert [t.type for t in taps] == ["start", "letdown", "pause"]
+    assert all(went_offline <= t.at <= t.received_at for t in taps)  # when she tapped
+    assert session.started_at == taps[0].at and session.kind == "pumping"
+    assert LetDown.objects.filter(session=session).count() == 1
+
+
+def test_start_answers_at_once_online(phone, live_server, family):
+    page = phone
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Nurse left").click()
+    page.wait_for_url(re.compile(r"/sessions/\d+/$"))
+    assert Session.objects.get().kind == "nursing"
+    # A second Start on another phone opens the running session instead of a second one.
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("link", name=re.compile("Open"))).to_be_visible()
+    assert Session.objects.count() == 1
+
+
 def test_pause_stops_the_timer(phone, live_server, family):
     page = phone
     _start_pumping(page, live_server)

@@ -30,7 +30,7 @@ DOCS = PACKAGE.parent.parent / "docs"
 # The template folders whose health sentences must each carry {% cite %}. Add a folder here
 # when its text has been given citations (insights/ and inside/ are being rewritten).
 # live/ holds the live session page that used to be logbook/live.html.
-CHECKED_TEMPLATE_DIRS = ("learn", "logbook", "live", "routines")
+CHECKED_TEMPLATE_DIRS = ("learn", "logbook", "live", "routines", "share", "babylog")
 
 
 # --- The references file ------------------------------------------------------------------

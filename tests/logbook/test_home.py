@@ -97,3 +97,36 @@ def test_history_lists_leaks_feeds_and_let_down_offsets(owner_client, family):
     assert "Leak · Wet · A baby crying" in page
     assert "+ Expressed milk 90 mL" in page  # the top-up, on its session
     assert "Expressed milk · 90 mL" in page  # and the feed itself
+
+
+def _tap(session, type, at, family):
+    from letdown.logbook import services
+
+    return services.record_tap(
+        household=family.household, session_pk=session.pk, type=type, at=at, now=at
+    )
+
+
+def test_the_running_session_card_counts_without_its_pauses(owner_client, family):
+    from letdown.logbook import services
+
+    start = datetime.now(UTC) - timedelta(minutes=10)
+    session = services.start_session(
+        household=family.household,
+        lactation=family.lactation,
+        kind="pumping",
+        side="both",
+        at=start,
+        now=start,
+    ).session
+    _tap(session, "pause", start + timedelta(minutes=2), family)
+    page = owner_client.get(reverse("home")).content.decode()
+    # Paused: the timer stands at the two minutes she pumped, not the ten since the start.
+    assert 'data-frozen="120"' in page
+
+    _tap(session, "resume", start + timedelta(minutes=7), family)
+    page = owner_client.get(reverse("home")).content.decode()
+    # Running again: it counts from the moment that leaves out the five-minute pause.
+    resumed_clock = start + timedelta(minutes=5)
+    assert f'data-since="{resumed_clock.isoformat()}"' in page
+    assert "data-frozen" not in page.split('class="running card"')[1].split("</a>")[0]

@@ -136,6 +136,7 @@ def household_settings(request: HttpRequest) -> HttpResponse:
         "can_change": policy.allows(request, A.HOUSEHOLD_CHANGE),
         "can_manage_members": policy.allows(request, A.MEMBERS_MANAGE),
         "can_export": policy.allows(request, A.DATA_EXPORT),
+        "can_share": policy.allows(request, A.SHARES_MANAGE),
     }
     bound = action in {"settings", "baby", "member"}
     return render(request, "accounts/settings.html", context, status=400 if bound else 200)

@@ -5,6 +5,7 @@ household to ask for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from letdown.accounts.access import household_of, household_view
+from letdown.accounts.models import Household
 from letdown.learn.articles import Article, Reference, load_articles
 
 from . import selectors
@@ -68,10 +70,8 @@ def _factor_groups(factors: tuple[FactorEffect, ...]) -> dict[str, list[FactorEf
     return groups
 
 
-@household_view
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    household = household_of(request)
+def page_context(household: Household) -> dict[str, Any]:
+    """What the page shows of a household: for her, and through a specialist's share link."""
     page = selectors.insights_page_for(household, timezone.now())
     articles = load_articles()
     insights = page.insights
@@ -83,7 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
         for slug in LEARN_SLUGS
         if slug in articles and (first_lactation or slug != "first-time-parents")
     ]
-    context = {
+    return {
         "household": household,
         "insights": insights,
         "charts": page.charts,
@@ -99,4 +99,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "learn": {slug.replace("-", "_"): articles.get(slug) for slug in LEARN_SLUGS},
         "sources": _sources(articles),
     }
-    return render(request, "insights/index.html", context)
+
+
+@household_view
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "insights/index.html", page_context(household_of(request)))

@@ -5,6 +5,15 @@ from . import views
 urlpatterns = [
     path("sessions/start/", views.session_start, name="session_start"),
     path("sessions/running/", views.sessions_running, name="sessions_running"),
+    path("sessions/started/", views.started_offline, name="started_offline"),
+    path("sessions/started/<uuid:start>/", views.started, name="started"),
+    path("sessions/started/<uuid:start>/state/", views.started_state, name="started_state"),
+    path(
+        "sessions/started/<uuid:start>/letdowns/<str:tap_id>/details/",
+        views.started_details,
+        name="started_details",
+    ),
+    path("sessions/started/<uuid:start>/<str:tap>/", views.started_tap, name="started_tap"),
     path("sessions/<int:pk>/", views.session_live, name="session_live"),
     path("sessions/<int:pk>/state/", views.session_state, name="session_state"),
     path("sessions/<int:pk>/letdown/", views.session_letdown, name="session_letdown"),

@@ -111,6 +111,7 @@ def state_json(session: Session, state: p.SessionState, now: datetime) -> dict[s
         "active_total_s": p.active_seconds(state, now),
         "undo": undo,
         "end_tap": state.end_tap or None,
+        "start_tap": state.start_tap or None,
         "reopen_until": _iso(state.ended_at + p.REOPEN_WINDOW) if state.ended_at else None,
         "urls": {
             "live": reverse("session_live", args=[session.pk]),
@@ -240,6 +241,7 @@ def session_live(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = {
         "session": session,
+        "urls": _screen_urls(session.pk),
         "live": state,
         "live_json": {
             "server_time": now.isoformat(),
@@ -253,6 +255,103 @@ def session_live(request: HttpRequest, pk: int) -> HttpResponse:
         **live_step(session),
     }
     return render(request, "live/session.html", context)
+
+
+TAP_NAMES = ("letdown", "switch", "pause", "resume", "end", "undo", "reopen")
+
+
+def _screen_urls(pk: int) -> dict[str, str]:
+    urls = {name: reverse(f"session_{name}", args=[pk]) for name in TAP_NAMES}
+    return {
+        **urls,
+        "state": reverse("session_state", args=[pk]),
+        "details": reverse("letdown_details", args=[pk, "TAP"]),
+        "edit": reverse("session_edit", args=[pk]),
+    }
+
+
+# A session started on a phone without a connection has no id yet: its screen and its taps
+# name it by its start tap's id (a UUID the phone made) until the server has it.
+PENDING = "00000000-0000-4000-8000-000000000000"
+
+
+def _pending_urls() -> dict[str, str]:
+    urls = {name: reverse("started_tap", args=[PENDING, name]) for name in TAP_NAMES}
+    return {
+        **urls,
+        "state": reverse("started_state", args=[PENDING]),
+        "details": reverse("started_details", args=[PENDING, "TAP"]),
+        "edit": reverse("started", args=[PENDING]),
+    }
+
+
+@household_view
+@require_GET
+def started_offline(request: HttpRequest) -> HttpResponse:
+    """The session screen for a session the phone started but could not send yet: kept by the
+    service worker, drawn by live.js from the start tap in the phone's outbox (named in the
+    address's fragment). Online it is replaced by the session's own screen at once."""
+    household = household_of(request)
+    now = timezone.now()
+    context = {
+        "pending": PENDING,
+        "urls": _pending_urls(),
+        "live_json": {"server_time": now.isoformat(), "version": household.data_version},
+        "details_form": LetDownDetailsForm(),
+        "letdown": LetDown(),
+        "household": household,
+        "live_text": {**live_text(), **_kind_names()},
+    }
+    return render(request, "live/session.html", context)
+
+
+def _kind_names() -> dict[str, str]:
+    return {f"kind_{value}": str(label) for value, label in Kind.choices}
+
+
+def _started(request: HttpRequest, start: uuid.UUID) -> int:
+    """The id of her session started by this tap; 404 while the server has not got it."""
+    pk = (
+        Tap.objects.filter(household=household_of(request), tap_id=start, type=p.START)
+        .values_list("session_id", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise Http404
+    return pk
+
+
+@household_view
+@require_GET
+def started(request: HttpRequest, start: uuid.UUID) -> HttpResponse:
+    """Where the screen of a session started offline goes once the phone has sent its Start."""
+    try:
+        pk = _started(request, start)
+    except Http404:
+        # Refused (another session was running by then) or never sent: nothing to show.
+        messages.info(request, _("That session was not started here."))
+        return redirect("home")
+    return redirect("session_live", pk)
+
+
+@household_view
+@require_GET
+def started_state(request: HttpRequest, start: uuid.UUID) -> HttpResponse:
+    return session_state(request, _started(request, start))
+
+
+@household_view(write=A.LIVE)
+@require_POST
+def started_tap(request: HttpRequest, start: uuid.UUID, tap: str) -> HttpResponse:
+    if tap not in TAP_NAMES:
+        raise Http404
+    return _tap(request, _started(request, start), tap)
+
+
+@household_view(write=A.LIVE)
+@require_POST
+def started_details(request: HttpRequest, start: uuid.UUID, tap_id: str) -> HttpResponse:
+    return letdown_details(request, _started(request, start), tap_id)
 
 
 def live_text() -> dict[str, str]:

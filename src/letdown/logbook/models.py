@@ -3,7 +3,7 @@ unexpected let-downs / leaks, and bottle feeds. Times are stored in UTC."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -200,6 +200,20 @@ class Session(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.is_active and self.open_segment() is None
+
+    def active_clock(self) -> tuple[datetime | None, float]:
+        """What her running session's timer shows without the pauses, independent of now:
+        (the moment it would have started had it never paused, None while paused; the
+        seconds before the open stretch). Needs `segments` prefetched."""
+        done = sum(
+            (s.ended_at - s.started_at).total_seconds()
+            for s in self.segments.all()
+            if s.ended_at is not None
+        )
+        open_segment = self.open_segment()
+        if open_segment is None:
+            return None, done
+        return open_segment.started_at - timedelta(seconds=done), done
 
     def facts(self, now: datetime) -> SessionFacts:
         """Derived figures; needs `segments` and `letdowns` prefetched to stay query-free."""

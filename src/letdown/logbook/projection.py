@@ -80,6 +80,7 @@ class SessionState:
     letdowns: tuple[LetdownMark, ...]
     outcomes: dict[str, str] = field(default_factory=dict, compare=False)
     end_tap: str = ""  # the tap that ended it, which an undo can cancel
+    start_tap: str = ""  # the phone that started it names it by this before it has an id
 
     @property
     def running(self) -> bool:
@@ -188,6 +189,7 @@ class Fold:
             letdowns=tuple(LetdownMark(i, at, s, tuple(m)) for i, at, s, m in self.letdowns),
             outcomes=self.outcomes,
             end_tap=self.end_tap,
+            start_tap=self.start_id,
         )
 
     def checkpoint(self) -> dict[str, Any]:

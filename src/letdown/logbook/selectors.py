@@ -27,6 +27,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household
+from letdown.babylog import selectors as babylog
+from letdown.babylog.display import format_change, format_weight
+from letdown.babylog.models import StoolColour
 from letdown.core.survival import median_time_s
 
 from . import projection
@@ -469,6 +472,30 @@ def _feed_entry(
     )
 
 
+def _baby_entry(row: babylog.HistoryRow, tz: ZoneInfo, unit: str) -> Entry:
+    if row.kind == "nappy":
+        what = [str(_("wet"))] if row.wet else []
+        if row.dirty:
+            what.append(str(_("dirty")))
+        title = _("Nappy") + " · " + " + ".join(what)
+        if row.stool_colour:
+            title += f" ({StoolColour(row.stool_colour).label})"
+        url = reverse("nappy_edit", args=[row.pk])
+        css = "nappy"
+    else:
+        title = _("Weight") + " · " + format_weight(row.weight_g, unit)
+        if row.after_feed_g is not None:
+            title = (
+                _("Weighed feed")
+                + " · "
+                + _("took %(intake)s")
+                % {"intake": format_change(row.after_feed_g - row.weight_g, unit)}
+            )
+        url = reverse("weighing_edit", args=[row.pk])
+        css = "weight"
+    return Entry(at=row.at.astimezone(tz), css=css, title=f"{row.baby_name}: {title}", url=url)
+
+
 def _days(household: Household, first: date, last: date, now: datetime) -> tuple[list[Day], bool]:
     """Days from `last` back to `first` (local dates), newest first, empty days left out;
     within a day, newest entry first; and whether a session on them is still running."""
@@ -481,6 +508,10 @@ def _days(household: Household, first: date, last: date, now: datetime) -> tuple
         for row in Leak.objects.filter(household=household, at__gte=start, at__lt=stop)
         .order_by()
         .values_list("pk", "at", "amount", "trigger")
+    ]
+    entries += [
+        _baby_entry(row, household.tz, household.unit)
+        for row in babylog.history_rows(household, start, stop)
     ]
     days: dict[date, Day] = {}
     for entry in sorted(entries, key=lambda e: e.at, reverse=True):

@@ -19,6 +19,7 @@ from letdown.accounts import policy
 from letdown.accounts.access import household_of, household_view
 from letdown.accounts.models import Household, Lactation, User
 from letdown.accounts.policy import Action as A
+from letdown.babylog.selectors import current_babies
 
 from . import selectors, services
 from .forms import (
@@ -69,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "median": summary.median,
         "now": now,
         "can_log": policy.allows(request, A.ENTRY_ADD),
+        "babies": current_babies(household),
     }
     return render(request, "logbook/home.html", context)
 

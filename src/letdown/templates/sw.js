@@ -6,7 +6,8 @@ importScripts("{{ outbox|escapejs }}");
 
 var CACHE = "letdown-{{ version }}";
 var SHELL = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
-var PAGES = /^\/(sessions\/\d+\/)?$/;
+var PAGES = /^\/(sessions\/(\d+|started)\/)?$/;
+var NEW_SESSION = "/sessions/started/";  // the screen of a session started offline (live.js)
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(SHELL); })
@@ -28,7 +29,16 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fetch(request).then(function (response) {
       if (response.ok && !response.redirected) {
         var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
+        caches.open(CACHE).then(function (cache) {
+          cache.put(url.pathname, copy);
+          // Home kept, the screen for a session started offline is kept with it (fresh, for
+          // its form token), so Start works on the next visit without a connection.
+          if (url.pathname === "/") {
+            return fetch(NEW_SESSION, { credentials: "same-origin", redirect: "manual" }).then(function (page) {
+              if (page.ok && page.type === "basic") return cache.put(NEW_SESSION, page);
+            });
+          }
+        }).catch(function () { /* kept next time */ });
       }
       return response;
     }).catch(function () {

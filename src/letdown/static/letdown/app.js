@@ -50,14 +50,50 @@
   function guardDoubleSubmit() {
     document.addEventListener("submit", function (event) {
       var form = event.target;
-      if (form.hasAttribute("data-tap")) return;  // taps go through the outbox (live.js)
+      if (form.hasAttribute("data-tap") || form.hasAttribute("data-start")) return;  // the outbox's
       if (form.dataset.submitted) { event.preventDefault(); return; }
       form.dataset.submitted = "1";
       setTimeout(function () { delete form.dataset.submitted; }, 1500);
     });
   }
 
+  // Start is a tap like the others: kept on the phone first, so a bad connection cannot lose
+  // it. With an answer within two seconds she goes to the session's screen; without one, to
+  // the screen the service worker keeps for a session the server does not have yet.
+  function startThroughOutbox() {
+    var form = document.querySelector("form[data-start]"), outbox = window.letdownOutbox;
+    if (!form || !outbox || !window.fetch) return;
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      if (form.dataset.plain || !button || !button.value) return;
+      event.preventDefault();
+      if (busy) return;
+      busy = true;
+      var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+      outbox.keep(form.action, "start", { kind_side: button.value }, csrf, "self").then(function (item) {
+        var gone = false;
+        function go(url) { if (!gone) { gone = true; window.location.assign(url); } }
+        outbox.onResult(function (answered, result) {
+          if (answered.id !== item.id) return;
+          var data = result.data || {};
+          if (data.url) { go(data.url); return; }
+          gone = true; busy = false;  // refused: say why, here
+          var note = form.querySelector("[data-start-error]");
+          note.textContent = data.error || "";
+          note.hidden = false;
+        });
+        outbox.flush();
+        setTimeout(function () { go(form.getAttribute("data-pending-url") + "#" + item.id); }, 2000);
+      }).catch(function () {
+        form.dataset.plain = "1";  // no IndexedDB here: the plain form post
+        form.requestSubmit(button);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    startThroughOutbox();
     tickTimers();
     setInterval(tickTimers, 1000);
     forgetKeptPages();
@@ -71,4 +107,10 @@
 document.addEventListener("change", function (event) {
   var form = event.target.form;
   if (form && form.hasAttribute("data-autosubmit")) form.submit();
+});
+
+// A Print button (the report): the page's print stylesheet does the rest.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) window.print();
 });

@@ -8,11 +8,37 @@
   var outbox = window.letdownOutbox;
   if (!root || !outbox || !window.fetch) return;
   var SAME_LETDOWN_MS = 10000, SAME_SWITCH_MS = 2000, UNDO_MS = 30000;
-  var sessionId = Number(root.getAttribute("data-session"));
+  var sessionId = Number(root.getAttribute("data-session")) || null;
   var base = JSON.parse(document.getElementById("live-state").textContent);
   var pending = [];  // taps of this session on the phone, not yet answered
   var text = JSON.parse(document.getElementById("live-text").textContent);
   var lastAnswerAt = 0, refusal = "";
+
+  // A session started without a connection: the server has no id for it yet, so this screen
+  // (kept by the service worker) names it by its Start tap, given in the address's fragment,
+  // and draws it from that tap in the outbox until the server's own screen can take over.
+  var placeholder = root.getAttribute("data-pending"), startId = null;
+  if (placeholder) {
+    startId = window.location.hash.slice(1).toLowerCase();
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(startId)) { window.location.replace("/"); return; }
+    root.querySelectorAll("form").forEach(function (form) {
+      form.setAttribute("action", form.getAttribute("action").replace(placeholder, startId));
+    });
+    ["data-state-url", "data-details-url", "data-edit-url"].forEach(function (name) {
+      root.setAttribute(name, root.getAttribute(name).replace(placeholder, startId));
+    });
+  }
+  var leaving = false;
+  function leave(url) { if (!leaving) { leaving = true; window.location.replace(url); } }
+  function startKey() { return startId || (base.session && base.session.start_tap); }
+  function fromStart(item) {
+    var kindSide = String(item.fields.kind_side || "").split(":");
+    return {
+      id: null, kind: kindSide[0], started_at: item.at, ended_at: null, running: true, paused: false,
+      side: kindSide[1], segments: [{ side: kindSide[1], start: item.at, end: null }], letdowns: [],
+      undo: null, end_tap: null, start_tap: item.id, urls: {}
+    };
+  }
 
   function q(selector) { return root.querySelector(selector); }
   function ms(iso) { return iso ? Date.parse(iso) : null; }
@@ -127,15 +153,30 @@
 
   function reloadPending() {
     return outbox.all().then(function (items) {
-      pending = items.filter(function (item) { return item.session === sessionId; })
-        .sort(function (a, b) { return a.seq - b.seq; });
+      if (startId && !sessionId) {
+        var start = items.filter(function (item) { return item.id === startId; })[0];
+        if (!start) { leave(root.getAttribute("data-edit-url")); return; }  // sent meanwhile
+        if (!base.session) {
+          base.session = fromStart(start);
+          var name = text["kind_" + base.session.kind] || "";
+          root.querySelector("h1").textContent = name;
+          document.title = name;
+        }
+      }
+      pending = items.filter(function (item) {
+        return item.type !== "start" && (item.session === sessionId || (startKey() && item.session === startKey()));
+      }).sort(function (a, b) { return a.seq - b.seq; });
       draw();
-    }).catch(function () { draw(); });
+    }).catch(function () { if (base.session) draw(); });
   }
 
   outbox.onResult(function (item, result) {
-    if (item.session !== sessionId) return;
     var data = result.data || {};
+    if (startId && item.id === startId) {  // the server has her Start: its own screen takes over
+      if (data.url) leave(data.url);
+      return;
+    }
+    if (item.session !== sessionId && item.session !== startKey()) return;
     lastAnswerAt = Date.now();
     if (data.session) base = { server_time: data.server_time, session: data.session };
     refusal = result.status >= 400 ? (data.error || text.refused) : "";
@@ -144,7 +185,7 @@
       // Once the server has her End, the details page (volumes, notes) takes over; it offers
       // Undo and Resume too.
       if (item.type === "end" && data.session && !data.session.running && data.tap && data.tap.outcome === "applied") {
-        window.location.assign(root.getAttribute("data-edit-url") + "?ended=1");
+        window.location.assign((data.session.urls.edit || root.getAttribute("data-edit-url")) + "?ended=1");
       }
     });
   });
@@ -156,7 +197,7 @@
     var type = form.getAttribute("data-tap"), fields = {};
     var target = form.querySelector("[name=target]");
     if (target) fields.target = target.value;
-    outbox.keep(form.action, type, fields, form.querySelector("[name=csrfmiddlewaretoken]").value, sessionId)
+    outbox.keep(form.action, type, fields, form.querySelector("[name=csrfmiddlewaretoken]").value, sessionId || startId)
       .then(function (item) {
         pending.push(item);
         draw();
@@ -194,6 +235,7 @@
       .then(function (data) {
         if (!data || !data.session || sentAt < lastAnswerAt) return;  // older than a tap's answer
         outbox.noteServerTime(data.server_time, sentAt, Date.now());
+        if (startId && !sessionId) { leave(data.session.urls.live); return; }
         base = data;
         return reloadPending();
       })
@@ -202,7 +244,7 @@
 
   // The screen stays on during a session, unless she turns that off.
   var wakeLock = null;
-  function wantWake() { var toggle = q("[data-wake-toggle]"); return toggle && toggle.checked && current().running; }
+  function wantWake() { var toggle = q("[data-wake-toggle]"); return toggle && toggle.checked && base.session && current().running; }
   function holdWake() {
     if (!("wakeLock" in navigator) || wakeLock || !wantWake() || document.hidden) return;
     navigator.wakeLock.request("screen").then(function (lock) {
@@ -219,7 +261,7 @@
     holdWake();
   }
 
-  setInterval(function () { drawTimer(); drawUndo(current()); }, 1000);
+  setInterval(function () { if (base.session) { drawTimer(); drawUndo(current()); } }, 1000);
   setInterval(poll, 1500);
   document.addEventListener("visibilitychange", poll);
   reloadPending();

@@ -132,7 +132,9 @@
 
   // Keep a tap: it is on the phone once this resolves, whatever the network does next.
   function keep(url, type, fields, csrf, session) {
-    var item = { id: uuid(), type: type, at: new Date(now()).toISOString(), url: url, fields: fields || {}, csrf: csrf || currentCsrf(), session: session || null };
+    var id = uuid();
+    // A Start names its own session ("self") until the server has given it an id.
+    var item = { id: id, type: type, at: new Date(now()).toISOString(), url: url, fields: fields || {}, csrf: csrf || currentCsrf(), session: session === "self" ? id : (session || null) };
     return add(item).then(function (seq) {
       item.seq = seq;
       if (global.navigator && global.navigator.serviceWorker && global.navigator.serviceWorker.ready) {
