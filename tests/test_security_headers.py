@@ -12,10 +12,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from letdown.accounts.models import Baby
+from letdown.babylog.models import Nappy, Weighing
 from letdown.learn.articles import load_articles
 from letdown.learn.models import Comment
 from letdown.routines.models import Media
+from letdown.share.services import create_share
 
 from .factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
 from .routines.factories import RoutineFactory, RunFactory
@@ -40,6 +44,8 @@ PATTERNS = _patterns(get_resolver().url_patterns)
 @pytest.fixture
 def objects(family) -> dict[str, Any]:
     session = SessionFactory(lactation=family.lactation)
+    baby = Baby.objects.filter(household=family.household).first()
+    share = create_share(household=family.household, name="Anna, IBCLC", now=timezone.now())
     routine = RoutineFactory(household=family.household)
     media = Media.objects.create(
         household=family.household,
@@ -67,10 +73,27 @@ def objects(family) -> dict[str, Any]:
         "media": media,
         "comment": comment,
         "member": family.member,
+        "nappy": Nappy.objects.create(
+            household=family.household, baby=baby, at=session.started_at, wet=True
+        ),
+        "weighing": Weighing.objects.create(
+            household=family.household, baby=baby, at=session.started_at, weight_g=4200
+        ),
+        "share": share.share,
+        "share_token": share.token,
     }
 
 
-OWNERS = {"letdown_edit": "letdown", "leak_detail": "leak", "feed_edit": "feed", "member": "member"}
+OWNERS = {
+    "letdown_edit": "letdown",
+    "leak_detail": "leak",
+    "feed_edit": "feed",
+    "member": "member",
+    "nappy_edit": "nappy",
+    "weighing_edit": "weighing",
+    "babylog_delete": "nappy",
+    "share_revoke": "share",
+}
 
 
 def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> str:
@@ -91,10 +114,10 @@ def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> st
         "pk": str(objects[owner].pk),
         "session_pk": str(objects["session"].pk),
         "index": "0",
-        "what": "session",
+        "what": "nappy" if name == "babylog_delete" else "session",
         "tap_id": "00000000-0000-0000-0000-000000000000",
         "uidb64": "MQ",
-        "token": "set-password",
+        "token": objects["share_token"] if name.startswith("share_") else "set-password",
         "start": _start_tap(objects["session"]),
         "tap": "letdown",
         "slug": objects["comment"].article_slug if namespace == "learn" else "warm_drink",
