@@ -11,6 +11,7 @@ from django.test import Client
 from letdown.accounts.models import Household, Lactation, Role, User
 
 from .factories import BabyFactory, LactationFactory, UserFactory
+from .mail import smtp_sink  # noqa: F401 - a fixture for every test module
 
 
 @pytest.fixture(autouse=True)

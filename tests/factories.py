@@ -50,6 +50,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     household = factory.SubFactory(HouseholdFactory)
     role = Role.PARENT
+    # Seen just now, so the first page a test asks for writes no "last active" stamp.
+    last_seen_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

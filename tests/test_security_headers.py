@@ -12,7 +12,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from letdown.accounts.models import Baby
 from letdown.babylog.models import Nappy, Weighing
 from letdown.learn.articles import load_articles
 from letdown.learn.models import Comment
@@ -43,6 +45,8 @@ PATTERNS = _patterns(get_resolver().url_patterns)
 @pytest.fixture
 def objects(family) -> dict[str, Any]:
     session = SessionFactory(lactation=family.lactation)
+    baby = Baby.objects.filter(household=family.household).first()
+    share = create_share(household=family.household, name="Anna, IBCLC", now=timezone.now())
     routine = RoutineFactory(household=family.household)
     media = Media.objects.create(
         household=family.household,
@@ -69,21 +73,15 @@ def objects(family) -> dict[str, Any]:
         "run": RunFactory(routine=routine),
         "media": media,
         "comment": comment,
+        "member": family.member,
         "nappy": Nappy.objects.create(
-            household=family.household,
-            baby=family.lactation.babies.get(),
-            at=datetime(2026, 11, 20, tzinfo=UTC),
-            wet=True,
+            household=family.household, baby=baby, at=session.started_at, wet=True
         ),
         "weighing": Weighing.objects.create(
-            household=family.household,
-            baby=family.lactation.babies.get(),
-            at=datetime(2026, 11, 20, tzinfo=UTC),
-            weight_g=3500,
+            household=family.household, baby=baby, at=session.started_at, weight_g=4200
         ),
-        "share": create_share(
-            household=family.household, name="Anna, IBCLC", now=datetime.now(UTC)
-        ),
+        "share": share.share,
+        "share_token": share.token,
         "reminder": Reminder.objects.create(
             household=family.household, user=family.owner, kind="pump_at", times=["07:00"]
         ),
@@ -98,7 +96,16 @@ def objects(family) -> dict[str, Any]:
     }
 
 
-OWNERS = {"letdown_edit": "letdown", "leak_detail": "leak", "feed_edit": "feed"}
+OWNERS = {
+    "letdown_edit": "letdown",
+    "leak_detail": "leak",
+    "feed_edit": "feed",
+    "member": "member",
+    "nappy_edit": "nappy",
+    "weighing_edit": "weighing",
+    "babylog_delete": "nappy",
+    "share_revoke": "share",
+}
 
 
 def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> str:
@@ -113,23 +120,18 @@ def _url(pattern: str, namespace: str, name: str, objects: dict[str, Any]) -> st
         owner = "device" if name == "device_delete" else "reminder"
     elif namespace == "learn":
         owner = "comment"
-    elif name == "share_revoke":
-        owner = "share"
-    elif name in {"nappy_edit", "babylog_delete"}:
-        owner = "nappy"
-    elif name == "weighing_edit":
-        owner = "weighing"
     elif name in OWNERS:
         owner = OWNERS[name]
     else:
         owner = "session"  # the session's own pages, and a let-down added to it
     values = {
-        "pk": str(objects[owner].share.pk if owner == "share" else objects[owner].pk),
-        "token": objects["share"].token,
+        "pk": str(objects[owner].pk),
         "session_pk": str(objects["session"].pk),
         "index": "0",
-        "what": "nappy" if owner == "nappy" else "session",
+        "what": "nappy" if name == "babylog_delete" else "session",
         "tap_id": "00000000-0000-0000-0000-000000000000",
+        "uidb64": "MQ",
+        "token": objects["share_token"] if name.startswith("share_") else "set-password",
         "start": _start_tap(objects["session"]),
         "tap": "letdown",
         "slug": objects["comment"].article_slug if namespace == "learn" else "warm_drink",

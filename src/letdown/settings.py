@@ -179,6 +179,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "letdown.accounts.middleware.HouseholdTimezoneMiddleware",
+    "letdown.accounts.middleware.LastSeenMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -240,6 +241,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password-reset link (emailed, or made by the owner in Settings) works once, for 24 hours.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -311,12 +314,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LETDOWN_LOG_LEVEL", "WARNING")},
 }
 
-# Mail, for now only the note to moderators about a new comment. Without LETDOWN_EMAIL_URL
-# (smtp://, smtp+tls:// or smtps://user:password@host:port, see email_url.py) nothing is sent.
+# Mail: password-reset emails and the note to moderators about a new comment. Without
+# LETDOWN_EMAIL_URL (smtp://, smtp+tls:// or smtps://user:password@host:port, or console: to
+# print mail on the server's output; see email_url.py) nothing is sent.
 EMAIL_URL = os.environ.get("LETDOWN_EMAIL_URL", "")
 if EMAIL_URL:
     _email = parse_email_url(EMAIL_URL)
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = _email.backend
     EMAIL_HOST = _email.host
     EMAIL_PORT = _email.port
     EMAIL_HOST_USER = _email.user

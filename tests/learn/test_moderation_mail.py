@@ -8,19 +8,17 @@ import email
 import email.policy
 import logging
 import os
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from tests.factories import UserFactory
+from tests.mail import Sink, free_port
 
 from letdown.accounts.models import User
 from letdown.email_url import parse_email_url
@@ -207,40 +205,10 @@ def test_a_refused_comment_sends_no_email(
 # --- The email, through a real SMTP server on 127.0.0.1 ----------------------------------
 
 
-class _Sink:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], str]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        content = envelope.content.decode("utf-8", "replace")
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_sink() -> Iterator[tuple[_Sink, int]]:
-    sink = _Sink()
-    port = _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield sink, port
-    finally:
-        controller.stop()
-
-
 @pytest.mark.django_db
 def test_the_email_reaches_a_real_smtp_server(
     settings: Any,
-    smtp_sink: tuple[_Sink, int],
+    smtp_sink: tuple[Sink, int],
     client: Client,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -272,7 +240,7 @@ def test_a_mail_server_that_is_down_loses_no_comment(
     django_capture_on_commit_callbacks: Any,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    url = f"smtp://127.0.0.1:{_free_port()}?timeout=2"  # nothing listens there
+    url = f"smtp://127.0.0.1:{free_port()}?timeout=2"  # nothing listens there
     settings.EMAIL_URL = url
     for name, value in parse_email_url(url).as_django_settings().items():
         setattr(settings, name, value)

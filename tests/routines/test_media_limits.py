@@ -47,10 +47,10 @@ def _upload(client, data: bytes, kind: str = "image", *, as_json: bool = False):
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["form", "json"])
-def test_a_png_declaring_100000_by_100000_pixels_is_refused(member_client, as_json):
+def test_a_png_declaring_100000_by_100000_pixels_is_refused(owner_client, as_json):
     bomb = _png_declaring(100_000, 100_000)
     assert len(bomb) < 1000
-    response = _upload(member_client, bomb, as_json=as_json)
+    response = _upload(owner_client, bomb, as_json=as_json)
     assert response.status_code == 400
     text = response.json()["error"] if as_json else response.content.decode()
     assert "too many pixels to open safely" in text
@@ -58,28 +58,28 @@ def test_a_png_declaring_100000_by_100000_pixels_is_refused(member_client, as_js
     assert not Media.objects.exists()
 
 
-def test_a_photo_over_our_limit_but_under_pillows_is_refused_with_its_size(member_client):
-    response = _upload(member_client, _png_declaring(10_000, 6_000), as_json=True)
+def test_a_photo_over_our_limit_but_under_pillows_is_refused_with_its_size(owner_client):
+    response = _upload(owner_client, _png_declaring(10_000, 6_000), as_json=True)
     assert response.status_code == 400
     assert "too many pixels to open safely (10000 × 6000)" in response.json()["error"]
     assert not Media.objects.exists()
 
 
-def test_a_photo_that_cannot_be_decoded_is_refused(member_client):
-    response = _upload(member_client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
+def test_a_photo_that_cannot_be_decoded_is_refused(owner_client):
+    response = _upload(owner_client, b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
     assert response.status_code == 400
     assert "This photo could not be read" in response.content.decode()
     assert not Media.objects.exists()
 
 
-def test_a_photo_is_stored_upright_smaller_and_without_its_metadata(member_client, settings):
+def test_a_photo_is_stored_upright_smaller_and_without_its_metadata(owner_client, settings):
     photo = Image.new("RGB", (4000, 3000), (200, 120, 90))
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: the phone was held upright, the pixels lie on their side
     exif[0x010F] = "PhoneMaker"
     out = io.BytesIO()
     photo.save(out, format="JPEG", exif=exif.tobytes())
-    assert _upload(member_client, out.getvalue()).status_code == 302
+    assert _upload(owner_client, out.getvalue()).status_code == 302
     media = Media.objects.get()
     with Image.open(settings.MEDIA_ROOT / media.file.name) as stored:
         assert stored.format == "JPEG"
@@ -89,17 +89,17 @@ def test_a_photo_is_stored_upright_smaller_and_without_its_metadata(member_clien
 
 
 def test_a_household_over_its_quota_is_refused_and_sees_what_it_uses(
-    member_client, family, stranger_family, settings
+    owner_client, family, stranger_family, settings
 ):
     settings.MEDIA_QUOTA_MB = 1
     recording = WEBM_HEAD + b"\x00" * (600 * 1024)
-    assert _upload(member_client, recording, "audio").status_code == 302
-    refused = _upload(member_client, recording, "audio", as_json=True)
+    assert _upload(owner_client, recording, "audio").status_code == 302
+    refused = _upload(owner_client, recording, "audio", as_json=True)
     assert refused.status_code == 400
     assert "There is no room for this file" in refused.json()["error"]
     assert "1.0 MB" in refused.json()["error"] and "0.6 MB are in use" in refused.json()["error"]
     assert Media.objects.filter(household=family.household).count() == 1
-    page = member_client.get(reverse("routines:media")).content.decode()
+    page = owner_client.get(reverse("routines:media")).content.decode()
     assert "Using 600.0\xa0KB of the 1.0\xa0MB this server keeps for your household." in page
     # Another household's files do not count against hers, nor hers against theirs.
     services.save_media(

@@ -90,6 +90,11 @@ class MemberForm(UserCreationForm):
     her partner in the household's list."""
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CAREGIVER)
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("Where a password-reset email goes, when this server sends email."),
+    )
 
     class Meta:
         model = User
@@ -116,3 +121,15 @@ class MemberForm(UserCreationForm):
                     params={"name": username, "member": member},
                 )
         return username
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class MemberEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("Where a password-reset email goes, when this server sends email."),
+    )

@@ -45,8 +45,12 @@ class Household(models.Model):
 
 
 class Role(models.TextChoices):
-    PARENT = "parent", _("Lactating parent")
+    """What a member may do is decided in `policy` alone. PARENT is the household's owner
+    (the value predates the word): everything, members and export included."""
+
+    PARENT = "parent", _("Owner")
     CAREGIVER = "caregiver", _("Partner or caregiver")
+    SPECIALIST = "specialist", _("Specialist (read only)")
 
 
 class User(AbstractUser):
@@ -54,6 +58,8 @@ class User(AbstractUser):
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARENT)
+    # When they last used the app (at most an hour behind): Settings shows it to the owner.
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
 
 class Lactation(models.Model):

@@ -9,9 +9,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session as StoredSession
 from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
-from .models import Baby, Household, Lactation
+from .models import Baby, Household, Lactation, Role, User
 
 _writer = threading.local()
 
@@ -85,3 +93,88 @@ def add_lactation(
                 household=household, lactation=lactation, name=name, birth_date=birth_date
             )
     return lactation
+
+
+# --- members -----------------------------------------------------------------------------------
+
+
+class MemberError(Exception):
+    """A change to the members that would leave the household without an owner."""
+
+
+def _check_an_owner_stays(household: Household, member: User, *, role: str, active: bool) -> None:
+    """Refuses to leave no active owner. Called inside `changing`, which holds the household's
+    write lock: two owners demoting each other at once queue, and the second sees the first."""
+    if member.role != Role.PARENT or (role == Role.PARENT and active):
+        return
+    others = household.members.filter(role=Role.PARENT, is_active=True).exclude(pk=member.pk)
+    if not others.exists():
+        raise MemberError(
+            _("%(name)s is the household's last owner: make another member an owner first.")
+            % {"name": member.username}
+        )
+
+
+def _member(household: Household, member: User) -> User:
+    # Read again under the lock: the form's copy may be behind a change made meanwhile.
+    return household.members.get(pk=member.pk)
+
+
+def change_role(*, household: Household, member: User, role: str) -> None:
+    if role not in Role.values:
+        raise ValueError(f"not a role: {role!r}")
+    with changing(household):
+        fresh = _member(household, member)
+        _check_an_owner_stays(household, fresh, role=role, active=fresh.is_active)
+        User.objects.filter(pk=fresh.pk).update(role=role)
+    member.role = role
+
+
+def set_active(*, household: Household, member: User, active: bool) -> None:
+    """A deactivated member cannot log in, and every browser they are logged in on is
+    logged out at once; reactivated, they log in again with their password."""
+    with changing(household):
+        fresh = _member(household, member)
+        _check_an_owner_stays(household, fresh, role=fresh.role, active=active)
+        User.objects.filter(pk=fresh.pk).update(is_active=active)
+        if not active:
+            end_sessions(fresh)
+    member.is_active = active
+
+
+def remove_member(*, household: Household, member: User) -> None:
+    """The account goes; what they logged stays in the household (no longer marked as theirs,
+    so only an owner can change it)."""
+    with changing(household):
+        fresh = _member(household, member)
+        _check_an_owner_stays(household, fresh, role=fresh.role, active=False)
+        end_sessions(fresh)
+        fresh.delete()
+
+
+def end_sessions(user: User) -> int:
+    """Logs `user` out everywhere: their sessions are deleted from the session store (the
+    database store, Django's default and ours). Returns how many there were."""
+    now = timezone.now()
+    pk = str(user.pk)
+    theirs = [
+        stored.session_key
+        for stored in StoredSession.objects.filter(expire_date__gt=now).iterator()
+        if stored.get_decoded().get(SESSION_KEY) == pk
+    ]
+    StoredSession.objects.filter(session_key__in=theirs).delete()
+    return len(theirs)
+
+
+def password_reset_path(member: User) -> str:
+    """A link with which `member` sets a new password: valid PASSWORD_RESET_TIMEOUT (24 h),
+    and once, since setting a password (or logging in) changes what its token was made from."""
+    uid = urlsafe_base64_encode(force_bytes(member.pk))
+    token = default_token_generator.make_token(member)
+    return reverse("password_reset_confirm", args=[uid, token])
+
+
+def set_email(*, member: User, email: str) -> None:
+    """Where a password-reset email goes (when the server sends mail)."""
+    User.objects.filter(pk=member.pk).update(email=email)
+    member.email = email

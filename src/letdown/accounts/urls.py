@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import login, views
+from . import login, reset, views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -19,4 +19,21 @@ urlpatterns = [
     ),
     path("welcome/", views.onboarding, name="onboarding"),
     path("household/", views.household_settings, name="household_settings"),
+    path("household/members/<int:pk>/", views.member, name="member"),
+    path("password/reset/", reset.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

@@ -8,14 +8,23 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import policy, services
 from .access import household_of, household_view
-from .forms import HouseholdSettingsForm, MemberForm, NewBabyForm, OnboardingForm, SignupForm
+from .forms import (
+    HouseholdSettingsForm,
+    MemberEmailForm,
+    MemberForm,
+    MemberRoleForm,
+    NewBabyForm,
+    OnboardingForm,
+    SignupForm,
+)
 from .models import Baby, Household, Role, User
+from .policy import Action as A
 
 
 def signup_open() -> bool:
@@ -52,6 +61,8 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     household = user.household
     if household.onboarded:
         return redirect("home")
+    if request.method == "POST":
+        policy.require(request, A.HOUSEHOLD_CHANGE)  # the household is its owner's to set up
     form = OnboardingForm(request.POST or None, initial={"time_zone": "UTC"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -75,14 +86,13 @@ def onboarding(request: HttpRequest) -> HttpResponse:
     )
 
 
-@household_view
+@household_view(write=A.HOUSEHOLD_CHANGE)
 @require_http_methods(["GET", "POST"])
 def household_settings(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
     action = request.POST.get("action")
-    if action and request.user.role != Role.PARENT:  # type: ignore[union-attr]
-        # A partner or caregiver logs and reads; the household itself is hers to change.
-        return render(request, "accounts/settings_forbidden.html", status=403)
+    if action == "member":
+        policy.require(request, A.MEMBERS_MANAGE)
     settings_form = HouseholdSettingsForm(
         request.POST if action == "settings" else None,
         initial={
@@ -113,6 +123,7 @@ def household_settings(request: HttpRequest) -> HttpResponse:
         member = member_form.save(commit=False)
         member.household = household
         member.role = member_form.cleaned_data["role"]
+        member.email = member_form.cleaned_data["email"]
         member.save()
         messages.success(request, _("%(name)s can now log in.") % {"name": member.username})
         return redirect("household_settings")
@@ -122,7 +133,83 @@ def household_settings(request: HttpRequest) -> HttpResponse:
         "member_form": member_form,
         "members": household.members.order_by("username"),
         "babies": Baby.objects.filter(household=household).select_related("lactation"),
-        "can_change": request.user.role == Role.PARENT,  # type: ignore[union-attr]
+        "can_change": policy.allows(request, A.HOUSEHOLD_CHANGE),
+        "can_manage_members": policy.allows(request, A.MEMBERS_MANAGE),
+        "can_export": policy.allows(request, A.DATA_EXPORT),
+        "can_share": policy.allows(request, A.SHARES_MANAGE),
     }
     bound = action in {"settings", "baby", "member"}
     return render(request, "accounts/settings.html", context, status=400 if bound else 200)
+
+
+@household_view(read=A.MEMBERS_MANAGE, write=A.MEMBERS_MANAGE)
+@require_http_methods(["GET", "POST"])
+def member(request: HttpRequest, pk: int) -> HttpResponse:
+    """One member, for the owner: role, email, deactivate or remove, a password-reset link."""
+    household = household_of(request)
+    member = get_object_or_404(User, pk=pk, household=household)
+    action = request.POST.get("action", "")
+    role_form = MemberRoleForm(
+        request.POST if action == "role" else None, initial={"role": member.role}
+    )
+    email_form = MemberEmailForm(
+        request.POST if action == "email" else None, initial={"email": member.email}
+    )
+    reset_link = ""
+    try:
+        if action == "role" and role_form.is_valid():
+            services.change_role(
+                household=household, member=member, role=role_form.cleaned_data["role"]
+            )
+            messages.success(request, _("Role changed."))
+            return redirect("member", member.pk)
+        if action in {"deactivate", "activate"}:
+            active = action == "activate"
+            services.set_active(household=household, member=member, active=active)
+            done = _("%(name)s can log in again.") if active else _("%(name)s is logged out.")
+            messages.success(request, done % {"name": member.username})
+            return redirect("member", member.pk)
+        if action == "remove" and request.POST.get("confirm") == "yes":
+            services.remove_member(household=household, member=member)
+            messages.success(request, _("%(name)s was removed.") % {"name": member.username})
+            return redirect("household_settings")
+    except services.MemberError as error:
+        return _member_page(request, member, role_form, email_form, error=str(error), status=409)
+    if action == "email" and email_form.is_valid():
+        services.set_email(member=member, email=email_form.cleaned_data["email"])
+        messages.success(request, _("Saved."))
+        return redirect("member", member.pk)
+    if action == "reset_link":
+        # Shown once, in this answer only: nothing keeps it but the page she is looking at.
+        reset_link = request.build_absolute_uri(services.password_reset_path(member))
+    if action == "remove":
+        unconfirmed = _("Tick the box to confirm the removal.")
+        return _member_page(request, member, role_form, email_form, error=unconfirmed, status=400)
+    if action and action not in {"role", "email", "reset_link"}:
+        return _member_page(request, member, role_form, email_form, status=400)
+    bound = action in {"role", "email"}
+    return _member_page(
+        request, member, role_form, email_form, reset_link=reset_link, status=400 if bound else 200
+    )
+
+
+def _member_page(
+    request: HttpRequest,
+    member: User,
+    role_form: MemberRoleForm,
+    email_form: MemberEmailForm,
+    *,
+    reset_link: str = "",
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "member": member,
+        "role_form": role_form,
+        "email_form": email_form,
+        "reset_link": reset_link,
+        "reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        "error": error,
+        "is_self": member.pk == request.user.pk,
+    }
+    return render(request, "accounts/member.html", context, status=status)

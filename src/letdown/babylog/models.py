@@ -6,6 +6,7 @@ nothing from the logbook. Weights are stored in grams (`weight_g`), shown in her
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,11 @@ class Nappy(models.Model):
         _("stool colour"), max_length=10, choices=StoolColour.choices, blank=True
     )
 
+    # Who logged it: a caregiver may change and delete only what they logged (accounts.policy).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["household", "at"])]
@@ -60,6 +66,11 @@ class Weighing(models.Model):
     at = models.DateTimeField(_("time"))
     weight_g = models.FloatField(_("weight"))
     after_feed_g = models.FloatField(_("weight after the feed"), null=True, blank=True)
+
+    # Who logged it: a caregiver may change and delete only what they logged (accounts.policy).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at"]

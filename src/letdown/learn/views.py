@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from letdown.accounts import policy
 from letdown.accounts.models import Role
+from letdown.accounts.policy import Action as A
 from letdown.core.client import client_address
 
 from . import selectors, services
@@ -48,6 +50,7 @@ def sources(request: HttpRequest) -> HttpResponse:
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_or_404(slug)
     if request.method == "POST":
+        policy.require(request, A.COMMENT_POST)
         return _post_comment(request, article)
     reply_to = selectors.reply_target(article_slug=slug, pk=request.GET.get("replyto"))
     initial = _prefill(request)
@@ -137,6 +140,7 @@ def _render_article(
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the account that posted a comment may delete it; anyone else gets a 404."""
     comment = get_object_or_404(Comment, pk=pk, author=request.user)
+    policy.require(request, A.COMMENT_POST)
     # The article may have been retired since; her comment can still be deleted.
     article = load_articles().get(comment.article_slug)
     back = article.url + "#comments" if article else reverse("learn:index")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from letdown.accounts.access import household_of, household_view
+from letdown.accounts.policy import Action as A
 from letdown.logbook import projection as p
 from letdown.logbook import services as logbook
 from letdown.logbook.forms import LetDownDetailsForm
@@ -154,7 +155,7 @@ def _outcome_message(result: logbook.TapResult) -> str:
     return ""
 
 
-@household_view
+@household_view(write=A.LIVE)
 @require_POST
 def session_start(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
@@ -339,7 +340,7 @@ def started_state(request: HttpRequest, start: uuid.UUID) -> HttpResponse:
     return session_state(request, _started(request, start))
 
 
-@household_view
+@household_view(write=A.LIVE)
 @require_POST
 def started_tap(request: HttpRequest, start: uuid.UUID, tap: str) -> HttpResponse:
     if tap not in TAP_NAMES:
@@ -347,7 +348,7 @@ def started_tap(request: HttpRequest, start: uuid.UUID, tap: str) -> HttpRespons
     return _tap(request, _started(request, start), tap)
 
 
-@household_view
+@household_view(write=A.LIVE)
 @require_POST
 def started_details(request: HttpRequest, start: uuid.UUID, tap_id: str) -> HttpResponse:
     return letdown_details(request, _started(request, start), tap_id)
@@ -451,7 +452,7 @@ def _tap(request: HttpRequest, pk: int, type: str) -> HttpResponse:
 
 
 def _tap_view(type: str) -> Any:
-    @household_view
+    @household_view(write=A.LIVE)
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         return _tap(request, pk, type)
@@ -469,7 +470,7 @@ session_undo = _tap_view(p.UNDO)
 session_reopen = _tap_view(p.REOPEN)
 
 
-@household_view
+@household_view(write=A.LIVE)
 @require_POST
 def letdown_details(request: HttpRequest, pk: int, tap_id: str) -> HttpResponse:
     """The chips of one let-down, saved the moment she taps one. Named by its tap, which the

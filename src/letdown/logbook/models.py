@@ -140,6 +140,10 @@ class Session(models.Model):
     # "huckleberry", ...). Imported sessions carry no let-downs, so Insights leaves them out
     # of let-down statistics.
     source = models.CharField(_("imported from"), max_length=16, blank=True, default="")
+    # Who logged it: a caregiver may change and delete only what they logged (accounts.policy).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = SessionQuerySet.as_manager()
 
@@ -262,6 +266,10 @@ class LetDown(models.Model):
     noticed = models.JSONField(_("how you noticed"), default=list, blank=True)
     sensations = models.JSONField(_("sensations"), default=list, blank=True)
     mood = models.CharField(_("mood at let-down"), max_length=8, choices=Mood.choices, blank=True)
+    # Who logged it: a caregiver may change and delete only what they logged (accounts.policy).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -335,6 +343,10 @@ class Leak(models.Model):
     amount = models.CharField(_("how much"), max_length=8, choices=LeakAmount.choices, blank=True)
     actions = models.JSONField(_("what you did"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # Who logged it: a caregiver may change and delete only what they logged (accounts.policy).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at"]
@@ -359,6 +371,10 @@ class BottleFeed(models.Model):
         verbose_name=_("topping up the session"),
     )
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # Who logged it: a caregiver may change and delete only what they logged (accounts.policy).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at"]

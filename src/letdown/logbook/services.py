@@ -119,7 +119,7 @@ def start_session(
             if running is not None:
                 raise LogbookError(_("A session is already running."), other=running)
             session = Session.objects.create(
-                household=household, lactation=lactation, kind=kind, started_at=at
+                household=household, lactation=lactation, kind=kind, started_at=at, created_by=by
             )
             tap = Tap.objects.create(
                 household=household,
@@ -250,6 +250,7 @@ def _take_next(
                 at=at,
                 side=side,
                 tap_id=uuid.UUID(tap_id),
+                created_by=by,
             )
         )
     session.ended_at = fold.ended_at
@@ -290,7 +291,7 @@ def _replay_with(
     after = folded.state()
     if before.ended_at is not None and after.ended_at is None:
         _check_none_other_running(session)
-    _keep_rows_in_step(session, before, after, folded.checkpoint())
+    _keep_rows_in_step(session, before, after, folded.checkpoint(), by)
     return TapResult(session, tap, after, created=True, was_running=before.running)
 
 
@@ -370,6 +371,7 @@ def _keep_rows_in_step(
     before: p.SessionState,
     after: p.SessionState,
     checkpoint: dict[str, Any],
+    by: User | None,
 ) -> None:
     """Write what the replayed log changed, and the checkpoint the next tap starts from."""
     session.ended_at, session.live_checkpoint = after.ended_at, checkpoint
@@ -392,26 +394,29 @@ def _keep_rows_in_step(
     if old == new:
         return
     if new[: len(old)] == old:
-        LetDown.objects.bulk_create(_letdown_row(session, m) for m in after.letdowns[len(old) :])
+        LetDown.objects.bulk_create(
+            _letdown_row(session, m, by) for m in after.letdowns[len(old) :]
+        )
     else:
-        _resync_letdowns(session, after)
+        _resync_letdowns(session, after, by)
 
 
 def _marks(state: p.SessionState) -> list[tuple[str, datetime, str]]:
     return [(m.tap_id, m.at, m.side) for m in state.letdowns]
 
 
-def _letdown_row(session: Session, mark: p.LetdownMark) -> LetDown:
+def _letdown_row(session: Session, mark: p.LetdownMark, by: User | None) -> LetDown:
     return LetDown(
         household_id=session.household_id,
         session=session,
         at=mark.at,
         side=mark.side,
         tap_id=uuid.UUID(mark.tap_id),
+        created_by=by,
     )
 
 
-def _resync_letdowns(session: Session, after: p.SessionState) -> None:
+def _resync_letdowns(session: Session, after: p.SessionState, by: User | None) -> None:
     """A late, earlier or undone tap regrouped the let-downs: each keeps its row (and the
     details she chose on it) when any of its taps had one; rows of undone taps go."""
     group_of = {member: i for i, mark in enumerate(after.letdowns) for member in mark.members}
@@ -429,7 +434,7 @@ def _resync_letdowns(session: Session, after: p.SessionState) -> None:
     LetDown.objects.filter(pk__in=gone).delete()
     for i, mark in enumerate(after.letdowns):
         if i not in kept:
-            _letdown_row(session, mark).save()
+            _letdown_row(session, mark, by).save()
             continue
         row = kept[i]
         row.tap_id, row.at, row.side = uuid.UUID(mark.tap_id), mark.at, mark.side

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from letdown.accounts import policy
 from letdown.accounts.access import household_of, household_view
-from letdown.accounts.models import Household, Lactation
+from letdown.accounts.models import Household, Lactation, User
+from letdown.accounts.policy import Action as A
 from letdown.babylog.selectors import current_babies
 
 from . import selectors, services
@@ -32,6 +34,10 @@ from .models import BottleFeed, Leak, LetDown, Session, Side
 
 def _owned(model: type[models.Model], household: Household, pk: int, **extra: Any) -> Any:
     return get_object_or_404(model, pk=pk, household=household, **extra)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
 
 
 def _current_lactation(household: Household) -> Lactation:
@@ -63,16 +69,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": summary.today,
         "median": summary.median,
         "now": now,
+        "can_log": policy.allows(request, A.ENTRY_ADD),
         "babies": current_babies(household),
     }
     return render(request, "logbook/home.html", context)
 
 
-@household_view
+@household_view(write=A.ENTRY_CHANGE)
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_of(request)
     session = _session(request, pk)
+    if request.method == "POST":
+        policy.require(request, A.ENTRY_CHANGE, session)
     was = (session.started_at, session.ended_at)  # the form writes her new times on it
     form = SessionForm(request.POST or None, instance=session, household=household)
     if request.method == "POST" and form.is_valid():
@@ -87,11 +96,18 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "just_ended": request.GET.get("ended") == "1",
         "household": household,
         "recent_end": selectors.recent_end(session, now),
+        "can_change": policy.allows(request, A.ENTRY_CHANGE, session),
+        "can_delete": policy.allows(request, A.ENTRY_DELETE, session),
+        "can_add": policy.allows(request, A.ENTRY_ADD),
+        "can_live": policy.allows(request, A.LIVE),
+        "changeable_letdowns": {
+            ld.pk for ld in session.letdowns.all() if policy.allows(request, A.ENTRY_CHANGE, ld)
+        },
     }
     return render(request, "logbook/session_edit.html", context, status=400 if form.errors else 200)
 
 
-@household_view
+@household_view(read=A.ENTRY_ADD, write=A.ENTRY_ADD)
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
@@ -99,6 +115,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)
         session.lactation = _current_lactation(household)
+        session.created_by = _user(request)
         services.add_past_session(
             household=household, session=session, side=form.cleaned_data["side"], now=timezone.now()
         )
@@ -109,20 +126,22 @@ def session_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@household_view
+@household_view(read=A.ENTRY_ADD, write=A.ENTRY_ADD)
 @require_http_methods(["GET", "POST"])
 def letdown_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a let-down she forgot to tap, to a session (running or ended)."""
     session = _session(request, pk)
     letdown = LetDown(household_id=session.household_id, session=session)
+    letdown.created_by = _user(request)
     letdown.side = session.current_side() or Side.BOTH
     return _letdown_form(request, letdown, LetDownEditForm(request.POST or None, instance=letdown))
 
 
-@household_view
+@household_view(read=A.ENTRY_CHANGE, write=A.ENTRY_CHANGE)
 @require_http_methods(["GET", "POST"])
 def letdown_edit(request: HttpRequest, pk: int) -> HttpResponse:
     letdown = _owned(LetDown, household_of(request), pk)
+    policy.require(request, A.ENTRY_CHANGE, letdown)
     return _letdown_form(request, letdown, LetDownEditForm(request.POST or None, instance=letdown))
 
 
@@ -144,11 +163,13 @@ def _letdown_form(request: HttpRequest, letdown: LetDown, form: LetDownEditForm)
     )
 
 
-@household_view
+@household_view(read=A.ENTRY_ADD, write=A.ENTRY_ADD)
 @require_http_methods(["GET", "POST"])
 def leak_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
-    leak = Leak(household=household, lactation=_current_lactation(household))
+    leak = Leak(
+        household=household, lactation=_current_lactation(household), created_by=_user(request)
+    )
     form = LeakForm(request.POST or None, instance=leak, initial={"at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         services.save_entry(household=household, entry=form.save(commit=False))
@@ -158,22 +179,30 @@ def leak_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@household_view
+@household_view(write=A.ENTRY_ADD)
 @require_POST
 def leak_quick(request: HttpRequest) -> HttpResponse:
     """The one-tap button on home: a leak now; details can be added on the next screen."""
     household = household_of(request)
-    leak = Leak(household=household, lactation=_current_lactation(household), at=timezone.now())
+    leak = Leak(
+        household=household,
+        lactation=_current_lactation(household),
+        at=timezone.now(),
+        created_by=_user(request),
+    )
     services.save_entry(household=household, entry=leak)
     return redirect("leak_detail", leak.pk)
 
 
-@household_view
+@household_view(write=A.ENTRY_CHANGE)
 @require_http_methods(["GET", "POST"])
 def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation after logging a leak: what helps, and the details form."""
     household = household_of(request)
     leak = _owned(Leak, household, pk)
+    can_change = policy.allows(request, A.ENTRY_CHANGE, leak)
+    if request.method == "POST" and not can_change:
+        policy.require(request, A.ENTRY_CHANGE, leak)
     form = LeakForm(request.POST or None, instance=leak)
     if request.method == "POST" and form.is_valid():
         services.save_entry(household=household, entry=form.save(commit=False))
@@ -182,26 +211,30 @@ def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "logbook/leak_detail.html",
-        {"leak": leak, "form": form},
+        {"leak": leak, "form": form, "can_change": can_change},
         status=400 if form.errors else 200,
     )
 
 
-@household_view
+@household_view(read=A.ENTRY_ADD, write=A.ENTRY_ADD)
 @require_http_methods(["GET", "POST"])
 def feed_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
-    feed = BottleFeed(household=household, lactation=_current_lactation(household))
+    feed = BottleFeed(
+        household=household, lactation=_current_lactation(household), created_by=_user(request)
+    )
     initial: dict[str, Any] = {"at": timezone.localtime()}
     if session_pk := request.GET.get("session"):
         initial["session"] = session_pk
     return _feed_form(request, feed, initial)
 
 
-@household_view
+@household_view(read=A.ENTRY_CHANGE, write=A.ENTRY_CHANGE)
 @require_http_methods(["GET", "POST"])
 def feed_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _feed_form(request, _owned(BottleFeed, household_of(request), pk), {})
+    feed = _owned(BottleFeed, household_of(request), pk)
+    policy.require(request, A.ENTRY_CHANGE, feed)
+    return _feed_form(request, feed, {})
 
 
 def _feed_form(request: HttpRequest, feed: BottleFeed, initial: dict[str, Any]) -> HttpResponse:
@@ -227,7 +260,7 @@ DELETABLE: dict[str, type[models.Model]] = {
 }
 
 
-@household_view
+@household_view(read=A.ENTRY_DELETE, write=A.ENTRY_DELETE)
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     model = DELETABLE.get(what)
@@ -235,6 +268,7 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
         raise Http404
     household = household_of(request)
     obj = _owned(model, household, pk)
+    policy.require(request, A.ENTRY_DELETE, obj)
     if request.method == "POST":
         back = (
             reverse("session_edit", args=[obj.session_id])

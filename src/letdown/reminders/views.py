@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from letdown.accounts import policy
 from letdown.accounts.access import household_of, household_view
 from letdown.accounts.models import User
 
@@ -47,7 +48,7 @@ def _page(
     return render(request, "reminders/settings.html", context, status=status)
 
 
-@household_view
+@household_view(read=policy.Action.REMINDERS, write=policy.Action.REMINDERS)
 def reminders_page(request: HttpRequest) -> HttpResponse:
     household, user = household_of(request), _user(request)
     devices = selectors.devices_of(household, user)
@@ -72,7 +73,7 @@ def _own_reminder(request: HttpRequest, pk: int) -> Reminder:
     return get_object_or_404(Reminder, pk=pk, household=household_of(request), user=_user(request))
 
 
-@household_view
+@household_view(read=policy.Action.REMINDERS, write=policy.Action.REMINDERS)
 def reminder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     reminder = _own_reminder(request, pk)
     devices = selectors.devices_of(household_of(request), _user(request))
@@ -106,7 +107,7 @@ def reminder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reminders:settings")
 
 
-@household_view
+@household_view(read=policy.Action.REMINDERS, write=policy.Action.REMINDERS)
 @require_POST
 def reminder_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.delete_reminder(reminder=_own_reminder(request, pk))
@@ -114,7 +115,7 @@ def reminder_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reminders:settings")
 
 
-@household_view
+@household_view(read=policy.Action.REMINDERS, write=policy.Action.REMINDERS)
 @require_POST
 def device_add(request: HttpRequest) -> JsonResponse:
     try:
@@ -140,7 +141,7 @@ def device_add(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"id": subscription.pk, "name": subscription.name}, status=201)
 
 
-@household_view
+@household_view(read=policy.Action.REMINDERS, write=policy.Action.REMINDERS)
 @require_POST
 def device_delete(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(
@@ -151,7 +152,7 @@ def device_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reminders:settings")
 
 
-@household_view
+@household_view(read=policy.Action.REMINDERS, write=policy.Action.REMINDERS)
 @require_POST
 def send_test(request: HttpRequest) -> HttpResponse:
     delivery = services.send_test(
@@ -163,7 +164,7 @@ def send_test(request: HttpRequest) -> HttpResponse:
     return redirect("reminders:settings")
 
 
-@household_view
+@household_view(read=policy.Action.REMINDERS)
 @require_GET
 def due_banner(request: HttpRequest) -> JsonResponse:
     """What the open app shows at the top of the page: the reminder that stands now, if any.

@@ -16,7 +16,7 @@ from django.db import IntegrityError
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from letdown.accounts.models import Household, Lactation
+from letdown.accounts.models import Household, Lactation, User
 from letdown.accounts.services import changing
 from letdown.insights.selectors import pump_switch_time_s
 from letdown.logbook import services as logbook
@@ -196,25 +196,31 @@ def finish_run(*, run: RoutineRun, at: datetime) -> None:
 
 
 def start_session_from_run(
-    *, run: RoutineRun, lactation: Lactation, side: str, at: datetime
+    *, run: RoutineRun, lactation: Lactation, side: str, at: datetime, by: User | None = None
 ) -> Session:
     """A Logbook session of the run's kind that the run carries into.
     Raises logbook.LogbookError when a session is already running."""
     with changing(run.household):
         session = logbook.start_session(
-            household=run.household, lactation=lactation, kind=run.kind, side=side, at=at, now=at
+            household=run.household,
+            lactation=lactation,
+            kind=run.kind,
+            side=side,
+            at=at,
+            now=at,
+            by=by,
         ).session
         follow_in_session(run=run, session=session, at=at)
     return session
 
 
 def carry_into_session(
-    *, run: RoutineRun, lactation: Lactation, side: str, at: datetime
+    *, run: RoutineRun, lactation: Lactation, side: str, at: datetime, by: User | None = None
 ) -> Session:
     """Start pumping now: a new session, or the one already running (started on the other
     phone, say), which the run then follows unless another run already does."""
     try:
-        return start_session_from_run(run=run, lactation=lactation, side=side, at=at)
+        return start_session_from_run(run=run, lactation=lactation, side=side, at=at, by=by)
     except logbook.LogbookError as error:
         running = error.other
         if running is None:

@@ -16,7 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from letdown.accounts import policy
 from letdown.accounts.access import household_of, household_view
+from letdown.accounts.policy import Action as A
 from letdown.logbook.models import Kind, Session
 
 from . import selectors, services
@@ -56,11 +58,14 @@ def routine_list(request: HttpRequest) -> HttpResponse:
         "active_run": selectors.active_run(household),
         "kinds": [(kind, Kind(kind).label) for kind in SESSION_KINDS],
         "media_count": Media.objects.filter(household=household).count(),
+        "can_edit": policy.allows(request, A.ROUTINE_EDIT),
+        "can_play": policy.allows(request, A.ROUTINE_PLAY),
+        "can_see_media": policy.allows(request, A.MEDIA_READ),
     }
     return render(request, "routines/list.html", context)
 
 
-@household_view
+@household_view(read=A.ROUTINE_EDIT, write=A.ROUTINE_EDIT)
 @require_http_methods(["GET", "POST"])
 def routine_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
@@ -76,7 +81,7 @@ def routine_new(request: HttpRequest) -> HttpResponse:
     return render(request, "routines/new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@household_view
+@household_view(write=A.ROUTINE_EDIT)
 @require_POST
 def routine_from_default(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
@@ -113,7 +118,7 @@ def _builder(request: HttpRequest, routine: Routine, **forms: Any) -> HttpRespon
     return render(request, "routines/edit.html", context, status=400 if has_errors else 200)
 
 
-@household_view
+@household_view(read=A.ROUTINE_EDIT, write=A.ROUTINE_EDIT)
 @require_http_methods(["GET", "POST"])
 def routine_edit(request: HttpRequest, pk: int) -> HttpResponse:
     routine = _routine(request, pk)
@@ -127,7 +132,7 @@ def routine_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _builder(request, routine)
 
 
-@household_view
+@household_view(write=A.ROUTINE_EDIT)
 @require_POST
 def routine_step_add(request: HttpRequest, pk: int) -> HttpResponse:
     routine = _routine(request, pk)
@@ -156,7 +161,7 @@ def _step_index(routine: Routine, index: int) -> int:
     return index
 
 
-@household_view
+@household_view(write=A.ROUTINE_EDIT)
 @require_POST
 def routine_step_update(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     routine = _routine(request, pk)
@@ -177,7 +182,7 @@ def routine_step_update(request: HttpRequest, pk: int, index: int) -> HttpRespon
     return _save_steps(request, routine, steps, anchor=f"step-{index}")
 
 
-@household_view
+@household_view(write=A.ROUTINE_EDIT)
 @require_POST
 def routine_step_move(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     routine = _routine(request, pk)
@@ -191,7 +196,7 @@ def routine_step_move(request: HttpRequest, pk: int, index: int) -> HttpResponse
     )
 
 
-@household_view
+@household_view(write=A.ROUTINE_EDIT)
 @require_POST
 def routine_step_remove(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     routine = _routine(request, pk)
@@ -200,7 +205,7 @@ def routine_step_remove(request: HttpRequest, pk: int, index: int) -> HttpRespon
     return _save_steps(request, routine, steps)
 
 
-@household_view
+@household_view(read=A.ROUTINE_EDIT, write=A.ROUTINE_EDIT)
 @require_http_methods(["GET", "POST"])
 def routine_delete(request: HttpRequest, pk: int) -> HttpResponse:
     routine = _routine(request, pk)
@@ -223,7 +228,7 @@ def step_info(request: HttpRequest, slug: str) -> HttpResponse:
 # --- the player -------------------------------------------------------------------------------
 
 
-@household_view
+@household_view(write=A.ROUTINE_PLAY)
 @require_POST
 def routine_start(request: HttpRequest, pk: int) -> HttpResponse:
     routine = _routine(request, pk)
@@ -267,7 +272,7 @@ def run_state(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(services.state_as_json(run, services.run_state(run, timezone.now())))
 
 
-@household_view
+@household_view(write=A.ROUTINE_PLAY)
 @require_POST
 def run_event(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
@@ -289,7 +294,7 @@ def run_event(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("routines:player", run.pk)
 
 
-@household_view
+@household_view(write=A.ROUTINE_PLAY)
 @require_POST
 def run_finish(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
@@ -297,7 +302,7 @@ def run_finish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("routines:player", run.pk)
 
 
-@household_view
+@household_view(write=A.ROUTINE_PLAY)
 @require_POST
 def run_session(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Start pumping now": the Logbook session starts and the routine carries on in it."""
@@ -311,12 +316,16 @@ def run_session(request: HttpRequest, pk: int) -> HttpResponse:
     lactation = household.current_lactation()
     assert lactation is not None, "onboarding creates the first lactation"
     session = services.carry_into_session(
-        run=run, lactation=lactation, side=side, at=timezone.now()
+        run=run,
+        lactation=lactation,
+        side=side,
+        at=timezone.now(),
+        by=request.user,  # type: ignore[arg-type]
     )
     return redirect("session_live", session.pk)
 
 
-@household_view
+@household_view(write=A.ROUTINE_PLAY)
 @require_POST
 def session_follow(request: HttpRequest, session_pk: int) -> HttpResponse:
     """Carry the routine she is playing into a session she started from the Today screen."""
@@ -346,11 +355,13 @@ def _media_page(
         "image_max_mb": MAX_BYTES["image"] // (1024 * 1024),
         "used_bytes": services.media_used_bytes(household),
         "quota_bytes": services.media_quota_bytes(),
+        "can_upload": policy.allows(request, A.MEDIA_UPLOAD),
+        "can_delete": policy.allows(request, A.MEDIA_DELETE),
     }
     return render(request, "routines/media.html", context, status=status)
 
 
-@household_view
+@household_view(read=A.MEDIA_READ)
 @require_GET
 def media_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind")
@@ -394,7 +405,7 @@ def _media_upload(request: HttpRequest) -> HttpResponse:
     return redirect("routines:media")
 
 
-@household_view
+@household_view(write=A.MEDIA_UPLOAD)
 @require_POST
 @csrf_exempt  # checked by _media_upload, once the size is known to be acceptable
 def media_upload(request: HttpRequest) -> HttpResponse:
@@ -417,7 +428,7 @@ def media_upload(request: HttpRequest) -> HttpResponse:
     return _media_upload(request)
 
 
-@household_view
+@household_view(read=A.MEDIA_READ)
 @require_GET
 def media_file(request: HttpRequest, pk: int) -> HttpResponse:
     media = get_object_or_404(Media, pk=pk, household=household_of(request))
@@ -433,7 +444,7 @@ def media_file(request: HttpRequest, pk: int) -> HttpResponse:
     return response  # type: ignore[return-value]
 
 
-@household_view
+@household_view(write=A.MEDIA_DELETE)
 @require_POST
 def media_delete(request: HttpRequest, pk: int) -> HttpResponse:
     media = get_object_or_404(Media, pk=pk, household=household_of(request))

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
+from letdown.accounts import policy
+from letdown.accounts.policy import Action
+
 from . import selectors, services
 from .models import Share
 
@@ -41,6 +44,9 @@ def share_view(part: str | None) -> Callable[[ShareView], Callable[..., HttpResp
                 raise Http404
             if request.method not in ("GET", "HEAD"):
                 return _read_only_headers(HttpResponseNotAllowed(["GET", "HEAD"]))
+            # The link reads as the specialist role: never more than that role allows.
+            if not policy.can(policy.Specialist(household_id=share.household_id), Action.READ):
+                raise Http404
             if part is not None and not getattr(share, f"shows_{part}"):
                 raise Http404
             services.record_visit(share=share, now=now)

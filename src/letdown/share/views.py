@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from letdown.accounts import policy
 from letdown.accounts.access import household_of, household_view
-from letdown.accounts.models import Household, Role, Unit
+from letdown.accounts.models import Household, Unit
+from letdown.accounts.policy import Action as A
 from letdown.babylog.ranges import NAPPY_SOURCES
 from letdown.insights.views import page_context as insights_context
 from letdown.logbook import selectors as logbook
@@ -28,15 +30,6 @@ from .forms import PeriodForm, QuestionsForm, ShareForm
 from .models import Share
 from .pdf import PAGE_SIZES, report_pdf
 from .report import PeriodError, build_report, choose_period
-
-
-def _is_owner(request: HttpRequest) -> bool:
-    # The household gate's member; the policy module will answer this once it exists.
-    return getattr(request.user, "role", None) == Role.PARENT
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/settings_forbidden.html", status=403)
 
 
 def _report_context(request: HttpRequest, household: Household) -> tuple[dict[str, Any], int]:
@@ -89,7 +82,7 @@ def report(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
     context, status = _report_context(request, household)
     context["questions_form"] = QuestionsForm(initial={"questions": context["report"].questions})
-    context["can_change"] = _is_owner(request)
+    context["can_change"] = policy.allows(request, A.SHARES_MANAGE)
     return render(request, "share/report.html", context, status=status)
 
 
@@ -102,11 +95,9 @@ def report_download(request: HttpRequest) -> HttpResponse:
     return _pdf_response(request, context)
 
 
-@household_view
+@household_view(write=A.SHARES_MANAGE)
 @require_POST
 def report_questions(request: HttpRequest) -> HttpResponse:
-    if not _is_owner(request):
-        return _forbidden(request)
     household = household_of(request)
     form = QuestionsForm(request.POST)
     if not form.is_valid():
@@ -120,12 +111,10 @@ def report_questions(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("report") + request.POST.get("query", ""))
 
 
-@household_view
+@household_view(read=A.SHARES_MANAGE, write=A.SHARES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def shares(request: HttpRequest) -> HttpResponse:
     """Settings → Share with your specialist: her links, their last visits, a new one."""
-    if not _is_owner(request):
-        return _forbidden(request)
     household = household_of(request)
     now = timezone.now()
     form = ShareForm(request.POST or None)
@@ -149,11 +138,9 @@ def shares(request: HttpRequest) -> HttpResponse:
     return render(request, "share/shares.html", context, status=status)
 
 
-@household_view
+@household_view(write=A.SHARES_MANAGE)
 @require_POST
 def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _is_owner(request):
-        return _forbidden(request)
     household = household_of(request)
     share = get_object_or_404(Share, pk=pk, household=household)
     services.revoke_share(household=household, share=share, now=timezone.now())

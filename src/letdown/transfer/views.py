@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from letdown.accounts.access import household_of, household_view
-from letdown.accounts.models import Household, Role
+from letdown.accounts.models import Household
+from letdown.accounts.policy import Action as A
 
 from .export import export_csv_zip, export_json, export_json_zip
 from .formats import FormatError, read
@@ -29,12 +30,6 @@ MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
 PENDING_FOR = timedelta(hours=1)
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse | None:
-    if request.user.role != Role.PARENT:  # type: ignore[union-attr]
-        return render(request, "accounts/settings_forbidden.html", status=403)
-    return None
-
-
 def _import_form(household: Household, data: object = None, files: object = None) -> ImportForm:
     return ImportForm(
         data,  # type: ignore[arg-type]
@@ -43,21 +38,17 @@ def _import_form(household: Household, data: object = None, files: object = None
     )
 
 
-@household_view
+@household_view(read=A.DATA_EXPORT)
 @require_GET
 def data_page(request: HttpRequest) -> HttpResponse:
-    if refused := _forbidden(request):
-        return refused
     household = household_of(request)
     context = {"export_form": ExportForm(), "import_form": _import_form(household)}
     return render(request, "transfer/data.html", context)
 
 
-@household_view
+@household_view(read=A.DATA_EXPORT)
 @require_GET
 def export_download(request: HttpRequest) -> HttpResponse:
-    if refused := _forbidden(request):
-        return refused
     household = household_of(request)
     form = ExportForm(request.GET)
     if not form.is_valid():
@@ -94,11 +85,9 @@ def _read(pending: PendingImport, household: Household, *, dry_run: bool) -> Out
     return import_rows(household=household, incoming=incoming, dry_run=dry_run)
 
 
-@household_view
+@household_view(read=A.DATA_IMPORT, write=A.DATA_IMPORT)
 @require_POST
 def import_preview(request: HttpRequest) -> HttpResponse:
-    if refused := _forbidden(request):
-        return refused
     household = household_of(request)
     # Refused before the body is read: a 100 MB upload is not parsed, stored or kept.
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
@@ -131,11 +120,9 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     return render(request, "transfer/preview.html", context, status=200 if outcome.ok else 400)
 
 
-@household_view
+@household_view(read=A.DATA_IMPORT, write=A.DATA_IMPORT)
 @require_http_methods(["POST"])
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    if refused := _forbidden(request):
-        return refused
     household = household_of(request)
     pending = PendingImport.objects.filter(
         household=household, pk=pk, created_at__gte=timezone.now() - PENDING_FOR

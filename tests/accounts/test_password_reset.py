@@ -1,0 +1,140 @@
+"""Forgotten password: by email when LETDOWN_EMAIL_URL is set (Django's in-memory outbox, and
+once through a real SMTP server on this machine); otherwise the page says to ask the owner."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from letdown.email_url import parse_email_url
+
+from ..factories import UserFactory
+from ..mail import Sink
+
+URL = "/account/password/reset/"
+NEW = "a-new-long-password-7"
+
+
+@pytest.fixture
+def mail_on(settings: Any) -> None:
+    settings.EMAIL_URL = "smtp://mail.example.org"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _link(body: str) -> str:
+    [link] = re.findall(r"http://testserver(/account/password/reset/\S+/)", body)
+    return link
+
+
+def _choose(link: str, password: str) -> int:
+    client = Client()
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+    )
+    return done.status_code
+
+
+def _logs_in(username: str, password: str) -> bool:
+    response = Client().post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_email_the_page_says_to_ask_the_owner(settings: Any, client: Client) -> None:
+    settings.EMAIL_URL = ""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    UserFactory(email="sam@example.org")
+    page = client.get(URL)
+    assert page.status_code == 200
+    assert "Ask the household" in page.content.decode()
+    client.post(URL, {"email": "sam@example.org"})
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_login_page_links_to_the_reset(client: Client) -> None:
+    assert URL in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reset_by_email_sets_a_new_password_once(mail_on: None, client: Client) -> None:
+    user = UserFactory(email="Sam@Example.org")
+    page = client.get(URL)
+    assert 'name="email"' in page.content.decode()
+    response = client.post(URL, {"email": "sam@example.org"})
+    assert response.status_code == 302 and response["Location"] == "/account/password/reset/sent/"
+    [message] = mail.outbox
+    assert message.to == ["Sam@Example.org"]
+    assert "choose a new password" in message.subject
+    assert user.username in message.body and "24 hours" in message.body
+    link = _link(message.body)
+    assert _choose(link, NEW) == 302
+    assert _logs_in(user.username, NEW)
+    again = Client().get(link, follow=True).content.decode()
+    assert "This link no longer works" in again
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_looks_the_same_and_sends_nothing(mail_on: None, client: Client) -> None:
+    UserFactory(email="sam@example.org")
+    response = client.post(URL, {"email": "nobody@example.org"})
+    assert response.status_code == 302 and response["Location"] == "/account/password/reset/sent/"
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_deactivated_member_gets_no_reset_email(mail_on: None, client: Client) -> None:
+    UserFactory(email="gone@example.org", is_active=False)
+    client.post(URL, {"email": "gone@example.org"})
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_reset_email_goes_through_a_real_smtp_server(
+    settings: Any, smtp_sink: tuple[Sink, int], client: Client
+) -> None:
+    sink, port = smtp_sink
+    url = f"smtp://127.0.0.1:{port}?from=letdown@example.org&timeout=5"
+    settings.EMAIL_URL = url
+    for name, value in parse_email_url(url).as_django_settings().items():
+        setattr(settings, name, value)
+    user = UserFactory(email="sam@example.org")
+    assert client.post(URL, {"email": "sam@example.org"}).status_code == 302
+    [(sender, recipients, content)] = sink.messages
+    assert sender == "letdown@example.org" and recipients == ["sam@example.org"]
+    message = email.message_from_string(content, policy=email.policy.default)
+    assert message["Subject"].strip() == "letdown: choose a new password"
+    link = _link(message.get_content())
+    assert _choose(link, NEW) == 302
+    assert _logs_in(user.username, NEW)
+
+
+def test_a_console_email_url_prints_mail() -> None:
+    settings = parse_email_url("console:").as_django_settings()
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert settings["DEFAULT_FROM_EMAIL"] == "letdown@localhost"
+    with_from = parse_email_url("console:?from=me@example.org").as_django_settings()
+    assert with_from["DEFAULT_FROM_EMAIL"] == "me@example.org"
+    with pytest.raises(ValueError, match="unknown parameter"):
+        parse_email_url("console:?timeout=3")
+
+
+def test_settings_read_a_console_email_url(tmp_path: Any) -> None:
+    code = "from letdown import settings as s; print(s.EMAIL_BACKEND, s.PASSWORD_RESET_TIMEOUT)"
+    env = {**os.environ, "LETDOWN_DATA_DIR": str(tmp_path), "LETDOWN_EMAIL_URL": "console:"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["django.core.mail.backends.console.EmailBackend", "86400"]
