@@ -26,7 +26,7 @@ from .forms import (
     PastSessionForm,
     SessionForm,
 )
-from .models import BottleFeed, Leak, LetDown, Session, Side
+from .models import BottleFeed, Kind, Leak, LetDown, Session, Side
 
 
 def _owned(model: type[models.Model], household: Household, pk: int, **extra: Any) -> Any:
@@ -77,12 +77,16 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.save_session_times(household=household, session=form.save(commit=False), was=was)
         messages.success(request, _("Saved."))
         return redirect(_day_url(session.started_at))
+    if session.kind != Kind.NURSING and not form.errors:
+        # Focus lands on what she came to type (item: focus goes to the main action).
+        form.fields["volume_left"].widget.attrs["autofocus"] = True
     now = timezone.now()
     context = {
         "session": session,
         "facts": session.facts(now),
         "form": form,
         "just_ended": request.GET.get("ended") == "1",
+        "other_errors": bool(set(form.errors) - {"volume_left", "volume_right"}),
         "household": household,
         "recent_end": selectors.recent_end(session, now),
     }
@@ -147,7 +151,8 @@ def _letdown_form(request: HttpRequest, letdown: LetDown, form: LetDownEditForm)
 def leak_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
     leak = Leak(household=household, lactation=_current_lactation(household))
-    form = LeakForm(request.POST or None, instance=leak, initial={"at": timezone.localtime()})
+    initial = {"at": timezone.localtime(), **selectors.leak_defaults(household)}
+    form = LeakForm(request.POST or None, instance=leak, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.save_entry(household=household, entry=form.save(commit=False))
         return redirect("leak_detail", leak.pk)
@@ -172,7 +177,10 @@ def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation after logging a leak: what helps, and the details form."""
     household = household_of(request)
     leak = _owned(Leak, household, pk)
-    form = LeakForm(request.POST or None, instance=leak)
+    # A leak logged in one tap starts from her last answers; one she filled in keeps its own.
+    defaults = selectors.leak_defaults(household)
+    initial = {name: value for name, value in defaults.items() if not getattr(leak, name)}
+    form = LeakForm(request.POST or None, instance=leak, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.save_entry(household=household, entry=form.save(commit=False))
         messages.success(request, _("Saved."))
@@ -190,7 +198,7 @@ def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def feed_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
     feed = BottleFeed(household=household, lactation=_current_lactation(household))
-    initial: dict[str, Any] = {"at": timezone.localtime()}
+    initial: dict[str, Any] = {"at": timezone.localtime(), **selectors.feed_defaults(household)}
     if session_pk := request.GET.get("session"):
         initial["session"] = session_pk
     return _feed_form(request, feed, initial)
@@ -232,7 +240,7 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     if model is None:
         raise Http404
     household = household_of(request)
-    obj = _owned(model, household, pk)
+    obj = _owned(model, household, pk) if model is not LetDown else _owned_letdown(household, pk)
     if request.method == "POST":
         back = (
             reverse("session_edit", args=[obj.session_id])
@@ -242,12 +250,31 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
         services.delete_entry(household=household, entry=obj, now=timezone.now())
         messages.success(request, _("Deleted."))
         return redirect(back)
-    return render(request, "logbook/delete.html", {"obj": obj, "what": what})
+    context = {"obj": obj, "what": what, "keep_url": _keep_url(obj), "unit": household.unit}
+    return render(request, "logbook/delete.html", context)
+
+
+def _owned_letdown(household: Household, pk: int) -> LetDown:
+    """A let-down with its session, which the delete screen names."""
+    return get_object_or_404(LetDown.objects.select_related("session"), pk=pk, household=household)
+
+
+def _keep_url(obj: models.Model) -> str:
+    """Where "Keep it" goes back to: the page that offered Delete."""
+    if isinstance(obj, Session):
+        return reverse("session_edit", args=[obj.pk])
+    if isinstance(obj, LetDown):
+        return reverse("session_edit", args=[obj.session_id])
+    if isinstance(obj, Leak):
+        return reverse("leak_detail", args=[obj.pk])
+    return reverse("feed_edit", args=[obj.pk])
 
 
 def _day_url(at: datetime) -> str:
+    """History from that day on: the day is the page's first, right under the confirmation.
+    (A jump to the day's anchor scrolled the confirmation out of sight.)"""
     day = timezone.localtime(at).date()
-    return reverse("history") + f"?until={day.isoformat()}#day-{day.isoformat()}"
+    return reverse("history") + f"?until={day.isoformat()}"
 
 
 @household_view

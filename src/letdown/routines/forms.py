@@ -126,7 +126,9 @@ class StepSettingsForm(forms.Form):
                 empty_label=(
                     _("None: a calm sound made on the phone")
                     if step_type.slug == "relaxing_sound"
-                    else _("None yet")
+                    else _("Your newest recording")
+                    if step_type.media == "audio"
+                    else _("Your newest photo")
                 ),
             )
             if isinstance(params.get("media_id"), int):

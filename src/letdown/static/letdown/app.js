@@ -57,7 +57,27 @@
     });
   }
 
+  // The menu's "More" closes when she taps anywhere else or presses Escape.
+  function closeMoreOutside() {
+    var more = document.querySelector("[data-more]");
+    if (!more) return;
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) more.open = false;
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) { more.open = false; more.querySelector("summary").focus(); }
+    });
+  }
+
+  // A link to a folded section (Settings#add-member) opens it.
+  function openTargetFold() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    closeMoreOutside();
+    openTargetFold();
     tickTimers();
     setInterval(tickTimers, 1000);
     forgetKeptPages();
