@@ -110,6 +110,7 @@ def test_no_axe_violations_on_any_page(phone_factory, live_server, family, axe, 
     # A confirmation on screen (a message) the first time a page is seen.
     page.goto(live_server.url + "/feeds/new/")
     page.get_by_label("Volume (ml)").fill("40")
+    page.get_by_text("Formula").click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Feed saved.")).to_be_visible()
     found = violations(page, axe)
