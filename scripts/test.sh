@@ -6,7 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-VENV=${LETDOWN_VENV:-.venv}
+# The tests install this checkout in editable mode. Into .venv only when .venv already holds
+# such an install (a developer's); a letdown installed there for use (`pip install .`, the
+# README's demo) is left alone and the tests get .venv-test: reinstalling under a running
+# letdown would pull its templates from under it.
+if [ -z "${LETDOWN_VENV:-}" ]; then
+  LETDOWN_VENV=.venv-test
+  if [ -x .venv/bin/python ] && .venv/bin/python - "$PWD/src" <<'PY' 2>/dev/null; then
+import sys, pathlib, letdown
+sys.exit(0 if pathlib.Path(letdown.__file__).resolve().is_relative_to(sys.argv[1]) else 1)
+PY
+    LETDOWN_VENV=.venv
+  fi
+fi
+VENV=$LETDOWN_VENV
+echo "letdown tests in $VENV"
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi

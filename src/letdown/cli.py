@@ -5,9 +5,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
+from letdown.paths import default_data_dir, demo_data_dir
+
 DEFAULT_PORT = 8000
+
+
+def choose_data_dir(command: str, named: str | None, environ: Mapping[str, str]) -> str | None:
+    """The data directory to set before the settings are read, or None to leave them be.
+    A named one wins; then LETDOWN_DATA_DIR, which scripts rely on; the demo otherwise gets
+    its own, so its household and known password never close sign-up in her real one."""
+    if named:
+        return named
+    if command == "demo" and not environ.get("LETDOWN_DATA_DIR"):
+        return str(demo_data_dir())
+    return None
 
 
 def _django_setup() -> None:
@@ -51,6 +65,9 @@ def _serve(host: str, port: int, workers: int) -> None:
             # No client addresses or query strings in the log: health data stays out of it.
             self.cfg.set("access_log_format", '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(D)sus')
             self.cfg.set("timeout", 60)
+            # gunicorn's control socket (~/.gunicorn/gunicorn.ctl) would be shared by every
+            # letdown on the machine; nothing here uses it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             return application
@@ -88,12 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=int(os.environ.get("LETDOWN_PORT", DEFAULT_PORT))
     )
     serve.add_argument("--workers", type=int, default=int(os.environ.get("LETDOWN_WORKERS", 2)))
+    serve.add_argument("--data-dir", help="where data lives (default: LETDOWN_DATA_DIR, else %s)"
+                       % default_data_dir())  # fmt: skip
     demo = sub.add_parser(
         "demo", help="create a demo household with six weeks of history, then serve"
     )
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")
+    demo.add_argument("--data-dir", help="where the demo's data lives (default: LETDOWN_DATA_DIR "
+                      "when set, else %s)" % demo_data_dir())  # fmt: skip
     sub.add_parser("reflex", help="the reflex model: 'letdown reflex validate|simulate ...'")
     sub.add_parser("manage", help="Django's management commands: 'letdown manage ARGS'")
     for name, about in [
@@ -104,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     ]:
         sub.add_parser(name, help=about)
     args = parser.parse_args(argv)
+    data_dir = choose_data_dir(args.command, getattr(args, "data_dir", None), os.environ)
+    if data_dir is not None:
+        os.environ["LETDOWN_DATA_DIR"] = data_dir
+        if args.command == "demo" and not args.data_dir:
+            print("letdown demo: its own data directory (--data-dir to choose another)", flush=True)
 
     _django_setup()
     _prepare()

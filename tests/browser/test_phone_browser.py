@@ -249,3 +249,22 @@ def test_focus_lands_on_the_main_action_of_each_screen(phone, live_server, famil
     expect(page.locator("a.running")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", **LETDOWN)).to_be_focused()
+
+
+def test_pages_reach_the_phone_compressed(phone, live_server, family):
+    page = phone
+    response = page.goto(live_server.url + "/insights/")
+    assert response is not None and response.ok
+    assert response.all_headers().get("content-encoding") == "gzip"
+    assert "Accept-Encoding" in response.all_headers().get("vary", "")
+
+
+def test_login_offers_sign_up_only_when_it_is_open(phone_factory, live_server, family, settings):
+    visitor = phone_factory(None)
+    visitor.goto(live_server.url + "/account/login/")
+    expect(visitor.get_by_role("link", name="Create an account")).to_have_count(0)
+    expect(visitor.get_by_text("Ask the household's owner to add you")).to_be_visible()
+    settings.OPEN_SIGNUP = True
+    visitor.reload()
+    visitor.get_by_role("link", name="Create an account").click()
+    expect(visitor.get_by_role("heading", name="Sign-up is closed here")).to_have_count(0)
