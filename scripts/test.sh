@@ -27,11 +27,12 @@ fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -e '.[test]'
 
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null; then
+  # npm fetches axe-core, the accessibility engine, for the browser tests (tests/browser/axe.py).
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium npm >/dev/null
   else
-    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests." >&2
+    echo "Chromium or npm is missing: run 'sudo apt-get install chromium npm' for the browser tests." >&2
     exit 1
   fi
 fi
