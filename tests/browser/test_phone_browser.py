@@ -3,6 +3,7 @@ item the way a parent meets it and measures what she sees without scrolling."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,7 +12,13 @@ from playwright.sync_api import Locator, Page, expect
 
 from letdown.logbook.models import BottleFeed, Leak, Session
 from letdown.routines import services as routines
-from tests.factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
+from tests.factories import (
+    BottleFeedFactory,
+    LeakFactory,
+    LetDownFactory,
+    SessionFactory,
+    start,
+)
 
 from .conftest import PHONE, screenshot
 from .test_routines_browser import _png, _wav
@@ -268,3 +275,58 @@ def test_login_offers_sign_up_only_when_it_is_open(phone_factory, live_server, f
     visitor.reload()
     visitor.get_by_role("link", name="Create an account").click()
     expect(visitor.get_by_role("heading", name="Sign-up is closed here")).to_have_count(0)
+
+
+def test_a_past_session_starts_from_the_last_hour(phone, live_server, family):
+    page = phone
+    page.goto(live_server.url + "/sessions/new/")
+    start_value = page.get_by_label("Started").input_value()
+    end_value = page.get_by_label("Ended").input_value()
+    assert start_value and end_value
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("Session added.")).to_be_visible()
+    session = Session.objects.get()
+    assert session.ended_at - session.started_at == timedelta(hours=1)
+    assert abs(session.ended_at - timezone.now()) < timedelta(minutes=2)
+
+
+def test_day_one_history_says_nothing_logged_yet(phone, live_server, family):
+    page = phone
+    page.goto(live_server.url + "/history/")
+    expect(page.get_by_text("Nothing logged yet.")).to_be_visible()
+    expect(page.get_by_text("Nothing logged before this date.")).to_have_count(0)
+
+
+def test_no_pump_flow_chip_at_the_breast(phone, live_server, family):
+    page = phone
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Nurse left").click()
+    page.get_by_role("button", **LETDOWN).click()
+    page.get_by_text("Add details").click()
+    expect(page.get_by_text("Felt it")).to_be_visible()
+    expect(page.get_by_text("Pump flow")).to_have_count(0)
+
+
+def test_today_follows_a_session_her_partner_starts(phone_factory, live_server, family):
+    page = phone_factory(family.owner)
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("button", name="Nurse left")).to_be_visible()
+    start(family.lactation, "pumping", "both", timezone.now())  # on the partner's phone
+    expect(page.get_by_role("link", name=re.compile("Pumping — running"))).to_be_visible(
+        timeout=10_000
+    )
+
+
+def test_media_upload_offers_playable_files_and_says_what_it_expected(
+    phone, live_server, family, tmp_path
+):
+    page = phone
+    page.goto(live_server.url + "/routines/media/")
+    file_input = page.get_by_label("File")
+    assert "audio/*" in (file_input.get_attribute("accept") or "")
+    photo = tmp_path / "robin.png"
+    photo.write_bytes(_png())
+    page.get_by_text("Sound", exact=True).click()
+    file_input.set_input_files(str(photo))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_text("This file is a photo, not a sound")).to_be_visible()

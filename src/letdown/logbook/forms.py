@@ -97,6 +97,14 @@ class LetDownDetailsForm(forms.ModelForm):
         model = LetDown
         fields = ("noticed", "sensations", "mood")
 
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind is None and self.instance.session_id:
+            kind = self.instance.session.kind
+        if kind == Kind.NURSING:  # no pump at the breast
+            field = self.fields["noticed"]
+            field.choices = [c for c in field.choices if c[0] != Noticed.PUMP_FLOW]  # type: ignore[attr-defined]
+
 
 class LetDownEditForm(LetDownDetailsForm):
     at = forms.DateTimeField(label=_("Time"), widget=DateTimeLocalInput())

@@ -3,7 +3,7 @@ Every query is scoped to the household of the person asking; anything else is a 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -97,7 +97,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
-    form = PastSessionForm(request.POST or None, household=household)
+    # The last hour to start from: most often she logs a feed just after it.
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    initial = {"started_at": now - timedelta(hours=1), "ended_at": now}
+    form = PastSessionForm(request.POST or None, household=household, initial=initial)
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)
         session.lactation = _current_lactation(household)
@@ -293,5 +296,11 @@ def history(request: HttpRequest) -> HttpResponse:
     # Nothing is logged in the future, and the calendar's ends must not overflow below.
     until = max(min(until, today), date(2000, 1, 7))
     page = selectors.history_page(household, until, now)
-    context = {"days": page.days, "older": page.older, "household": household, "until": until}
+    context = {
+        "days": page.days,
+        "older": page.older,
+        "household": household,
+        "until": until,
+        "paged": until < today,  # "before this date" only where she went back in time
+    }
     return render(request, "logbook/history.html", context)

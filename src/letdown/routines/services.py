@@ -358,7 +358,15 @@ def save_media(
     head = uploaded.read(SNIFF_BYTES)
     uploaded.seek(0)
     file_type = sniff(head)
-    if file_type is None or (expected_kind and file_type.kind != expected_kind):
+    if file_type is not None and expected_kind and file_type.kind != expected_kind:
+        # Say what the file is and what was asked for: "not a sound or a photo" about a PNG
+        # chosen as a sound sent her looking for a different file.
+        raise MediaError(
+            _("This file is a photo, not a sound: choose “Photo” above, or pick a recording.")
+            if file_type.kind == "image"
+            else _("This file is a sound, not a photo: choose “Sound” above, or pick a photo.")
+        )
+    if file_type is None:
         raise MediaError(
             _(
                 "This file is not a sound or a photo we can play (try MP3, M4A, WebM, OGG, WAV, "
