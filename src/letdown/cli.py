@@ -105,16 +105,20 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=int(os.environ.get("LETDOWN_PORT", DEFAULT_PORT))
     )
     serve.add_argument("--workers", type=int, default=int(os.environ.get("LETDOWN_WORKERS", 2)))
-    serve.add_argument("--data-dir", help="where data lives (default: LETDOWN_DATA_DIR, else %s)"
-                       % default_data_dir())  # fmt: skip
+    serve.add_argument(
+        "--data-dir",
+        help=f"where data lives (default: LETDOWN_DATA_DIR, else {default_data_dir()})",
+    )
     demo = sub.add_parser(
         "demo", help="create a demo household with six weeks of history, then serve"
     )
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")
-    demo.add_argument("--data-dir", help="where the demo's data lives (default: LETDOWN_DATA_DIR "
-                      "when set, else %s)" % demo_data_dir())  # fmt: skip
+    demo.add_argument(
+        "--data-dir",
+        help=f"the demo's data (default: LETDOWN_DATA_DIR if set, else {demo_data_dir()})",
+    )
     sub.add_parser("reflex", help="the reflex model: 'letdown reflex validate|simulate ...'")
     sub.add_parser("manage", help="Django's management commands: 'letdown manage ARGS'")
     for name, about in [

@@ -167,22 +167,21 @@ def test_every_destination_is_on_screen_at_390_px(phone, live_server, family):
     page = phone
     page.goto(live_server.url + "/")
     nav = page.get_by_role("navigation", name="Main")
-    assert page.evaluate(
-        "() => { const n = document.querySelector('nav.top'); return n.scrollWidth <= n.clientWidth; }"
-    )
+    no_hidden_scroll = "n => n.scrollWidth <= n.clientWidth"
+    assert page.locator("nav.top").evaluate(no_hidden_scroll)
     for name in ("Today", "History", "Routine", "Insights"):
         link = nav.get_by_role("link", name=name, exact=True)
         width, height = _size(link)
         assert width >= TAP_MIN and height >= TAP_MIN
         box = link.bounding_box()
-        assert box and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
         assert box["y"] + box["height"] <= PHONE["height"]
     nav.get_by_text("More").click()
     for name in ("Learn", "Settings", "Add a partner"):
         link = nav.get_by_role("link", name=name, exact=True)
         expect(link).to_be_visible()
         box = link.bounding_box()
-        assert box and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
         assert box["y"] >= 0 and box["height"] >= TAP_MIN
     expect(nav.get_by_role("button", name="Log out")).to_be_visible()
     screenshot(page, "phone-menu-more-light")
@@ -209,9 +208,7 @@ def test_the_confirmation_and_the_day_stay_in_view_after_saving(phone, live_serv
     assert _in_view(page, page.locator(".day h2").first)
 
 
-def test_delete_names_the_item_with_two_equal_answers_and_links_are_big(
-    phone, live_server, family
-):
+def test_delete_names_the_item_with_two_equal_answers_and_links_are_big(phone, live_server, family):
     session = SessionFactory(lactation=family.lactation, kind="pumping", side="both")
     letdown = LetDownFactory(session=session, side="left")
     page = phone
@@ -223,7 +220,10 @@ def test_delete_names_the_item_with_two_equal_answers_and_links_are_big(
     expect(page.get_by_role("heading", name="Delete this let-down?")).to_be_visible()
     local = timezone.localtime(letdown.at)
     expect(page.locator("[data-deleting]")).to_contain_text(f"{local:%H:%M:%S} (Left)")
-    keep, delete = page.get_by_role("link", name="Keep it"), page.get_by_role("button", name="Delete")
+    keep, delete = (
+        page.get_by_role("link", name="Keep it"),
+        page.get_by_role("button", name="Delete"),
+    )
     assert _size(keep) == _size(delete)
     assert _size(keep)[1] >= TAP_MIN
     screenshot(page, "phone-delete-light")
@@ -330,3 +330,18 @@ def test_media_upload_offers_playable_files_and_says_what_it_expected(
     file_input.set_input_files(str(photo))
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("This file is a photo, not a sound")).to_be_visible()
+
+
+def test_learn_search_finds_letdown_dmer_and_leaking(phone, live_server, family):
+    page = phone
+    counts = {}
+    for query in ("letdown", "dmer", "leak", "leaking"):
+        page.goto(live_server.url + "/learn/?q=" + query)
+        expect(page.locator(".results-h")).to_be_visible()
+        counts[query] = page.locator(".results-h + ol .article-card").count()
+    page.goto(live_server.url + "/learn/?q=letdown")
+    expect(page.locator(".article-card").first).to_contain_text("What is let-down?")
+    page.goto(live_server.url + "/learn/?q=dmer")
+    expect(page.locator(".article-card").first).to_contain_text("(D-MER)")
+    assert counts["letdown"] > 0 and counts["dmer"] > 0
+    assert counts["leaking"] == counts["leak"] > 0

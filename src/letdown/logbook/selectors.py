@@ -527,7 +527,7 @@ def leak_defaults(household: Household) -> dict[str, str]:
     for row in recent.values("side", "trigger", "amount")[:20]:
         for name, value in row.items():
             if value and name not in defaults:
-                defaults[name] = value
+                defaults[name] = str(value)
     return defaults
 
 

@@ -150,7 +150,9 @@ class MediaUploadForm(forms.Form):
     # The phone's picker offers only what can play (sniffed again on the server).
     file = forms.FileField(
         label=gettext_lazy("File"),
-        widget=forms.ClearableFileInput(attrs={"accept": "audio/*,image/jpeg,image/png,image/webp"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "audio/*,image/jpeg,image/png,image/webp"}
+        ),
     )
     # The recording's length as the recorder timed it (seconds); sent by the recorder only.
     duration_s = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=0)
