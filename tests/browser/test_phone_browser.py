@@ -58,8 +58,8 @@ def test_pump_cue_stays_on_screen_after_a_letdown_and_the_chips_fold(phone, live
     # The optional chips wait behind one row until she asks for them.
     expect(page.get_by_text("Felt it")).to_be_hidden()
     page.get_by_text("Add details").click()
-    page.get_by_text("Felt it").click()
-    page.wait_for_function("() => window.letdownOutbox.all().then(items => items.length === 0)")
+    with page.expect_response(lambda r: "/details/" in r.url and r.status == 200):
+        page.get_by_text("Felt it").click()
     assert Session.objects.get().letdowns.get().noticed == ["felt"]
 
 
