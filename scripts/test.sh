@@ -6,7 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-VENV=${LETDOWN_VENV:-.venv}
+# The tests install this checkout in editable mode. Into .venv only when .venv already holds
+# such an install (a developer's); a letdown installed there for use (`pip install .`, the
+# README's demo) is left alone and the tests get .venv-test: reinstalling under a running
+# letdown would pull its templates from under it.
+if [ -z "${LETDOWN_VENV:-}" ]; then
+  LETDOWN_VENV=.venv-test
+  if [ -x .venv/bin/python ] && .venv/bin/python - "$PWD/src" <<'PY' 2>/dev/null; then
+import sys, pathlib, letdown
+sys.exit(0 if pathlib.Path(letdown.__file__).resolve().is_relative_to(sys.argv[1]) else 1)
+PY
+    LETDOWN_VENV=.venv
+  fi
+fi
+VENV=$LETDOWN_VENV
+echo "letdown tests in $VENV"
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
@@ -24,12 +38,13 @@ if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then
 fi
 
 SKIP_BROWSER=()
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null; then
+  # npm fetches axe-core, the accessibility engine, for the browser tests (tests/browser/axe.py).
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium npm >/dev/null
   else
-    echo "Chromium is missing: the browser tests are SKIPPED." >&2
-    echo "Install it ('sudo apt-get install chromium') to run them too." >&2
+    echo "Chromium or npm is missing: the browser tests are SKIPPED." >&2
+    echo "Install them ('sudo apt-get install chromium npm') to run them too." >&2
     SKIP_BROWSER=(-m "not browser and not slow")
   fi
 fi

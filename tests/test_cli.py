@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from letdown.cli import choose_data_dir
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -43,9 +45,11 @@ def _wait_for_health(port: int, proc: subprocess.Popen[str]) -> dict[str, str]:
 
 def test_serve_migrates_a_fresh_data_dir_and_answers_health(tmp_path: Path) -> None:
     port = _free_port()
+    env = _env(tmp_path)
+    env["HOME"] = str(tmp_path / "home")  # where gunicorn would put its control socket
     proc = subprocess.Popen(
         [sys.executable, "-m", "letdown.cli", "serve", "--port", str(port), "--workers", "1"],
-        env=_env(tmp_path),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -62,7 +66,20 @@ def test_serve_migrates_a_fresh_data_dir_and_answers_health(tmp_path: Path) -> N
         proc.terminate()
         out = proc.communicate(timeout=20)[0]
     assert f"letdown data directory: {tmp_path / 'data'}" in out
+    # Two letdowns on one machine must not share gunicorn's ~/.gunicorn/gunicorn.ctl.
+    assert "Control socket" not in out
+    assert not (tmp_path / "home" / ".gunicorn").exists()
     db = tmp_path / "data" / "letdown.sqlite3"
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert (tmp_path / "data" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_demo_keeps_to_its_own_data_directory(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The demo's household and known password never land in her real data directory."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert choose_data_dir("demo", None, {}) == str(tmp_path / "letdown-demo")
+    assert choose_data_dir("demo", "/x", {}) == "/x"
+    assert choose_data_dir("demo", None, {"LETDOWN_DATA_DIR": "/scripted"}) is None
+    assert choose_data_dir("serve", None, {}) is None  # her real one, from the settings
+    assert choose_data_dir("serve", "/named", {"LETDOWN_DATA_DIR": "/env"}) == "/named"

@@ -5,9 +5,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
+from letdown.paths import default_data_dir, demo_data_dir
+
 DEFAULT_PORT = 8000
+
+
+def choose_data_dir(command: str, named: str | None, environ: Mapping[str, str]) -> str | None:
+    """The data directory to set before the settings are read, or None to leave them be.
+    A named one wins; then LETDOWN_DATA_DIR, which scripts rely on; the demo otherwise gets
+    its own, so its household and known password never close sign-up in her real one."""
+    if named:
+        return named
+    if command == "demo" and not environ.get("LETDOWN_DATA_DIR"):
+        return str(demo_data_dir())
+    return None
 
 
 def _django_setup() -> None:
@@ -71,6 +85,9 @@ def _serve(host: str, port: int, workers: int) -> None:
             # Every worker runs the minute's reminder check in a thread; a lease in the
             # database lets one of them do it each minute.
             self.cfg.set("post_worker_init", _start_reminders)
+            # gunicorn's control socket (~/.gunicorn/gunicorn.ctl) would be shared by every
+            # letdown on the machine; nothing here uses it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             return application
@@ -112,12 +129,20 @@ def main(argv: list[str] | None = None) -> int:
         "--port", type=int, default=int(os.environ.get("LETDOWN_PORT", DEFAULT_PORT))
     )
     serve.add_argument("--workers", type=int, default=int(os.environ.get("LETDOWN_WORKERS", 2)))
+    serve.add_argument(
+        "--data-dir",
+        help=f"where data lives (default: LETDOWN_DATA_DIR, else {default_data_dir()})",
+    )
     demo = sub.add_parser(
         "demo", help="create a demo household with six weeks of history, then serve"
     )
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
     demo.add_argument("--no-serve", action="store_true", help="only create the demo data")
+    demo.add_argument(
+        "--data-dir",
+        help=f"the demo's data (default: LETDOWN_DATA_DIR if set, else {demo_data_dir()})",
+    )
     notify = sub.add_parser(
         "notify", help="send due reminders: '--once' for one pass (cron, a systemd timer)"
     )
@@ -133,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     ]:
         sub.add_parser(name, help=about)
     args = parser.parse_args(argv)
+    data_dir = choose_data_dir(args.command, getattr(args, "data_dir", None), os.environ)
+    if data_dir is not None:
+        os.environ["LETDOWN_DATA_DIR"] = data_dir
+        if args.command == "demo" and not args.data_dir:
+            print("letdown demo: its own data directory (--data-dir to choose another)", flush=True)
 
     _django_setup()
     if args.command == "notify":

@@ -158,6 +158,7 @@ def test_letdown_undo_and_chips_saved_as_tapped(phone, live_server, family):
     session = _start_pumping(page, live_server)
     page.get_by_role("button", **LETDOWN).click()
     expect(page.locator("[data-undo-text]")).to_have_text(re.compile("Let-down saved"))
+    page.get_by_text("Add details").click()  # the chips fold under one row
     with page.expect_response(lambda r: "/details/" in r.url and r.status == 200):
         page.get_by_text("Felt it").click()
     letdown = LetDown.objects.get(session=session)

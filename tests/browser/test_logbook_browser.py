@@ -22,6 +22,7 @@ def test_pump_two_letdowns_end_with_volumes_and_see_history(phone, live_server, 
     assert box and box["height"] >= 120 and box["width"] >= 300  # one big target
     letdown.click()
     expect(page.get_by_text("Let-down saved.")).to_be_visible()
+    page.get_by_text("Add details").click()  # the chips fold under one row
     page.get_by_text("Felt it").click()  # saved as it is tapped
     page.wait_for_function("() => window.letdownOutbox.all().then(items => items.length === 0)")
     expect(page.get_by_text("1 let-down")).to_be_visible()
@@ -30,6 +31,7 @@ def test_pump_two_letdowns_end_with_volumes_and_see_history(phone, live_server, 
     expect(page.get_by_role("heading", name="Session ended")).to_be_visible()
     page.get_by_label("Left (ml)").fill("60")
     page.get_by_label("Right (ml)").fill("55")
+    page.get_by_text("More details (optional)").click()  # after the volumes, folded
     page.get_by_text("Warm compress").click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name="History")).to_be_visible()

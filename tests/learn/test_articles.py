@@ -413,3 +413,12 @@ def test_routine_catalogue_and_learn_pages_point_at_each_other(
 def test_the_module_stays_free_of_django() -> None:
     code = "import sys, letdown.learn.articles; sys.exit('django' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_search_ignores_hyphens_and_endings_and_knows_synonyms() -> None:
+    articles = load_articles()
+    slugs = lambda query: [hit.article.slug for hit in search(articles, query)]  # noqa: E731
+    assert slugs("letdown")[0] == "what-is-let-down"
+    assert slugs("dmer") == ["d-mer"]
+    assert slugs("leaking") == slugs("leak") == slugs("LEAKS")
+    assert "when-to-ask-for-help" in slugs("lactation consultant")  # the articles say IBCLC

@@ -220,7 +220,7 @@ def test_a_file_that_is_not_audio_or_an_image_is_refused(family):
         services.save_media(
             household=family.household, uploaded=_upload(b"<html></html>", "song.mp3"), name=""
         )
-    with pytest.raises(services.MediaError, match="not a sound or a photo"):
+    with pytest.raises(services.MediaError, match="This file is a photo, not a sound"):
         services.save_media(
             household=family.household,
             uploaded=_upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20),

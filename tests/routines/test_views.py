@@ -354,7 +354,8 @@ def test_upload_of_a_photo_as_a_sound_is_a_400(owner_client):
         headers={"accept": "application/json"},
     )
     assert response.status_code == 400
-    assert "not a sound or a photo" in response.json()["error"]
+    # It says what the file is and what was asked for.
+    assert "This file is a photo, not a sound" in response.json()["error"]
 
 
 def test_upload_too_big_is_a_400_before_the_file_is_read(owner_client, monkeypatch):
@@ -431,8 +432,9 @@ def test_the_player_page_draws_every_kind_of_step(owner_client, family):
     assert "data-pacer" in page and "data-soundscape" in page
     assert "Settle in where you are" in page  # the first imagery line
     assert "No recording yet." in page  # the cry step without a recording says so
-    assert "No photo yet." in page
-    assert reverse("routines:media_file", args=[photo.pk]) in page
+    # The photo step with no photo chosen shows her newest: both photo steps show Robin.
+    assert "No photo yet." not in page
+    assert page.count(reverse("routines:media_file", args=[photo.pk])) == 2
     assert 'id="run-state"' in page and 'id="player-text"' in page
 
 

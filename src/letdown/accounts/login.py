@@ -13,9 +13,14 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from . import throttle
+from .views import signup_open
 
 
 class LoginView(auth_views.LoginView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # "Create an account" only where sign-up is open; elsewhere it led to a refusal.
+        return {**super().get_context_data(**kwargs), "signup_open": signup_open()}
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")
         wait = throttle.wait_s(username=username, now=timezone.now())

@@ -462,42 +462,111 @@ _BODY_WEIGHT = 1.0
 _BODY_HITS_COUNTED = 5  # beyond a few mentions, repetition says little about relevance
 
 
-def search(articles: Mapping[str, Article], query: str, limit: int = 10) -> list[SearchHit]:
+def search(
+    articles: Mapping[str, Article],
+    query: str,
+    limit: int = 10,
+    synonyms: Mapping[str, frozenset[str]] | None = None,
+) -> list[SearchHit]:
     """Articles whose title, summary or text contain every word of `query` (as word starts),
-    best first; matching ignores case and accents."""
+    best first. Matching ignores case, accents and hyphens ("letdown" finds "let-down",
+    "dmer" finds "D-MER"), common endings ("leaking" finds "leaks"), and finds the synonyms
+    kept with the articles (content/synonyms.yaml)."""
     words = _WORD.findall(_fold(query))
     if not words or limit <= 0:
         return []
+    synonyms = load_synonyms() if synonyms is None else synonyms
+    terms = [_term(word, synonyms) for word in words]
     hits: list[SearchHit] = []
     for article in articles.values():
         title, summary = _fold(article.title), _fold(article.summary)
         body, body_index = _fold_with_index(article.plain_text)
         # A title made mostly of the query words ("What is let-down?" for "let down") beats a
         # longer title that merely contains them.
-        title_words = _WORD.findall(title)
-        covered = sum(any(tw.startswith(w) for w in words) for tw in title_words)
+        title_words = [m.span() for m in _WORD.finditer(title)]
+        found = [m.span() for term in terms for p in term for m in p.finditer(title)]
+        covered = sum(any(a <= start and end <= b for a, b in found) for start, end in title_words)
         score = _TITLE_WEIGHT * covered / max(len(title_words), 1)
-        for word in words:
-            pattern = _word_start(word)
-            in_title = pattern.search(title) is not None
-            in_summary = pattern.search(summary) is not None
-            body_hits = len(pattern.findall(body))
+        for term in terms:
+            in_title = any(p.search(title) for p in term)
+            in_summary = any(p.search(summary) for p in term)
+            body_hits = sum(len(p.findall(body)) for p in term)
             if not (in_title or in_summary or body_hits):
                 break
             # The best field counts once: a summary repeating a title word adds nothing.
             score += _TITLE_WEIGHT if in_title else _SUMMARY_WEIGHT * in_summary
             score += _BODY_WEIGHT * min(body_hits, _BODY_HITS_COUNTED)
         else:
-            snippet = _snippet(article, body, body_index, words)
+            snippet = _snippet(article, body, body_index, [p for term in terms for p in term])
             hits.append(SearchHit(article=article, snippet_text=snippet, score=score))
     # On equal scores the shorter, more general title comes first.
     hits.sort(key=lambda hit: (-hit.score, len(hit.article.title), hit.article.title))
     return hits[:limit]
 
 
+SYNONYMS_PATH = CONTENT_DIR / "synonyms.yaml"
+_ENDINGS = (("ing", 6), ("ed", 5), ("s", 4))  # an ending, and the shortest word it is cut from
+
+
+def _stem(word: str) -> str:
+    """The word without a common English ending, so its prefix finds the other forms:
+    "leaking" and "leaks" both become "leak"; "stopping" becomes "stop"."""
+    for ending, shortest in _ENDINGS:
+        if len(word) >= shortest and word.endswith(ending) and not word.endswith("ss"):
+            stem = word[: -len(ending)]
+            if (
+                ending != "s"
+                and len(stem) > 3
+                and stem[-1] == stem[-2]
+                and stem[-1] not in "aeiouls"
+            ):
+                stem = stem[:-1]
+            return stem
+    return word
+
+
+def _squash(text: str) -> str:
+    """A phrase as a synonym key: folded, its hyphens and spaces gone."""
+    return "".join(_WORD.findall(_fold(text)))
+
+
+@functools.lru_cache(maxsize=4)
+def load_synonyms(path: Path | None = None) -> Mapping[str, frozenset[str]]:
+    """Each word or phrase of content/synonyms.yaml, squashed, to every phrase of its group."""
+    groups = yaml.safe_load((path or SYNONYMS_PATH).read_text(encoding="utf-8")) or []
+    table: dict[str, set[str]] = {}
+    for group in groups:
+        if not isinstance(group, list) or not all(isinstance(p, str) for p in group):
+            raise ValueError(f"{path or SYNONYMS_PATH}: each line must be a list of phrases")
+        for phrase in group:
+            for key in {_squash(phrase), _stem(_squash(phrase))}:
+                table.setdefault(key, set()).update(_fold(p) for p in group)
+    return {key: frozenset(phrases) for key, phrases in table.items()}
+
+
+def _term(word: str, synonyms: Mapping[str, frozenset[str]]) -> tuple[re.Pattern[str], ...]:
+    """The patterns one query word matches by: the word itself (its stem as a word start, any
+    hyphen between its letters allowed) or any of its synonyms."""
+    phrases = (
+        {_stem(word)} | synonyms.get(word, frozenset()) | synonyms.get(_stem(word), frozenset())
+    )
+    return tuple(_word_start(phrase) for phrase in sorted(phrases))
+
+
 @functools.lru_cache(maxsize=256)
-def _word_start(word: str) -> re.Pattern[str]:
-    return re.compile(r"\b" + re.escape(word))
+def _word_start(phrase: str) -> re.Pattern[str]:
+    """A phrase's words as word starts; a hyphen may sit between any two letters and a space
+    or hyphen between words ("letdown" finds "let-down", "milk ejection" "milk-ejection")."""
+    words = _WORD.findall(phrase)
+    if len(words) > 1:
+        # A phrase is matched whole except for its last word, which may carry an ending.
+        parts = [_letters(w) + r"\b" for w in words[:-1]] + [_letters(_stem(words[-1]))]
+        return re.compile(r"\b" + r"[\s\-‐]+".join(parts))
+    return re.compile(r"\b" + _letters(phrase))
+
+
+def _letters(word: str) -> str:
+    return "[\\-‐]?".join(re.escape(char) for char in word)
 
 
 def _fold(text: str) -> str:
@@ -518,10 +587,12 @@ def _fold_with_index(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(folded), tuple(index)
 
 
-def _snippet(article: Article, body: str, body_index: Sequence[int], words: list[str]) -> str:
+def _snippet(
+    article: Article, body: str, body_index: Sequence[int], patterns: list[re.Pattern[str]]
+) -> str:
     """Plain text around the first query word found in the body, taken from within one
     paragraph or heading; the summary when only the title or summary matched."""
-    starts = [m.start() for m in (_word_start(w).search(body) for w in words) if m]
+    starts = [m.start() for m in (p.search(body) for p in patterns) if m]
     if not starts:
         return article.summary
     text = article.plain_text

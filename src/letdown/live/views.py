@@ -249,7 +249,7 @@ def session_live(request: HttpRequest, pk: int) -> HttpResponse:
             "session": state_json(session, state, now),
         },
         "letdown": letdown,
-        "details_form": LetDownDetailsForm(instance=letdown),
+        "details_form": LetDownDetailsForm(instance=letdown, kind=session.kind),
         "household": household,
         "live_text": live_text(),
         **live_step(session),
@@ -482,7 +482,7 @@ def letdown_details(request: HttpRequest, pk: int, tap_id: str) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse({"error": _("No such let-down.")}, status=404)
         raise Http404
-    form = LetDownDetailsForm(request.POST, instance=letdown)
+    form = LetDownDetailsForm(request.POST, instance=letdown, kind=session.kind)
     if not form.is_valid():
         if _wants_json(request):
             return JsonResponse({"error": _("Those details are not valid.")}, status=400)

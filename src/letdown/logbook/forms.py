@@ -97,6 +97,14 @@ class LetDownDetailsForm(forms.ModelForm):
         model = LetDown
         fields = ("noticed", "sensations", "mood")
 
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind is None and self.instance.session_id:
+            kind = self.instance.session.kind
+        if kind == Kind.NURSING:  # no pump at the breast
+            field = self.fields["noticed"]
+            field.choices = [c for c in field.choices if c[0] != Noticed.PUMP_FLOW]  # type: ignore[attr-defined]
+
 
 class LetDownEditForm(LetDownDetailsForm):
     at = forms.DateTimeField(label=_("Time"), widget=DateTimeLocalInput())
@@ -271,8 +279,20 @@ class LeakForm(forms.ModelForm):
         }
         field_classes = {"notes": VisibleCharField}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _drop_blank_choice(self, "side", "trigger", "amount")
+
     def clean_at(self) -> datetime:
         return _not_future(self.cleaned_data["at"])
+
+
+def _drop_blank_choice(form: forms.BaseForm, *names: str) -> None:
+    """Radio chips never offer "---------": a blank chip looked chosen and said nothing.
+    An optional field is left empty by choosing none."""
+    for name in names:
+        field = form.fields[name]
+        field.choices = [c for c in field.choices if c[0] != ""]  # type: ignore[attr-defined]
 
 
 def _session_label(session: Session) -> str:
@@ -307,6 +327,9 @@ class FeedForm(forms.ModelForm):
         self.fields["session"].required = False
         self.fields["session"].label_from_instance = _session_label  # type: ignore[attr-defined]
         self.fields["session"].empty_label = _("No, a feed on its own")  # type: ignore[attr-defined]
+        _drop_blank_choice(self, "milk")
+        # The volume first: it is what she came to type, on the number keyboard.
+        self.order_fields(["volume", "milk", "at", "session", "notes"])
 
     def clean_at(self) -> datetime:
         return _not_future(self.cleaned_data["at"])

@@ -549,3 +549,21 @@ def history_page(household: Household, until: date, now: datetime) -> HistoryPag
     if not running:
         cache.set(key, page, PAGE_CACHE_SECONDS)
     return page
+
+
+def leak_defaults(household: Household) -> dict[str, str]:
+    """Her last answer to each of a leak's choices, to start the next one from."""
+    defaults: dict[str, str] = {}
+    recent = Leak.objects.filter(household=household).order_by("-at", "-pk")
+    for row in recent.values("side", "trigger", "amount")[:20]:
+        for name, value in row.items():
+            if value and name not in defaults:
+                defaults[name] = str(value)
+    return defaults
+
+
+def feed_defaults(household: Household) -> dict[str, str]:
+    """The milk of her last bottle; expressed milk before the first (the app is for people
+    who breastfeed or pump)."""
+    last = BottleFeed.objects.filter(household=household).order_by("-at", "-pk").first()
+    return {"milk": last.milk if last else Milk.EXPRESSED}

@@ -3,7 +3,7 @@ Every query is scoped to the household of the person asking; anything else is a 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +29,7 @@ from .forms import (
     PastSessionForm,
     SessionForm,
 )
-from .models import BottleFeed, Leak, LetDown, Session, Side
+from .models import BottleFeed, Kind, Leak, LetDown, Session, Side
 
 
 def _owned(model: type[models.Model], household: Household, pk: int, **extra: Any) -> Any:
@@ -88,12 +88,16 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.save_session_times(household=household, session=form.save(commit=False), was=was)
         messages.success(request, _("Saved."))
         return redirect(_day_url(session.started_at))
+    if session.kind != Kind.NURSING and not form.errors:
+        # Focus lands on what she came to type (item: focus goes to the main action).
+        form.fields["volume_left"].widget.attrs["autofocus"] = True
     now = timezone.now()
     context = {
         "session": session,
         "facts": session.facts(now),
         "form": form,
         "just_ended": request.GET.get("ended") == "1",
+        "other_errors": bool(set(form.errors) - {"volume_left", "volume_right"}),
         "household": household,
         "recent_end": selectors.recent_end(session, now),
         "can_change": policy.allows(request, A.ENTRY_CHANGE, session),
@@ -111,7 +115,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
     household = household_of(request)
-    form = PastSessionForm(request.POST or None, household=household)
+    # The last hour to start from: most often she logs a feed just after it.
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    initial = {"started_at": now - timedelta(hours=1), "ended_at": now}
+    form = PastSessionForm(request.POST or None, household=household, initial=initial)
     if request.method == "POST" and form.is_valid():
         session = form.save(commit=False)
         session.lactation = _current_lactation(household)
@@ -170,7 +177,8 @@ def leak_new(request: HttpRequest) -> HttpResponse:
     leak = Leak(
         household=household, lactation=_current_lactation(household), created_by=_user(request)
     )
-    form = LeakForm(request.POST or None, instance=leak, initial={"at": timezone.localtime()})
+    initial = {"at": timezone.localtime(), **selectors.leak_defaults(household)}
+    form = LeakForm(request.POST or None, instance=leak, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.save_entry(household=household, entry=form.save(commit=False))
         return redirect("leak_detail", leak.pk)
@@ -203,7 +211,10 @@ def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_change = policy.allows(request, A.ENTRY_CHANGE, leak)
     if request.method == "POST" and not can_change:
         policy.require(request, A.ENTRY_CHANGE, leak)
-    form = LeakForm(request.POST or None, instance=leak)
+    # A leak logged in one tap starts from her last answers; one she filled in keeps its own.
+    defaults = selectors.leak_defaults(household)
+    initial = {name: value for name, value in defaults.items() if not getattr(leak, name)}
+    form = LeakForm(request.POST or None, instance=leak, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.save_entry(household=household, entry=form.save(commit=False))
         messages.success(request, _("Saved."))
@@ -223,7 +234,7 @@ def feed_new(request: HttpRequest) -> HttpResponse:
     feed = BottleFeed(
         household=household, lactation=_current_lactation(household), created_by=_user(request)
     )
-    initial: dict[str, Any] = {"at": timezone.localtime()}
+    initial: dict[str, Any] = {"at": timezone.localtime(), **selectors.feed_defaults(household)}
     if session_pk := request.GET.get("session"):
         initial["session"] = session_pk
     return _feed_form(request, feed, initial)
@@ -267,7 +278,7 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
     if model is None:
         raise Http404
     household = household_of(request)
-    obj = _owned(model, household, pk)
+    obj = _owned(model, household, pk) if model is not LetDown else _owned_letdown(household, pk)
     policy.require(request, A.ENTRY_DELETE, obj)
     if request.method == "POST":
         back = (
@@ -278,12 +289,31 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
         services.delete_entry(household=household, entry=obj, now=timezone.now())
         messages.success(request, _("Deleted."))
         return redirect(back)
-    return render(request, "logbook/delete.html", {"obj": obj, "what": what})
+    context = {"obj": obj, "what": what, "keep_url": _keep_url(obj), "unit": household.unit}
+    return render(request, "logbook/delete.html", context)
+
+
+def _owned_letdown(household: Household, pk: int) -> LetDown:
+    """A let-down with its session, which the delete screen names."""
+    return get_object_or_404(LetDown.objects.select_related("session"), pk=pk, household=household)
+
+
+def _keep_url(obj: models.Model) -> str:
+    """Where "Keep it" goes back to: the page that offered Delete."""
+    if isinstance(obj, Session):
+        return reverse("session_edit", args=[obj.pk])
+    if isinstance(obj, LetDown):
+        return reverse("session_edit", args=[obj.session_id])
+    if isinstance(obj, Leak):
+        return reverse("leak_detail", args=[obj.pk])
+    return reverse("feed_edit", args=[obj.pk])
 
 
 def _day_url(at: datetime) -> str:
+    """History from that day on: the day is the page's first, right under the confirmation.
+    (A jump to the day's anchor scrolled the confirmation out of sight.)"""
     day = timezone.localtime(at).date()
-    return reverse("history") + f"?until={day.isoformat()}#day-{day.isoformat()}"
+    return reverse("history") + f"?until={day.isoformat()}"
 
 
 @household_view
@@ -302,5 +332,11 @@ def history(request: HttpRequest) -> HttpResponse:
     # Nothing is logged in the future, and the calendar's ends must not overflow below.
     until = max(min(until, today), date(2000, 1, 7))
     page = selectors.history_page(household, until, now)
-    context = {"days": page.days, "older": page.older, "household": household, "until": until}
+    context = {
+        "days": page.days,
+        "older": page.older,
+        "household": household,
+        "until": until,
+        "paged": until < today,  # "before this date" only where she went back in time
+    }
     return render(request, "logbook/history.html", context)

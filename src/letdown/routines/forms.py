@@ -126,7 +126,9 @@ class StepSettingsForm(forms.Form):
                 empty_label=(
                     _("None: a calm sound made on the phone")
                     if step_type.slug == "relaxing_sound"
-                    else _("None yet")
+                    else _("Your newest recording")
+                    if step_type.media == "audio"
+                    else _("Your newest photo")
                 ),
             )
             if isinstance(params.get("media_id"), int):
@@ -145,6 +147,12 @@ class MediaUploadForm(forms.Form):
         label=gettext_lazy("What is it?"), choices=MediaKind.choices, widget=forms.RadioSelect
     )
     name = VisibleCharField(label=gettext_lazy("Name"), max_length=80, required=False)
-    file = forms.FileField(label=gettext_lazy("File"))
+    # The phone's picker offers only what can play (sniffed again on the server).
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "audio/*,image/jpeg,image/png,image/webp"}
+        ),
+    )
     # The recording's length as the recorder timed it (seconds); sent by the recorder only.
     duration_s = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=0)

@@ -92,18 +92,27 @@ def _usual_switch_s(household: Household) -> float | None:
     return pump_switch_time_s(household)
 
 
+def newest_media(household_media: list[Media], kind: str | None) -> Media | None:
+    """Her newest file of a kind (the list newest first, as Media orders it)."""
+    return next((media for media in household_media if media.kind == kind), None)
+
+
 def _snapshot_steps(routine: Routine) -> list[dict[str, Any]]:
-    """The routine's steps as this run plays them. A cry step plays for the recording's own
+    """The routine's steps as this run plays them. A cry or photo step with no file chosen (or
+    one deleted since) plays her newest of that kind. A cry step plays for the recording's own
     length when the browser measured it (the catalogue clamps it into the step's range)."""
-    household_media = {
-        media.pk: media for media in Media.objects.filter(household_id=routine.household_id)
-    }
+    household_media = list(Media.objects.filter(household_id=routine.household_id))  # newest first
+    by_pk = {media.pk: media for media in household_media}
     steps = []
     for step in routine.steps:
         params = dict(step["params"])
-        media = household_media.get(params.get("media_id"))  # type: ignore[arg-type]
+        media = by_pk.get(params.get("media_id"))  # type: ignore[arg-type]
         if params.get("media_id") is not None and media is None:
             params["media_id"] = None  # deleted since the routine was built
+        step_type = STEP_TYPES[step["slug"]]
+        if media is None and step_type.media_required:
+            media = newest_media(household_media, step_type.media)
+            params["media_id"] = media.pk if media is not None else None
         if step["slug"] == "baby_cry" and media is not None and media.duration_s:
             params["duration_s"] = media.duration_s
         steps.append({"slug": step["slug"], "params": validate_params(step["slug"], params)})
@@ -355,7 +364,15 @@ def save_media(
     head = uploaded.read(SNIFF_BYTES)
     uploaded.seek(0)
     file_type = sniff(head)
-    if file_type is None or (expected_kind and file_type.kind != expected_kind):
+    if file_type is not None and expected_kind and file_type.kind != expected_kind:
+        # Say what the file is and what was asked for: "not a sound or a photo" about a PNG
+        # chosen as a sound sent her looking for a different file.
+        raise MediaError(
+            _("This file is a photo, not a sound: choose “Photo” above, or pick a recording.")
+            if file_type.kind == "image"
+            else _("This file is a sound, not a photo: choose “Sound” above, or pick a photo.")
+        )
+    if file_type is None:
         raise MediaError(
             _(
                 "This file is not a sound or a photo we can play (try MP3, M4A, WebM, OGG, WAV, "

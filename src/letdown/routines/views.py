@@ -22,7 +22,7 @@ from letdown.accounts.policy import Action as A
 from letdown.logbook.models import Kind, Session
 
 from . import selectors, services
-from .catalogue import IMAGERY_SCRIPT, SESSION_KINDS, STEP_TYPES
+from .catalogue import IMAGERY_SCRIPT, SESSION_KINDS, STEP_TYPES, StepType
 from .forms import AddStepForm, MediaUploadForm, RenameForm, RoutineForm, StepSettingsForm
 from .media_types import MAX_BYTES
 from .models import Media, Routine, RoutineRun
@@ -94,8 +94,22 @@ def routine_from_default(request: HttpRequest) -> HttpResponse:
     return redirect("routines:edit", routine.pk)
 
 
+def _plays(
+    step_type: StepType, params: dict[str, Any], household_media: list[Media]
+) -> Media | None:
+    """The file a step will play: the one she chose, else (for the cry and the photo) her
+    newest; None when there is nothing to play."""
+    if step_type.media is None:
+        return None
+    chosen = next((m for m in household_media if m.pk == params.get("media_id")), None)
+    if chosen is None and step_type.media_required:
+        return services.newest_media(household_media, step_type.media)
+    return chosen
+
+
 def _builder(request: HttpRequest, routine: Routine, **forms: Any) -> HttpResponse:
     household = household_of(request)
+    household_media = list(Media.objects.filter(household=household))  # newest first
     has_errors = any(form.errors for form in forms.values())
     steps = []
     for index, step in enumerate(routine.steps):
@@ -106,14 +120,20 @@ def _builder(request: HttpRequest, routine: Routine, **forms: Any) -> HttpRespon
             household=household,
             prefix=f"s{index}",
         )
-        steps.append({"index": index, "type": step_type, "params": step["params"], "form": form})
+        steps.append(
+            {
+                "index": index,
+                "type": step_type,
+                "params": step["params"],
+                "form": form,
+                "plays": _plays(step_type, step["params"], household_media),
+            }
+        )
     context = {
         "routine": routine,
         "steps": steps,
         "rename_form": forms.get("rename_form") or RenameForm(instance=routine),
         "add_form": forms.get("add_form") or AddStepForm(kind=routine.kind),
-        "has_audio": Media.objects.filter(household=household, kind="audio").exists(),
-        "has_image": Media.objects.filter(household=household, kind="image").exists(),
     }
     return render(request, "routines/edit.html", context, status=400 if has_errors else 200)
 

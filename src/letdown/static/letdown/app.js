@@ -153,9 +153,51 @@
     document.addEventListener("visibilitychange", function () { if (!document.hidden && timer !== null) ask(); });
   }
 
+  // The menu's "More" closes when she taps anywhere else or presses Escape.
+  function closeMoreOutside() {
+    var more = document.querySelector("[data-more]");
+    if (!more) return;
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) more.open = false;
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) { more.open = false; more.querySelector("summary").focus(); }
+    });
+  }
+
+  // Today follows a session her partner starts or ends on another phone, as the live screen
+  // does: when the running session changes, the page is drawn again.
+  function followRunning() {
+    var marker = document.querySelector("[data-follow-running]");
+    if (!marker || !window.fetch) return;
+    var shown = marker.getAttribute("data-running");
+    function check() {
+      if (document.hidden) return;
+      fetch(marker.getAttribute("data-follow-running"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          var running = data.sessions.length ? String(data.sessions[0].id) : "";
+          if (running !== shown) location.reload();
+        })
+        .catch(function () { /* offline: the page stands */ });
+    }
+    setInterval(check, 3000);
+    document.addEventListener("visibilitychange", check);
+  }
+
+  // A link to a folded section (Settings#add-member) opens it.
+  function openTargetFold() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     startThroughOutbox();
     pollReminders();
+    closeMoreOutside();
+    followRunning();
+    openTargetFold();
     tickTimers();
     setInterval(tickTimers, 1000);
     forgetKeptPages();
