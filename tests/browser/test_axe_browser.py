@@ -37,6 +37,8 @@ MAX_PAGES = 70
 def _is_page(path: str) -> bool:
     if path.startswith("/routines/media/") and path != "/routines/media/":
         return False  # her recordings and photos
+    if path.endswith("/pdf/"):
+        return False  # the report's PDF: a download
     return not path.startswith(NOT_PAGES)
 
 

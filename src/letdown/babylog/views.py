@@ -129,4 +129,7 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
         services.delete_entry(household=household, entry=entry)
         messages.success(request, _("Deleted."))
         return redirect(_day_url(entry.at))  # type: ignore[attr-defined]
-    return render(request, "logbook/delete.html", {"obj": entry, "what": what})
+    keep_url = reverse("nappy_edit" if what == "nappy" else "weighing_edit", args=[entry.pk])
+    return render(
+        request, "logbook/delete.html", {"obj": entry, "what": what, "keep_url": keep_url}
+    )
