@@ -148,6 +148,10 @@ INSTALLED_APPS = [
     "letdown.learn",
     "letdown.inside",
     "letdown.transfer",
+    "letdown.api",
+    # Only for its templates and static files: the API's docs page is served from here,
+    # never from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from letdown.api.api import api
 from letdown.core import app_shell
 from letdown.core.views import health
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("learn/", include("letdown.learn.urls")),
     path("inside/", include("letdown.inside.urls")),
     path("data/", include("letdown.transfer.urls")),
+    path("api/v1/", api.urls),
+    path("account/tokens/", include("letdown.api.urls")),
     path("", include("letdown.live.urls")),
     path("", include("letdown.logbook.urls")),
 ]
