@@ -335,3 +335,13 @@ def test_the_schema_and_docs_page_are_served_from_here(db):
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [("delete", "/api/v1/sessions", 405), ("get", "/api/v1/nothing-here", 404)],
+)
+def test_refusals_before_any_endpoint_are_json_too(api: Client, method, url, status):
+    response = getattr(api, method)(url)
+    assert response.status_code == status
+    assert response.json()["error"]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from letdown.accounts.models import Household, Role, User
 from letdown.insights.selectors import insights_for
@@ -136,8 +136,8 @@ def _found(row: dict[str, Any] | None) -> dict[str, Any]:
 
 
 class ListFilters(s.Schema):
-    since: AwareDatetime | None = Field(None, description="From this moment (inclusive).")
-    until: AwareDatetime | None = Field(None, description="Before this moment.")
+    since: s.Moment | None = Field(None, description="From this moment (inclusive).")
+    until: s.Moment | None = Field(None, description="Before this moment.")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of a page.")
     limit: int = Field(50, ge=1, le=selectors.MAX_LIMIT)
 

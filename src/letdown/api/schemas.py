@@ -5,10 +5,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BeforeValidator, Field
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _iso_text(value: object) -> object:
+    # pydantic would read 0.5 or "1700000000" as seconds since 1970: a moment must be written
+    # out, with its offset, so that nobody's number is taken for a time by accident.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO.match(value):
+        raise ValueError("write a moment in ISO 8601 with its offset: 2026-11-20T08:00:00+01:00")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 KindName = Literal["nursing", "pumping", "hand_expression"]
 SideName = Literal["left", "right", "both"]
@@ -188,13 +204,13 @@ class StatusOut(Schema):
 class StartIn(Schema):
     kind: KindName
     side: SideName
-    at: AwareDatetime | None = Field(None, description="When she tapped; now when left out.")
+    at: Moment | None = Field(None, description="When she tapped; now when left out.")
     event_id: uuid.UUID | None = Field(None, description="Made by the client: a retry is kept once.")
 
 
 class TapIn(Schema):
     type: TapName
-    at: AwareDatetime | None = None
+    at: Moment | None = None
     event_id: uuid.UUID | None = None
     target: uuid.UUID | None = Field(None, description="Undo only: the tap it cancels.")
 
