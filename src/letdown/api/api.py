@@ -157,6 +157,12 @@ def _list(fn: Any, *args: Any) -> dict[str, Any]:
         raise HttpError(400, str(exc)) from None
 
 
+@api.get("/", auth=None, include_in_schema=False)
+def index(request: HttpRequest) -> dict[str, str]:
+    """Where to read about the API (open to anyone: it holds no data)."""
+    return {"openapi": request.path + "openapi.json", "docs": request.path + "docs"}
+
+
 # --- status ------------------------------------------------------------------------------------
 
 
