@@ -8,6 +8,7 @@ JSON too: `{"error": "a sentence"}` with a 4xx."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from letdown.accounts.models import Household, Role, User
 from letdown.insights.selectors import insights_for
@@ -40,7 +41,9 @@ IDEMPOTENCY_NAMESPACE = uuid.UUID("8f5d7f0e-3f7c-4a39-9b1e-6a0c2f4d9e11")
 
 
 class TokenAuth(HttpBearer):
-    openapi_description = "A personal token made in Settings → API tokens, or by `letdown token create`."
+    openapi_description = (
+        "A personal token made in Settings → API tokens, or by `letdown token create`."
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         row = (
@@ -78,6 +81,21 @@ api = NinjaAPI(
 
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 401: s.ErrorOut, 404: s.ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 403: s.ErrorOut, 409: s.ErrorOut}
+
+
+@functools.cache
+def _adapter(shape: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(shape)
+
+
+def _json(shape: Any, data: Any) -> HttpResponse:
+    """`data` checked against `shape` (what the schema says of the answer) and written as JSON,
+    both by pydantic's core."""
+    adapter = _adapter(shape)
+    return HttpResponse(
+        adapter.dump_json(adapter.validate_python(data)),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def _error(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
@@ -167,7 +185,7 @@ def index(request: HttpRequest) -> dict[str, str]:
 
 
 @api.get("/status", response={200: s.StatusOut, **ERRORS}, tags=["status"])
-def status(request: HttpRequest) -> dict[str, Any]:
+def status(request: HttpRequest) -> HttpResponse:
     """What a home sensor polls: the running session, the last feed, the side to start on,
     the predicted next feed and today's counts (from the same cached figures as home)."""
     household = _household(request)
@@ -176,22 +194,25 @@ def status(request: HttpRequest) -> dict[str, Any]:
     next_feed = insights_for(household, now).rhythm.next_feed
     today = summary.today
     running = summary.active
-    return {
-        "server_time": now,
-        "running_session": state_json(running, live_state(running), now) if running else None,
-        "last_feed_at": summary.last_feed_at,
-        "next_side": summary.next_side,
-        "next_feed": _next_feed(next_feed),
-        "today": {
-            "since": local_midnight(now.astimezone(household.tz).date(), household),
-            "sessions": today.sessions_by_kind,
-            "letdowns": today.letdowns,
-            "leaks": today.leaks,
-            "bottle_feeds": today.bottle_feeds,
-            "pumped_ml": today.pumped_ml,
-            "bottle_ml": today.bottle_ml,
+    return _json(
+        s.StatusOut,
+        {
+            "server_time": now,
+            "running_session": state_json(running, live_state(running), now) if running else None,
+            "last_feed_at": summary.last_feed_at,
+            "next_side": summary.next_side,
+            "next_feed": _next_feed(next_feed),
+            "today": {
+                "since": local_midnight(now.astimezone(household.tz).date(), household),
+                "sessions": today.sessions_by_kind,
+                "letdowns": today.letdowns,
+                "leaks": today.leaks,
+                "bottle_feeds": today.bottle_feeds,
+                "pumped_ml": today.pumped_ml,
+                "bottle_ml": today.bottle_ml,
+            },
         },
-    }
+    )
 
 
 def _next_feed(next_feed: Any) -> dict[str, Any]:
@@ -209,16 +230,20 @@ def _next_feed(next_feed: Any) -> dict[str, Any]:
 @api.get("/sessions", response={200: s.SessionPage, **ERRORS}, tags=["sessions"])
 def sessions(
     request: HttpRequest, filters: Query[ListFilters], kind: s.KindName | None = None
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Her sessions, newest first, with per-side times, volumes, let-downs, aids, anxiety
     and notes."""
     household = _household(request)
-    return _list(selectors.session_page, household, filters.window(), kind, timezone.now())
+    return _json(
+        s.SessionPage,
+        _list(selectors.session_page, household, filters.window(), kind, timezone.now()),
+    )
 
 
 @api.get("/sessions/{session_id}", response={200: s.SessionOut, **ERRORS}, tags=["sessions"])
-def session(request: HttpRequest, session_id: int) -> dict[str, Any]:
-    return _found(selectors.session_detail(_household(request), session_id, timezone.now()))
+def session(request: HttpRequest, session_id: int) -> HttpResponse:
+    row = selectors.session_detail(_household(request), session_id, timezone.now())
+    return _json(s.SessionOut, _found(row))
 
 
 def _tap_id(event_id: uuid.UUID | None, idempotency_key: str | None) -> uuid.UUID | None:
@@ -259,9 +284,7 @@ IDEMPOTENCY = Header(
 
 
 @api.post("/sessions", response={200: s.TapAnswer, **WRITE_ERRORS}, tags=["sessions"])
-def start(
-    request: HttpRequest, body: s.StartIn, idempotency_key: str | None = IDEMPOTENCY
-) -> Any:
+def start(request: HttpRequest, body: s.StartIn, idempotency_key: str | None = IDEMPOTENCY) -> HttpResponse:
     """Start a live session: the same Start tap as the live screen's."""
     household = _household(request)
     user = _writer(request)
@@ -283,7 +306,7 @@ def start(
         if error.other is not None:
             return _error(request, str(error), 409, session_id=error.other.pk)
         return _error(request, str(error), error.status)
-    return _tap_answer(result, now)
+    return _json(s.TapAnswer, _tap_answer(result, now))
 
 
 @api.post(
@@ -294,7 +317,7 @@ def tap(
     session_id: int,
     body: s.TapIn,
     idempotency_key: str | None = IDEMPOTENCY,
-) -> Any:
+) -> HttpResponse:
     """A tap on a running session (let-down, switch, pause, resume, end, undo, resume after
     end), stored and projected exactly as a tap on the live screen."""
     household = _household(request)
@@ -315,7 +338,7 @@ def tap(
         raise Http404 from None
     except logbook.LogbookError as error:
         return _error(request, str(error), error.status)
-    return _tap_answer(result, now)
+    return _json(s.TapAnswer, _tap_answer(result, now))
 
 
 # --- other logbook rows ------------------------------------------------------------------------
@@ -324,89 +347,94 @@ def tap(
 @api.get("/letdowns", response={200: s.LetDownPage, **ERRORS}, tags=["logbook"])
 def letdowns(
     request: HttpRequest, filters: Query[ListFilters], session_id: int | None = None
-) -> dict[str, Any]:
+) -> HttpResponse:
     """Let-downs in sessions, newest first."""
-    return _list(selectors.letdown_page, _household(request), filters.window(), session_id)
+    page = _list(selectors.letdown_page, _household(request), filters.window(), session_id)
+    return _json(s.LetDownPage, page)
 
 
 @api.get("/letdowns/{letdown_id}", response={200: s.LetDownOut, **ERRORS}, tags=["logbook"])
-def letdown(request: HttpRequest, letdown_id: int) -> dict[str, Any]:
-    return _found(selectors.letdown_detail(_household(request), letdown_id))
+def letdown(request: HttpRequest, letdown_id: int) -> HttpResponse:
+    return _json(s.LetDownOut, _found(selectors.letdown_detail(_household(request), letdown_id)))
 
 
 @api.get("/leaks", response={200: s.LeakPage, **ERRORS}, tags=["logbook"])
-def leaks(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+def leaks(request: HttpRequest, filters: Query[ListFilters]) -> HttpResponse:
     """Unexpected let-downs and leaks between sessions, newest first."""
-    return _list(selectors.leak_page, _household(request), filters.window())
+    return _json(s.LeakPage, _list(selectors.leak_page, _household(request), filters.window()))
 
 
 @api.get("/leaks/{leak_id}", response={200: s.LeakOut, **ERRORS}, tags=["logbook"])
-def leak(request: HttpRequest, leak_id: int) -> dict[str, Any]:
-    return _found(selectors.leak_detail(_household(request), leak_id))
+def leak(request: HttpRequest, leak_id: int) -> HttpResponse:
+    return _json(s.LeakOut, _found(selectors.leak_detail(_household(request), leak_id)))
 
 
 @api.get("/bottle-feeds", response={200: s.BottleFeedPage, **ERRORS}, tags=["logbook"])
-def bottle_feeds(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+def bottle_feeds(request: HttpRequest, filters: Query[ListFilters]) -> HttpResponse:
     """Bottle and supplement feeds, newest first."""
-    return _list(selectors.feed_page, _household(request), filters.window())
+    page = _list(selectors.feed_page, _household(request), filters.window())
+    return _json(s.BottleFeedPage, page)
 
 
 @api.get("/bottle-feeds/{feed_id}", response={200: s.BottleFeedOut, **ERRORS}, tags=["logbook"])
-def bottle_feed(request: HttpRequest, feed_id: int) -> dict[str, Any]:
-    return _found(selectors.feed_detail(_household(request), feed_id))
+def bottle_feed(request: HttpRequest, feed_id: int) -> HttpResponse:
+    return _json(s.BottleFeedOut, _found(selectors.feed_detail(_household(request), feed_id)))
 
 
 # --- routines, media, insights -----------------------------------------------------------------
 
 
 @api.get("/routines", response={200: list[s.RoutineOut], **ERRORS}, tags=["routines"])
-def routines(request: HttpRequest) -> list[dict[str, Any]]:
-    return selectors.routines(_household(request))
+def routines(request: HttpRequest) -> HttpResponse:
+    return _json(list[s.RoutineOut], selectors.routines(_household(request)))
 
 
 @api.get("/routines/{routine_id}", response={200: s.RoutineOut, **ERRORS}, tags=["routines"])
-def routine(request: HttpRequest, routine_id: int) -> dict[str, Any]:
-    return _found(selectors.routine_detail(_household(request), routine_id))
+def routine(request: HttpRequest, routine_id: int) -> HttpResponse:
+    return _json(s.RoutineOut, _found(selectors.routine_detail(_household(request), routine_id)))
 
 
 @api.get("/media", response={200: list[s.MediaOut], **ERRORS}, tags=["routines"])
-def media(request: HttpRequest) -> list[dict[str, Any]]:
+def media(request: HttpRequest) -> HttpResponse:
     """Her files' names, kinds and sizes; the files themselves are not served here."""
-    return selectors.media(_household(request))
+    return _json(list[s.MediaOut], selectors.media(_household(request)))
 
 
 @api.get("/media/{media_id}", response={200: s.MediaOut, **ERRORS}, tags=["routines"])
-def media_item(request: HttpRequest, media_id: int) -> dict[str, Any]:
-    return _found(selectors.media_detail(_household(request), media_id))
+def media_item(request: HttpRequest, media_id: int) -> HttpResponse:
+    return _json(s.MediaOut, _found(selectors.media_detail(_household(request), media_id)))
 
 
 @api.get("/insights", response={200: s.InsightsOut, **ERRORS}, tags=["insights"])
-def insights(request: HttpRequest) -> dict[str, Any]:
+def insights(request: HttpRequest) -> HttpResponse:
     """The headline figures of Insights, from the results cached until her data changes."""
     results = insights_for(_household(request))
-    return {
-        "computed_at": results.computed_at,
-        "n_sessions": results.n_sessions,
-        "first_letdown": [
-            {
-                "kind": curve.kind,
-                "n_sessions": curve.n_sessions,
-                "n_censored": curve.n_censored,
-                "median_s": curve.median.value_s,
-                "median_lower_s": curve.median.lower_s,
-                "median_upper_s": curve.median.upper_s,
-                "summary": curve.summary,
-            }
-            for curve in results.first_letdown.curves
-        ],
-        "recent_median_s": results.first_letdown.recent_median_s,
-        "recent_days": results.first_letdown.recent_days,
-        "what_helps": results.what_helps.summary,
-        "pump_switch_time_s": results.pump_switch.switch_time_s,
-        "pump_switch_summary": results.pump_switch.summary,
-        "letdowns_per_session": {c.kind: c.mean_count for c in results.letdowns.counts},
-        "n_leaks": results.leaks.n_leaks,
-        "leaks_summary": results.leaks.summary,
-        "next_feed": _next_feed(results.rhythm.next_feed),
-        "rhythm_summary": results.rhythm.summary,
-    }
+    return _json(
+        s.InsightsOut,
+        {
+            "computed_at": results.computed_at,
+            "n_sessions": results.n_sessions,
+            "first_letdown": [
+                {
+                    "kind": curve.kind,
+                    "n_sessions": curve.n_sessions,
+                    "n_censored": curve.n_censored,
+                    "median_s": curve.median.value_s,
+                    "median_lower_s": curve.median.lower_s,
+                    "median_upper_s": curve.median.upper_s,
+                    "summary": curve.summary,
+                }
+                for curve in results.first_letdown.curves
+            ],
+            "recent_median_s": results.first_letdown.recent_median_s,
+            "recent_days": results.first_letdown.recent_days,
+            "what_helps": results.what_helps.summary,
+            "pump_switch_time_s": results.pump_switch.switch_time_s,
+            "pump_switch_summary": results.pump_switch.summary,
+            "letdowns_per_session": {c.kind: c.mean_count for c in results.letdowns.counts},
+            "n_leaks": results.leaks.n_leaks,
+            "leaks_summary": results.leaks.summary,
+            "next_feed": _next_feed(results.rhythm.next_feed),
+            "rhythm_summary": results.rhythm.summary,
+        },
+    )

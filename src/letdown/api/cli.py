@@ -47,7 +47,9 @@ def main(argv: list[str]) -> int:
     try:
         if args.action == "create":
             row, token = services.create_token(user=user, name=args.name, now=now)
-            print(f"token {row.pk} '{row.name}' for {user.username} ({user.role}):", file=sys.stderr)
+            print(
+                f"token {row.pk} '{row.name}' for {user.username} ({user.role}):", file=sys.stderr
+            )
             print(token)
             print("It is shown only this once: keep it somewhere safe.", file=sys.stderr)
         elif args.action == "list":

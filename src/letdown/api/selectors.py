@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household
@@ -66,8 +66,12 @@ def _page(qs: QuerySet[M], field: str, window: Window) -> tuple[list[M], str | N
     rows = list(qs.order_by(f"-{field}", "-pk")[: window.limit + 1])
     more = len(rows) > window.limit
     rows = rows[: window.limit]
-    last = rows[-1] if rows else None
-    return rows, encode_cursor(getattr(last, field), last.pk) if more and last else None
+    if not (more and rows):
+        return rows, None
+    last = rows[-1]
+    if isinstance(last, dict):
+        return rows, encode_cursor(last[field], last["id"])
+    return rows, encode_cursor(getattr(last, field), last.pk)
 
 
 def _letdown_json(letdown: LetDown, started_at: datetime) -> dict[str, Any]:
@@ -84,68 +88,94 @@ def _letdown_json(letdown: LetDown, started_at: datetime) -> dict[str, Any]:
     }
 
 
-def session_json(session: Session, now: datetime) -> dict[str, Any]:
-    """Needs `segments` and `letdowns` prefetched (`_sessions`): no query of its own."""
-    segments = list(session.segments.all())
-    letdowns = list(session.letdowns.all())
-    facts = session_facts(
-        started_at=session.started_at,
-        ended_at=session.ended_at,
-        segments=[(s.side, s.started_at, s.ended_at) for s in segments],
-        letdown_times=[ld.at for ld in letdowns],
-        volume_left_ml=session.volume_left_ml,
-        volume_right_ml=session.volume_right_ml,
-        now=now,
-    )
-    return {
-        "id": session.pk,
-        "kind": session.kind,
-        "started_at": session.started_at,
-        "ended_at": session.ended_at,
-        "running": session.ended_at is None,
-        "source": session.source,
-        "lactation_id": session.lactation_id,
-        "left_s": facts.left_s,
-        "right_s": facts.right_s,
-        "active_s": facts.active_s,
-        "volume_left_ml": session.volume_left_ml,
-        "volume_right_ml": session.volume_right_ml,
-        "anxiety_before": session.anxiety_before,
-        "aids": session.aids,
-        "notes": session.notes,
-        "time_to_first_letdown_s": facts.time_to_first_letdown_s,
-        "segments": [
-            {"side": s.side, "started_at": s.started_at, "ended_at": s.ended_at}
-            for s in segments
-        ],
-        "letdowns": [_letdown_json(ld, session.started_at) for ld in letdowns],
-    }
+SESSION_FIELDS = (
+    "id",
+    "kind",
+    "started_at",
+    "ended_at",
+    "source",
+    "lactation_id",
+    "volume_left_ml",
+    "volume_right_ml",
+    "anxiety_before",
+    "aids",
+    "notes",
+)
+LETDOWN_ROW = ("id", "session_id", "at", "side", "noticed", "sensations", "mood", "tap_id")
 
 
-def _sessions(household: Household) -> QuerySet[Session]:
-    # The related rows are read through the (household, session) indexes, filtered on her
-    # household like every other query.
-    return Session.objects.for_household(household).prefetch_related(
-        Prefetch("segments", queryset=Segment.objects.filter(household=household)),
-        Prefetch(
-            "letdowns", queryset=LetDown.objects.filter(household=household).order_by("at", "pk")
-        ),
-    )
+def _sessions_json(
+    household: Household, rows: list[dict[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
+    """Sessions as the API gives them, with their sides and let-downs: two more queries
+    (through the (household, session) indexes) whatever the number of sessions. Plain rows,
+    not model instances: for a page of 100, building and prefetching instances cost more
+    than the rest of the request."""
+    pks = [row["id"] for row in rows]
+    segments: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
+    for session_id, side, started_at, ended_at in (
+        Segment.objects.filter(household=household, session_id__in=pks)
+        .order_by("started_at", "pk")
+        .values_list("session_id", "side", "started_at", "ended_at")
+    ):
+        segments[session_id].append({"side": side, "started_at": started_at, "ended_at": ended_at})
+    letdowns: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
+    for values in (
+        LetDown.objects.filter(household=household, session_id__in=pks)
+        .order_by("at", "pk")
+        .values_list(*LETDOWN_ROW)
+    ):
+        letdowns[values[1]].append(dict(zip(LETDOWN_ROW, values, strict=True)))
+    out = []
+    for row in rows:
+        own_segments, own_letdowns = segments[row["id"]], letdowns[row["id"]]
+        facts = session_facts(
+            started_at=row["started_at"],
+            ended_at=row["ended_at"],
+            segments=[(s["side"], s["started_at"], s["ended_at"]) for s in own_segments],
+            letdown_times=[ld["at"] for ld in own_letdowns],
+            volume_left_ml=row["volume_left_ml"],
+            volume_right_ml=row["volume_right_ml"],
+            now=now,
+        )
+        for letdown, offset_s in zip(own_letdowns, facts.letdown_offsets_s, strict=True):
+            letdown["offset_s"] = offset_s
+        out.append(
+            {
+                **row,
+                "running": row["ended_at"] is None,
+                "left_s": facts.left_s,
+                "right_s": facts.right_s,
+                "active_s": facts.active_s,
+                "time_to_first_letdown_s": facts.time_to_first_letdown_s,
+                "segments": own_segments,
+                "letdowns": own_letdowns,
+            }
+        )
+    return out
+
+
+def _page_values(
+    qs: QuerySet[Any], field: str, window: Window, fields: Sequence[str]
+) -> tuple[list[dict[str, Any]], str | None]:
+    """`_page` for rows read as dicts of `fields`."""
+    rows, cursor = _page(qs.values(*fields), field, window)
+    return rows, cursor  # type: ignore[return-value]
 
 
 def session_page(
     household: Household, window: Window, kind: str | None, now: datetime
 ) -> tuple[list[dict[str, Any]], str | None]:
-    qs = _sessions(household)
+    qs = Session.objects.for_household(household)
     if kind:
         qs = qs.filter(kind=kind)
-    rows, cursor = _page(qs, "started_at", window)
-    return [session_json(s, now) for s in rows], cursor
+    rows, cursor = _page_values(qs, "started_at", window, SESSION_FIELDS)
+    return _sessions_json(household, rows, now), cursor
 
 
 def session_detail(household: Household, pk: int, now: datetime) -> dict[str, Any] | None:
-    session = _sessions(household).filter(pk=pk).first()
-    return session_json(session, now) if session is not None else None
+    rows = list(Session.objects.for_household(household).filter(pk=pk).values(*SESSION_FIELDS))
+    return _sessions_json(household, rows, now)[0] if rows else None
 
 
 def letdown_page(
