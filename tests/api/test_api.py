@@ -287,11 +287,15 @@ def test_a_tap_in_the_future_is_refused_with_a_message(owner: Seeded, api: Clien
 def test_a_caregivers_token_logs_and_a_reading_role_cannot(owner: Seeded):
     member = owner.family.member
     _row, token = create_token(user=member, name="partner", now=timezone.now())
-    response = _post(Client(**bearer(token)), "/api/v1/sessions", {"kind": "nursing", "side": "left"})
+    response = _post(
+        Client(**bearer(token)), "/api/v1/sessions", {"kind": "nursing", "side": "left"}
+    )
     assert response.status_code == 200
     member.role = "specialist"  # a role that reads only (any role but parent and caregiver)
     member.save()
-    refused = _post(Client(**bearer(token)), "/api/v1/sessions", {"kind": "nursing", "side": "left"})
+    refused = _post(
+        Client(**bearer(token)), "/api/v1/sessions", {"kind": "nursing", "side": "left"}
+    )
     assert refused.status_code == 403 and refused.json()["error"]
     assert Client(**bearer(token)).get("/api/v1/sessions").status_code == 200
 

@@ -25,7 +25,6 @@ from letdown.accounts.models import Household, Role, User
 from letdown.insights.selectors import insights_for
 from letdown.live import services as live
 from letdown.live.views import live_state, outcome_message, state_json
-from letdown.logbook import projection as p
 from letdown.logbook import services as logbook
 from letdown.logbook.selectors import home_summary, local_midnight
 
@@ -284,7 +283,9 @@ IDEMPOTENCY = Header(
 
 
 @api.post("/sessions", response={200: s.TapAnswer, **WRITE_ERRORS}, tags=["sessions"])
-def start(request: HttpRequest, body: s.StartIn, idempotency_key: str | None = IDEMPOTENCY) -> HttpResponse:
+def start(
+    request: HttpRequest, body: s.StartIn, idempotency_key: str | None = IDEMPOTENCY
+) -> HttpResponse:
     """Start a live session: the same Start tap as the live screen's."""
     household = _household(request)
     user = _writer(request)
