@@ -164,25 +164,36 @@ def _sessions_json(
     than the rest of the request."""
     pks = [row["id"] for row in rows]
     segments: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
-    for session_id, side, started_text, ended_text in (
+    for session_id, side, started_text, ended_text, pk in (
+        # Unordered: ORDER BY started_at made SQLite walk all her segments through the
+        # (household, started_at) index instead of the page's through (household, session).
         Segment.objects.filter(household=household, session_id__in=pks)
-        .order_by("started_at", "pk")
-        .values_list("session_id", "side", _text("started_at"), _text("ended_at"))
+        .order_by()
+        .values_list("session_id", "side", _text("started_at"), _text("ended_at"), "pk")
     ):
         segments[session_id].append(
-            {"side": side, "started_at": _moment(started_text), "ended_at": _moment(ended_text)}
+            {
+                "side": side,
+                "started_at": _moment(started_text),
+                "ended_at": _moment(ended_text),
+                "pk": pk,
+            }
         )
+    for own in segments.values():
+        own.sort(key=lambda segment: (segment["started_at"], segment.pop("pk")))
     letdowns: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
     parse = _Json()
     for row in (
         LetDown.objects.filter(household=household, session_id__in=pks)
-        .order_by("at", "pk")
+        .order_by()  # as for the segments: in order below
         .values(*LETDOWN_ROW, **LETDOWN_TEXT)
     ):
         row["at"] = _moment(row.pop("at_"))
         row["noticed"] = parse(row.pop("noticed_"))
         row["sensations"] = parse(row.pop("sensations_"))
         letdowns[row["session_id"]].append(row)
+    for own in letdowns.values():
+        own.sort(key=lambda letdown: (letdown["at"], letdown["id"]))
     out = []
     for row in rows:
         own_segments, own_letdowns = segments[row["id"]], letdowns[row["id"]]
