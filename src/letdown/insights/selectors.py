@@ -252,9 +252,7 @@ def pump_switch_time_s(household: Household) -> float | None:
     )
     recent = (
         # Imported sessions have no let-downs recorded: they say nothing of her switch time.
-        Session.objects.filter(
-            household=household, kind=PUMPING, ended_at__isnull=False, source=""
-        )
+        Session.objects.filter(household=household, kind=PUMPING, ended_at__isnull=False, source="")
         .order_by("-started_at", "-id")
         .annotate(first_letdown_at=Subquery(first_letdown))
         .values_list("id", "started_at", "ended_at", "first_letdown_at", "lactation_id")[
