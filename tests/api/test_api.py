@@ -349,3 +349,20 @@ def test_refusals_before_any_endpoint_are_json_too(api: Client, method, url, sta
     response = getattr(api, method)(url)
     assert response.status_code == status
     assert response.json()["error"]
+
+
+def test_a_session_tapped_through_the_api_reads_back_with_its_sides_in_order(api: Client):
+    now = timezone.now()
+
+    def at(minutes: int) -> str:
+        return (now - timedelta(minutes=minutes)).isoformat()
+
+    start = _post(api, "/api/v1/sessions", {"kind": "nursing", "side": "left", "at": at(10)})
+    url = f"/api/v1/sessions/{start.json()['session']['id']}"
+    _post(api, f"{url}/taps", {"type": "letdown", "at": at(9)})
+    _post(api, f"{url}/taps", {"type": "switch", "at": at(6)})
+    _post(api, f"{url}/taps", {"type": "end", "at": at(1)})
+    body = api.get(url).json()
+    assert [segment["side"] for segment in body["segments"]] == ["left", "right"]
+    assert (body["left_s"], body["right_s"]) == (240.0, 300.0)
+    assert body["time_to_first_letdown_s"] == 60.0 and body["running"] is False

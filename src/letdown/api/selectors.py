@@ -163,7 +163,9 @@ def _sessions_json(
     not model instances: for a page of 100, building and prefetching instances cost more
     than the rest of the request."""
     pks = [row["id"] for row in rows]
-    segments: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
+    by_session: dict[int, list[tuple[datetime | None, int, str, datetime | None]]] = {
+        pk: [] for pk in pks
+    }
     for session_id, side, started_text, ended_text, pk in (
         # Unordered: ORDER BY started_at made SQLite walk all her segments through the
         # (household, started_at) index instead of the page's through (household, session).
@@ -171,16 +173,14 @@ def _sessions_json(
         .order_by()
         .values_list("session_id", "side", _text("started_at"), _text("ended_at"), "pk")
     ):
-        segments[session_id].append(
-            {
-                "side": side,
-                "started_at": _moment(started_text),
-                "ended_at": _moment(ended_text),
-                "pk": pk,
-            }
-        )
-    for own in segments.values():
-        own.sort(key=lambda segment: (segment["started_at"], segment.pop("pk")))
+        by_session[session_id].append((_moment(started_text), pk, side, _moment(ended_text)))
+    segments: dict[int, list[dict[str, Any]]] = {
+        session_id: [
+            {"side": side, "started_at": start, "ended_at": end}
+            for start, _pk, side, end in sorted(rows)  # type: ignore[type-var]
+        ]
+        for session_id, rows in by_session.items()
+    }
     letdowns: dict[int, list[dict[str, Any]]] = {pk: [] for pk in pks}
     parse = _Json()
     for row in (
