@@ -87,6 +87,16 @@ def main() -> None:
     print(summary("  100 sessions, page 31", timed(get(deep), REPEAT)))
     print(summary("  100 let-downs", timed(get("/api/v1/letdowns?limit=100"), REPEAT)))
     print(summary("  status", timed(get("/api/v1/status"), REPEAT)))
+    from letdown.accounts.services import changing
+
+    def status_after_a_change() -> None:
+        # A sensor polling after she logged something: home's figures and the Insights
+        # results for the new data version are computed once, here.
+        with changing(household):
+            pass
+        get("/api/v1/status")()
+
+    print(summary("  status, after a change", timed(status_after_a_change, 20, warmup=2)))
 
     port = _free_port()
     server = serve(port)
