@@ -178,11 +178,16 @@ def test_sessions_filter_by_time_range_and_kind(owner: Seeded, api: Client):
         ("limit=101", "limit"),
         ("since=2026-11-09T00:00:00", "since"),  # no offset: which midnight?
         ("since=yesterday", "since"),
+        ("since=0320-12-17T13:45:14%2B22:40", "since"),  # PostgreSQL refused the offset: a 500
+        ("until=2026-11-20T08:00:00%2B22:40", None),  # read as UTC: fine
         ("cursor=not-a-cursor", "cursor"),
     ],
 )
 def test_bad_input_gets_a_400_in_json_with_a_clear_message(api: Client, query, words):
     response = api.get(f"/api/v1/sessions?{query}")
+    if words is None:
+        assert response.status_code == 200
+        return
     assert response.status_code == 400
     assert words in response.json()["error"]
 

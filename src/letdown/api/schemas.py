@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
@@ -26,7 +26,15 @@ def _iso_text(value: object) -> object:
     return value
 
 
-Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+def _in_utc(value: datetime) -> datetime:
+    # Taken to UTC here: PostgreSQL refuses offsets past ±16 hours that Python reads, and the
+    # database keeps UTC anyway. Years far from ours are a typo, not a filter.
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("write a moment between the years 1900 and 2999")
+    return value.astimezone(UTC)
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_in_utc)]
 
 KindName = Literal["nursing", "pumping", "hand_expression"]
 SideName = Literal["left", "right", "both"]
