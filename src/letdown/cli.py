@@ -1,4 +1,4 @@
-"""The `letdown` command: serve, demo, reflex, and a pass-through to Django's management."""
+"""The `letdown` command: serve, demo, reflex, token, and a pass-through to Django's management."""
 
 from __future__ import annotations
 
@@ -114,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         from letdown.share.cli import main as share_main
 
         return share_main(argv[1:])
+
+    if argv[:1] == ["token"]:
+        from letdown.api.cli import main as token_main
+
+        return token_main(argv[1:])
     from letdown.transfer.cli import COMMANDS as TRANSFER_COMMANDS
 
     if argv[:1] and argv[0] in TRANSFER_COMMANDS:
@@ -150,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("reflex", help="the reflex model: 'letdown reflex validate|simulate ...'")
     sub.add_parser("manage", help="Django's management commands: 'letdown manage ARGS'")
     sub.add_parser("share", help="specialist links: 'letdown share create|list|revoke ...'")
+    sub.add_parser("token", help="API tokens: 'token create --user USERNAME --name NAME'")
     for name, about in [
         ("backup", "a consistent snapshot of the database, media and secret key: 'backup PATH'"),
         ("restore", "a backup into an empty data directory: 'restore PATH'"),

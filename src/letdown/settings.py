@@ -160,6 +160,10 @@ INSTALLED_APPS = [
     "letdown.transfer",
     "letdown.share",
     "letdown.reminders",
+    "letdown.api",
+    # Only for its templates and static files: the API's docs page is served from here,
+    # never from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +173,7 @@ MIDDLEWARE = [
     # body with random bytes ("Heal the Breach") against BREACH on pages with a CSRF token.
     "django.middleware.gzip.GZipMiddleware",
     "letdown.core.middleware.SecurityHeadersMiddleware",
+    "letdown.api.middleware.JsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from letdown.api.api import api
 from letdown.core import app_shell
 from letdown.core.views import health
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("baby/", include("letdown.babylog.urls")),
     path("", include("letdown.share.urls")),
     path("reminders/", include("letdown.reminders.urls")),
+    path("api/v1/", api.urls),
+    path("account/tokens/", include("letdown.api.urls")),
     path("", include("letdown.live.urls")),
     path("", include("letdown.logbook.urls")),
 ]

@@ -311,7 +311,7 @@ def test_a_file_that_is_not_text_is_refused() -> None:
         read("babybuddy", b"\xff\xfe\x00\x00binary", "feeding.csv", tz=LONDON, unit="ml")
 
 
-def test_imported_sessions_are_left_out_of_letdown_statistics(family: Family) -> None:
+def test_imported_sessions_are_loaded_marked_as_without_letdowns(family: Family) -> None:
     from letdown.insights.selectors import load_records
 
     start = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -330,5 +330,7 @@ def test_imported_sessions_are_left_out_of_letdown_statistics(family: Family) ->
         ended_at=start + timedelta(hours=3, minutes=15),
         source="huckleberry",
     )
-    sessions, _, _ = load_records(family.household)
-    assert [s.id for s in sessions] == [logged.pk]
+    sessions, _, feeds = load_records(family.household)
+    recorded = {s.id: s.letdowns_recorded for s in sessions}
+    assert recorded[logged.pk] is True and sorted(recorded.values()) == [False, True]
+    assert len(feeds) == 2  # both are feeds

@@ -72,10 +72,10 @@ def load_records(
         letdowns_at[session_id].append(datetime.fromisoformat(at))
     aid_sets: dict[str | None, frozenset[str]] = {None: frozenset()}
     sessions = []
-    # Sessions imported from other apps have no let-downs recorded: counted in, they would
-    # read as sessions where no let-down came.
-    for pk, kind, started_text, ended_text, left, right, anxiety, aids, lactation_id in (
-        Session.objects.filter(household=household, source="")
+    # Sessions imported from other apps have no let-downs recorded: they are feeds and part
+    # of her rhythm, and the core leaves them out of let-down statistics.
+    for pk, kind, started_text, ended_text, left, right, anxiety, aids, lactation_id, source in (
+        Session.objects.filter(household=household)
         .order_by()
         .values_list(
             "id",
@@ -87,6 +87,7 @@ def load_records(
             "anxiety_before",
             _text("aids"),
             "lactation_id",
+            "source",
         )
     ):
         started_raw = datetime.fromisoformat(started_text)
@@ -113,6 +114,7 @@ def load_records(
                 weeks_since_birth=(
                     (started_at.astimezone(tz).date() - birth).days / 7 if birth else None
                 ),
+                letdowns_recorded=not source,
             )
         )
     leaks = [
@@ -250,7 +252,8 @@ def pump_switch_time_s(household: Household) -> float | None:
         .values("first_at")
     )
     recent = (
-        Session.objects.filter(household=household, kind=PUMPING, ended_at__isnull=False)
+        # Imported sessions have no let-downs recorded: they say nothing of her switch time.
+        Session.objects.filter(household=household, kind=PUMPING, ended_at__isnull=False, source="")
         .order_by("-started_at", "-id")
         .annotate(first_letdown_at=Subquery(first_letdown))
         .values_list("id", "started_at", "ended_at", "first_letdown_at", "lactation_id")[

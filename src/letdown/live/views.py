@@ -131,12 +131,12 @@ def _answer(result: logbook.TapResult, now: datetime) -> dict[str, Any]:
             "outcome": result.outcome,
             "created": result.created,
         },
-        "message": _outcome_message(result),
+        "message": outcome_message(result),
         "session": state_json(result.session, result.state, now),
     }
 
 
-def _outcome_message(result: logbook.TapResult) -> str:
+def outcome_message(result: logbook.TapResult) -> str:
     outcome, type = result.outcome, result.tap.type
     if outcome == p.AFTER_END:
         return _("This session had already ended.")
@@ -208,7 +208,8 @@ def _session(request: HttpRequest, pk: int) -> Session:
         raise Http404 from exc
 
 
-def _state(session: Session) -> p.SessionState:
+def live_state(session: Session) -> p.SessionState:
+    """A session's projection: from its checkpoint when it has one, else from its log."""
     if session.live_checkpoint:  # kept in step with the log by every tap
         return p.Fold.resume(session.live_checkpoint).state()
     taps = logbook.session_taps(session)
@@ -228,7 +229,7 @@ def _state(session: Session) -> p.SessionState:
 def session_live(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     now = timezone.now()
-    state = _state(session)
+    state = live_state(session)
     if not state.running and not _wants_json(request):
         return redirect("session_edit", session.pk)
     household = household_of(request)
@@ -394,7 +395,7 @@ def session_state(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "server_time": now.isoformat(),
             "version": household.data_version,
-            "session": state_json(session, _state(session), now),
+            "session": state_json(session, live_state(session), now),
         }
     )
 
@@ -408,7 +409,7 @@ def sessions_running(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "server_time": now.isoformat(),
-            "sessions": [state_json(s, _state(s), now) for s in running],
+            "sessions": [state_json(s, live_state(s), now) for s in running],
         }
     )
 
@@ -433,7 +434,7 @@ def _tap(request: HttpRequest, pk: int, type: str) -> HttpResponse:
         return _error(request, error, now)
     if _wants_json(request):
         return JsonResponse(_answer(result, now))
-    message = _outcome_message(result)
+    message = outcome_message(result)
     if result.outcome == p.AFTER_END:
         messages.info(request, message)
         return redirect("session_edit", pk)

@@ -228,7 +228,8 @@ def median_first_letdown(
     )
     rows = list(
         Session.objects.for_household(household)
-        .filter(started_at__gte=since, ended_at__isnull=False)
+        # Imported sessions have no let-downs recorded: they say nothing of how long it takes.
+        .filter(started_at__gte=since, ended_at__isnull=False, source="")
         .order_by()
         .annotate(first_letdown_at=Subquery(first_letdown))
         .values_list("started_at", "ended_at", "first_letdown_at")

@@ -27,8 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, required=True, metavar="PATH")
     imp = sub.add_parser("import", help="another app's export (or letdown's) into a household")
     imp.add_argument("--household", type=int, required=True, metavar="ID")
-    imp.add_argument("path", type=Path)
+    imp.add_argument("path", type=Path, nargs="?", help="the file (not with --url)")
     imp.add_argument("--source", choices=SOURCES, required=True)
+    imp.add_argument("--url", help="pull from this Baby Buddy server's API instead of a file")
+    imp.add_argument("--token", help="with --url: her Baby Buddy API token")
     imp.add_argument("--tz", metavar="ZONE", help="the zone of times with none (default: hers)")
     imp.add_argument("--unit", choices=["ml", "oz"], help="amounts with no unit (default: hers)")
     imp.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
@@ -112,15 +114,26 @@ def _import(household: object, args: argparse.Namespace) -> int:
         tz = zoneinfo.ZoneInfo(args.tz) if args.tz else household.tz  # type: ignore[attr-defined]
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return _fail(f"unknown time zone {args.tz!r} (for example Europe/Paris)")
+    if (args.url is None) == (args.path is None):
+        return _fail("give a file to import, or --url (and --token) of a Baby Buddy server")
     try:
-        content = args.path.read_bytes()
+        if args.url is not None:
+            if args.source != "babybuddy" or not args.token:
+                return _fail("--url pulls from Baby Buddy: use --source babybuddy and --token")
+            from .babybuddy_api import fetch_babybuddy
+
+            content, name = fetch_babybuddy(args.url, args.token, tz=tz), "babybuddy-api.zip"
+        else:
+            content, name = args.path.read_bytes(), args.path.name
     except OSError as error:
         return _fail(f"cannot read {args.path}: {error.strerror}")
+    except FormatError as error:
+        return _fail(str(error))
     try:
         incoming = read(
             args.source,
             content,
-            args.path.name,
+            name,
             tz=tz,
             unit=args.unit or household.unit,  # type: ignore[attr-defined]
         )

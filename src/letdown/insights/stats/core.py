@@ -32,12 +32,16 @@ def compute_insights(
 ) -> Insights:
     """Compute every Insights section from her records.
 
-    Sessions still running are left out. `current_lactation_id` picks the lactation for the
-    leaks, rhythm and "this lactation" views; None takes the lactation of her latest record.
+    Sessions still running are left out. Sessions without recorded let-downs (imported) count
+    in her rhythm only; the feeds given are every feed. `current_lactation_id` picks the
+    lactation for the leaks, rhythm and "this lactation" views; None takes the lactation of
+    her latest record.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
-    table = build_session_table(sessions, tz)
+    # Every let-down statistic reads `table`; the rhythm reads every finished session.
+    table = build_session_table([s for s in sessions if s.letdowns_recorded], tz)
+    every = build_session_table(sessions, tz)
     if current_lactation_id is None:
         current_lactation_id = _latest_lactation_id(sessions, leaks, feeds)
     feed_s = np.array(
@@ -47,7 +51,7 @@ def compute_insights(
         [leak.at.timestamp() for leak in leaks if leak.lactation_id == current_lactation_id]
     )
     starts_s = feed_starts_s(feed_s)
-    pumping = (table.kind == PUMPING) & (table.lactation_id == current_lactation_id)
+    pumping = (every.kind == PUMPING) & (every.lactation_id == current_lactation_id)
     what_helps = what_helps_section(table)
     anxiety_high = next((f for f in what_helps.factors if f.slug == "anxiety_high"), None)
     return Insights(
@@ -63,7 +67,7 @@ def compute_insights(
         leaks=leaks_section(leak_s=leak_s, feed_starts_s=starts_s, now=now, tz=tz),
         rhythm=rhythm_section(
             feed_starts_s=starts_s,
-            pumping_starts_s=np.sort(table.started_s[pumping]),
+            pumping_starts_s=np.sort(every.started_s[pumping]),
             now=now,
             tz=tz,
         ),

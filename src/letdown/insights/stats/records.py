@@ -24,6 +24,10 @@ class SessionRecord:
     aids: frozenset[str]  # techniques/triggers present, as slugs (warm_compress, baby_cry, ...)
     lactation_id: int
     weeks_since_birth: float | None  # at the start of the session (youngest baby of that lactation)
+    # False for a session imported from another app: it has no let-downs recorded, so it
+    # counts as a feed and in her rhythm but is left out of every let-down statistic (it would
+    # read as a session where no let-down came).
+    letdowns_recorded: bool = True
 
 
 @dataclass(frozen=True)

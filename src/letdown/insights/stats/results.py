@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 # Bump when the shape of the results changes, so a cache of an older shape is recomputed.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Minimum sessions *with a let-down* on each side of a comparison before a number is shown.
 MIN_SESSIONS_WITH_LETDOWN_PER_GROUP = 5
