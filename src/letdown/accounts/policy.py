@@ -43,6 +43,7 @@ class Action(StrEnum):
     HOUSEHOLD_DELETE = "household.delete"
     COMMENT_POST = "comment.post"  # a comment under a Learn article
     REMINDERS = "reminders.own"  # her own reminders and the devices they reach
+    API_TOKENS = "api.tokens"  # her own API tokens (each acts with her role)
 
 
 class Actor(Protocol):
@@ -78,6 +79,7 @@ ALLOWED: dict[str, frozenset[Action]] = {
             Action.ROUTINE_PLAY,
             Action.COMMENT_POST,
             Action.REMINDERS,
+            Action.API_TOKENS,
         }
     ),
     # Reads her log and insights; never writes, never sees the baby's photos and sounds.

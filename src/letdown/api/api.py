@@ -201,7 +201,7 @@ def status(request: HttpRequest) -> HttpResponse:
             "running_session": state_json(running, live_state(running), now) if running else None,
             "last_feed_at": summary.last_feed_at,
             "next_side": summary.next_side,
-            "next_feed": _next_feed(next_feed),
+            "next_feed": _next_feed(next_feed, household.tz),
             "today": {
                 "since": local_midnight(now.astimezone(household.tz).date(), household),
                 "sessions": today.sessions_by_kind,
@@ -215,12 +215,12 @@ def status(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _next_feed(next_feed: Any) -> dict[str, Any]:
+def _next_feed(next_feed: Any, tz: Any) -> dict[str, Any]:
     return {
         "predicted_at": next_feed.predicted_at,
         "earliest_at": next_feed.earliest_at,
         "latest_at": next_feed.latest_at,
-        "summary": next_feed.summary,
+        "summary": words.next_feed_summary(next_feed, tz),
     }
 
 
@@ -410,7 +410,8 @@ def media_item(request: HttpRequest, media_id: int) -> HttpResponse:
 @api.get("/insights", response={200: s.InsightsOut, **ERRORS}, tags=["insights"])
 def insights(request: HttpRequest) -> HttpResponse:
     """The headline figures of Insights, from the results cached until her data changes."""
-    results = insights_for(_household(request))
+    household = _household(request)
+    results = insights_for(household)
     return _json(
         s.InsightsOut,
         {
@@ -436,7 +437,7 @@ def insights(request: HttpRequest) -> HttpResponse:
             "letdowns_per_session": {c.kind: c.mean_count for c in results.letdowns.counts},
             "n_leaks": results.leaks.n_leaks,
             "leaks_summary": words.leaks_summary(results.leaks),
-            "next_feed": _next_feed(results.rhythm.next_feed),
+            "next_feed": _next_feed(results.rhythm.next_feed, household.tz),
             "rhythm_summary": words.rhythm_summary(results.rhythm),
         },
     )

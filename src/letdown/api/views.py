@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from letdown.accounts import policy
 from letdown.accounts.access import household_view
 from letdown.accounts.models import User
 
@@ -26,7 +27,7 @@ def _page(request: HttpRequest, **extra: object) -> dict[str, object]:
     }
 
 
-@household_view
+@household_view(read=policy.Action.API_TOKENS, write=policy.Action.API_TOKENS)
 @require_http_methods(["GET", "POST"])
 def tokens_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
@@ -44,7 +45,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
     return render(request, "api/tokens.html", _page(request, new_token=token, new_row=row))
 
 
-@household_view
+@household_view(read=policy.Action.API_TOKENS, write=policy.Action.API_TOKENS)
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
