@@ -101,3 +101,8 @@ def test_anothers_session_is_not_hers(family: Family, stranger_family: Family) -
         now=now,
     ).session
     assert tapsql.session(theirs.pk, family.household.pk) is None
+
+
+def test_an_id_beyond_any_row_is_no_session(family: Family) -> None:
+    assert tapsql.session(2**70, family.household.pk) is None
+    assert tapsql.session(-(2**70), family.household.pk) is None

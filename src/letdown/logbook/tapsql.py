@@ -39,6 +39,9 @@ def _session_sql() -> str:
 
 def session(pk: int, household_pk: int) -> Session | None:
     """Her session with its checkpoint, or None when she has no such session."""
+    low, high = connection.ops.integer_field_range("BigAutoField")
+    if not low <= pk <= high:  # no row has such an id (and the driver would refuse it)
+        return None
     with connection.cursor() as cursor:
         cursor.execute(_session_sql(), [pk, household_pk])
         row = cursor.fetchone()
