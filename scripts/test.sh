@@ -41,7 +41,12 @@ SKIP_BROWSER=()
 if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null; then
   # npm fetches axe-core, the accessibility engine, for the browser tests (tests/browser/axe.py).
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium npm >/dev/null
+    # Only what is missing: a Node.js from NodeSource carries its own npm, and Debian's npm
+    # package conflicts with it.
+    missing=()
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    command -v npm >/dev/null || missing+=(npm)
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "Chromium or npm is missing: the browser tests are SKIPPED." >&2
     echo "Install them ('sudo apt-get install chromium npm') to run them too." >&2
