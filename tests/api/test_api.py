@@ -371,3 +371,15 @@ def test_a_session_tapped_through_the_api_reads_back_with_its_sides_in_order(api
     assert [segment["side"] for segment in body["segments"]] == ["left", "right"]
     assert (body["left_s"], body["right_s"]) == (240.0, 300.0)
     assert body["time_to_first_letdown_s"] == 60.0 and body["running"] is False
+
+
+def test_an_id_beyond_any_row_or_a_parameter_given_twice_is_a_clear_4xx(client, family):
+    from letdown.api.services import create_token
+
+    _row, token = create_token(user=family.owner, name="t", now=timezone.now())
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    huge = 2**80
+    assert client.get(f"/api/v1/letdowns?session_id={huge}", **auth).status_code == 404
+    assert client.get(f"/api/v1/sessions/{huge}", **auth).status_code == 404
+    twice = client.get("/api/v1/leaks?cursor=a&cursor=b", **auth)
+    assert twice.status_code == 400 and "cursor" in twice.json()["error"]

@@ -97,3 +97,14 @@ def test_demo_report_pdf_is_a_pdf_with_the_glance_on_page_one(db, client):
         minutes, seconds = divmod(round(median), 60)
         assert f"{minutes}:{seconds:02d}" in first
         assert f"{html.context['report'].summary.letdowns} in" in first
+
+
+def test_without_pango_the_pdf_is_a_clear_503_and_the_page_still_works(owner_client, monkeypatch):
+    import sys
+
+    # A server without WeasyPrint's libraries: importing it fails (Pango's are missing).
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    answer = owner_client.get(reverse("report_pdf"))
+    assert answer.status_code == 503
+    assert "Pango" in answer.content.decode()
+    assert owner_client.get(reverse("report")).status_code == 200

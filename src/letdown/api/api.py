@@ -128,6 +128,13 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, _("Not found."), 404)
 
 
+@api.exception_handler(OverflowError)
+def _id_beyond_any_row(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id larger than the database's integers (SQLite's driver refuses to convert it): no
+    # row has it.
+    return _error(request, _("Not found."), 404)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, str(exc), exc.status_code)

@@ -16,6 +16,15 @@ class JsonErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX) and "Authorization" in request.headers:
+            # Every parameter is one value: a second one would be quietly dropped. (Without a
+            # token the API's own answer, 401, comes first.)
+            twice = sorted(k for k, values in request.GET.lists() if len(values) > 1)
+            if twice:
+                message = f"Give each parameter once: {', '.join(twice)} came more than once."
+                return HttpResponse(
+                    json.dumps({"error": message}), status=400, content_type="application/json"
+                )
         response = self.get_response(request)
         if (
             request.path.startswith(API_PREFIX)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import CSS, HTML
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint cannot draw here: Debian's Pango is not installed on the server."""
 
 
 def _no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
@@ -17,6 +20,11 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 def report_pdf(context: dict[str, object], paper: str = "a4") -> bytes:
+    # Imported here: without Pango the rest of letdown still runs, only the PDF is missing.
+    try:
+        from weasyprint import CSS, HTML
+    except (OSError, ImportError) as exc:  # Pango's libraries missing, or WeasyPrint itself
+        raise PdfUnavailable(str(exc)) from exc
     html = render_to_string("share/report_print.html", context)
     stylesheet = finders.find("letdown/report.css")
     assert stylesheet is not None, "report.css ships with the app"

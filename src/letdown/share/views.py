@@ -28,7 +28,7 @@ from . import selectors, services
 from .access import share_view
 from .forms import PeriodForm, QuestionsForm, ShareForm
 from .models import Share
-from .pdf import PAGE_SIZES, report_pdf
+from .pdf import PAGE_SIZES, PdfUnavailable, report_pdf
 from .report import PeriodError, build_report, choose_period
 
 
@@ -70,7 +70,15 @@ def _paper(request: HttpRequest, household: Household) -> str:
 def _pdf_response(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     report = context["report"]
     paper = _paper(request, report.household)
-    response = HttpResponse(report_pdf(context, paper), content_type="application/pdf")
+    try:
+        pdf = report_pdf(context, paper)
+    except PdfUnavailable:
+        message = _(
+            "The PDF cannot be made on this server: it needs Pango "
+            "(apt-get install libpango-1.0-0 libpangoft2-1.0-0). The report page prints as well."
+        )
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"letdown-report-{report.first.isoformat()}-{report.last.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
