@@ -8,6 +8,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from letdown.logbook import services as logbook
 from letdown.logbook.models import LetDown, Session, Tap
 from letdown.logbook.projection import SHORTEST_SESSION
 
@@ -26,6 +27,16 @@ def _start_pumping(page, live_server):
     page.get_by_role("button", name="Pump both sides").click()
     expect(page.get_by_role("button", **LETDOWN)).to_be_visible()
     return Session.objects.get()
+
+
+def _keep_home_for_offline_start(page, live_server):
+    page.goto(live_server.url + "/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
+    page.reload()  # home through the worker: it keeps home and the screen for an offline start
+    page.wait_for_function(
+        "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
+        ".then(c => c.match('/sessions/started/'))))).then(found => found.some(Boolean))"
+    )
 
 
 def test_taps_made_offline_are_kept_through_a_reload_and_sent_once_when_back(
@@ -73,13 +84,7 @@ def test_a_session_started_offline_is_kept_on_the_phone_and_sent_with_its_taps(
     phone, live_server, family
 ):
     page = phone
-    page.goto(live_server.url + "/")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
-    page.reload()  # home through the worker: it keeps home and the screen for an offline start
-    page.wait_for_function(
-        "() => caches.keys().then(keys => Promise.all(keys.map(k => caches.open(k)"
-        ".then(c => c.match('/sessions/started/'))))).then(found => found.some(Boolean))"
-    )
+    _keep_home_for_offline_start(page, live_server)
     went_offline = timezone.now()
     page.context.set_offline(True)
     page.get_by_role("button", name="Pump both sides").click()
@@ -105,6 +110,36 @@ def test_a_session_started_offline_is_kept_on_the_phone_and_sent_with_its_taps(
     assert all(went_offline <= t.at <= t.received_at for t in taps)  # when she tapped
     assert session.started_at == taps[0].at and session.kind == "pumping"
     assert LetDown.objects.filter(session=session).count() == 1
+
+
+def test_a_start_kept_offline_joins_the_session_her_partner_started(phone, live_server, family):
+    page = phone
+    _keep_home_for_offline_start(page, live_server)
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Pump both sides").click()
+    expect(page.get_by_role("heading", name="Pumping")).to_be_visible(timeout=10_000)
+    # Meanwhile her partner starts a feed on his phone, which is online.
+    now = timezone.now()
+    partners = logbook.start_session(
+        household=family.household,
+        lactation=family.lactation,
+        kind="nursing",
+        side="left",
+        at=now,
+        now=now,
+        by=family.member,
+    ).session
+    page.get_by_role("button", **LETDOWN).click()
+    expect(page.locator("[data-sync]")).to_contain_text("1 tap saved on this phone")
+
+    page.context.set_offline(False)
+    # Her Start opens his session, and the let-down she tapped lands in it.
+    expect(page).to_have_url(re.compile(rf"/sessions/{partners.pk}/$"), timeout=20_000)
+    expect(page.locator("[data-sync]")).to_be_hidden(timeout=15_000)
+    expect(page.locator("[data-letdown-count]")).to_contain_text("1 let-down", timeout=10_000)
+    screenshot(page, "live-started-offline-joined")
+    assert Session.objects.count() == 1
+    assert LetDown.objects.get().session == partners
 
 
 def test_start_answers_at_once_online(phone, live_server, family):

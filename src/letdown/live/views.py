@@ -25,7 +25,7 @@ from letdown.accounts.policy import Action as A
 from letdown.logbook import projection as p
 from letdown.logbook import services as logbook
 from letdown.logbook.forms import LetDownDetailsForm
-from letdown.logbook.models import Kind, LetDown, Session, Side, Tap
+from letdown.logbook.models import JoinedStart, Kind, LetDown, Session, Side, Tap
 from letdown.routines.selectors import live_step
 
 from . import services
@@ -66,6 +66,15 @@ def _error(request: HttpRequest, error: logbook.LogbookError, now: datetime) -> 
             {"error": str(error), "server_time": now.isoformat()}, status=error.status
         )
     return render(request, "logbook/error.html", {"message": str(error)}, status=error.status)
+
+
+def _gone(request: HttpRequest, now: datetime) -> HttpResponse:
+    """A tap for a session that is not there (deleted on another phone, or a Start the server
+    refused): a final answer, so the phone's outbox shows it and moves on to the next tap."""
+    if not _wants_json(request):
+        raise Http404
+    message = _("That session is no longer here: this tap could not be kept.")
+    return JsonResponse({"error": message, "server_time": now.isoformat()}, status=404)
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -312,11 +321,18 @@ def _kind_names() -> dict[str, str]:
 
 def _started(request: HttpRequest, start: uuid.UUID) -> int:
     """The id of her session started by this tap; 404 while the server has not got it."""
+    household = household_of(request)
     pk = (
-        Tap.objects.filter(household=household_of(request), tap_id=start, type=p.START)
+        Tap.objects.filter(household=household, tap_id=start, type=p.START)
         .values_list("session_id", flat=True)
         .first()
     )
+    if pk is None:  # a Start that found her partner's session running names that one
+        pk = (
+            JoinedStart.objects.filter(household=household, tap_id=start)
+            .values_list("session_id", flat=True)
+            .first()
+        )
     if pk is None:
         raise Http404
     return pk
@@ -346,7 +362,11 @@ def started_state(request: HttpRequest, start: uuid.UUID) -> HttpResponse:
 def started_tap(request: HttpRequest, start: uuid.UUID, tap: str) -> HttpResponse:
     if tap not in TAP_NAMES:
         raise Http404
-    return _tap(request, _started(request, start), tap)
+    try:
+        pk = _started(request, start)
+    except Http404:
+        return _gone(request, timezone.now())
+    return _tap(request, pk, tap)
 
 
 @household_view(write=A.LIVE)
@@ -428,8 +448,8 @@ def _tap(request: HttpRequest, pk: int, type: str) -> HttpResponse:
             target=request.POST.get("target"),
             by=request.user,  # type: ignore[arg-type]
         )
-    except logbook.SessionMissing as exc:
-        raise Http404 from exc
+    except logbook.SessionMissing:
+        return _gone(request, now)
     except logbook.LogbookError as error:
         return _error(request, error, now)
     if _wants_json(request):

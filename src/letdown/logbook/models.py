@@ -330,6 +330,24 @@ class Tap(models.Model):
         )
 
 
+class JoinedStart(models.Model):
+    """A Start that found another session running (her partner's phone started one while hers
+    was offline). The Start is not a tap of that session, but its id names it from then on:
+    the taps her phone kept under this id go to the session that was running."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    tap_id = models.UUIDField()
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["household", "tap_id"], name="start_joined_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"start {self.tap_id} joined session {self.session_id}"
+
+
 class Leak(models.Model):
     """An unexpected let-down between sessions."""
 

@@ -22,7 +22,7 @@ from letdown.accounts.services import changing
 
 from . import projection as p
 from . import tapsql
-from .models import Kind, LetDown, Segment, Session, Side, Tap
+from .models import JoinedStart, Kind, LetDown, Segment, Session, Side, Tap
 from .selectors import TAP_FIELDS, session_taps, tap_of
 
 # Phones' clocks drift; each answer tells the phone the server's time and the phone corrects
@@ -117,23 +117,31 @@ def start_session(
                 return _retry(stored, p.START)
             running = Session.objects.for_household(household).active().first()
             if running is not None:
-                raise LogbookError(_("A session is already running."), other=running)
-            session = Session.objects.create(
-                household=household, lactation=lactation, kind=kind, started_at=at, created_by=by
-            )
-            tap = Tap.objects.create(
-                household=household,
-                session=session,
-                tap_id=tap_uuid,
-                type=p.START,
-                at=at,
-                side=side,
-                received_at=now,
-                by=by,
-            )
-            Segment.objects.create(household=household, session=session, side=side, started_at=at)
-            session.live_checkpoint = p.Fold(tap.as_tap()).checkpoint()
-            session.save(update_fields=["live_checkpoint"])
+                if tap_id is not None:
+                    _join(household, tap_uuid, running)
+            else:
+                session = Session.objects.create(
+                    household=household,
+                    lactation=lactation,
+                    kind=kind,
+                    started_at=at,
+                    created_by=by,
+                )
+                tap = Tap.objects.create(
+                    household=household,
+                    session=session,
+                    tap_id=tap_uuid,
+                    type=p.START,
+                    at=at,
+                    side=side,
+                    received_at=now,
+                    by=by,
+                )
+                Segment.objects.create(
+                    household=household, session=session, side=side, started_at=at
+                )
+                session.live_checkpoint = p.Fold(tap.as_tap()).checkpoint()
+                session.save(update_fields=["live_checkpoint"])
     except IntegrityError:
         # The database's backstop: one running session per household, one row per tap id.
         stored = _stored_tap(household, tap_uuid)
@@ -142,9 +150,23 @@ def start_session(
         running = Session.objects.for_household(household).active().first()
         if running is None:
             raise
+        if tap_id is not None:
+            with changing(household):
+                _join(household, tap_uuid, running)
         raise LogbookError(_("A session is already running."), other=running) from None
+    if running is not None:
+        raise LogbookError(_("A session is already running."), other=running)
     state = p.project([tap.as_tap()])
     return TapResult(session, tap.as_tap(), state, created=True)
+
+
+def _join(household: Household, start: uuid.UUID, running: Session) -> None:
+    """Her phone's own Start (kept while offline) found her partner's session running: the taps
+    the phone kept after it, sent under the Start's id, go to that session instead of being
+    refused."""
+    JoinedStart.objects.get_or_create(
+        household=household, tap_id=start, defaults={"session": running}
+    )
 
 
 def record_tap(
