@@ -9,7 +9,7 @@ the same transaction, so pages and statistics read plain rows."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -341,9 +341,14 @@ def _taps_from_rows(session: Session, now: datetime) -> list[p.Tap]:
     return store_taps_from_rows([session], now)[session.pk]
 
 
-def store_taps_from_rows(sessions: list[Session], now: datetime) -> dict[int, list[p.Tap]]:
+def store_taps_from_rows(
+    sessions: list[Session], now: datetime, start_ids: dict[int, uuid.UUID] | None = None
+) -> dict[int, list[p.Tap]]:
     """Store the taps that give these sessions' rows (the demo's sessions, sessions entered
-    afterwards), and name each let-down by its tap. A few queries, however many sessions."""
+    afterwards, a session edited by hand), and name each let-down by its tap. A let-down that
+    had a tap keeps its id, and so does a Start in `start_ids`: a phone's retry of either is
+    still recognised. A few queries, however many sessions."""
+    start_ids = start_ids or {}
     pks = [session.pk for session in sessions]
     segments: dict[int, list[tuple[str, datetime, datetime | None]]] = {pk: [] for pk in pks}
     for session_id, side, start, end in Segment.objects.filter(session_id__in=pks).values_list(
@@ -351,9 +356,7 @@ def store_taps_from_rows(sessions: list[Session], now: datetime) -> dict[int, li
     ):
         segments[session_id].append((side, start, end))
     letdowns: dict[int, list[LetDown]] = {pk: [] for pk in pks}
-    for letdown in LetDown.objects.filter(session_id__in=pks, tap_id__isnull=True).order_by(
-        "at", "pk"
-    ):
+    for letdown in LetDown.objects.filter(session_id__in=pks).order_by("at", "pk"):
         letdowns[letdown.session_id].append(letdown)
     made: dict[int, list[p.Tap]] = {}
     rows: list[Tap] = []
@@ -366,6 +369,13 @@ def store_taps_from_rows(sessions: list[Session], now: datetime) -> dict[int, li
             letdown_times=[ld.at for ld in letdowns[session.pk]],
             new_id=uuid.uuid4,
         )
+        kept = iter([start_ids.get(session.pk)] + [ld.tap_id for ld in letdowns[session.pk]])
+        taps = [
+            replace(tap, id=str(kept_id))
+            if tap.type in (p.START, p.LETDOWN) and (kept_id := next(kept)) is not None
+            else tap
+            for tap in taps
+        ]
         made[session.pk] = taps
         rows.extend(
             Tap(
@@ -381,8 +391,9 @@ def store_taps_from_rows(sessions: list[Session], now: datetime) -> dict[int, li
         )
         letdown_taps = [tap for tap in taps if tap.type == p.LETDOWN]
         for letdown, tap in zip(letdowns[session.pk], letdown_taps, strict=True):
-            letdown.tap_id = uuid.UUID(tap.id)
-            named.append(letdown)
+            if letdown.tap_id is None:
+                letdown.tap_id = uuid.UUID(tap.id)
+                named.append(letdown)
     Tap.objects.bulk_create(rows, batch_size=2000)
     LetDown.objects.bulk_update(named, ["tap_id"], batch_size=2000)
     return made
@@ -487,7 +498,7 @@ def save_session_times(
     ends at the new one (the form refuses an edit that would cut any other)."""
     old_start, old_end = was
     grace = timedelta(seconds=1)
-    session.live_checkpoint = None  # edited by hand: the next tap replays the log
+    session.live_checkpoint = None  # edited by hand: the log is written again below
     with changing(household):
         session.save()
         segments = list(session.segments.order_by("started_at", "pk"))
@@ -504,6 +515,20 @@ def save_session_times(
         ):
             last.ended_at = session.ended_at
             last.save(update_fields=["ended_at"])
+        _log_follows_rows(session, timezone.now())
+
+
+def _log_follows_rows(session: Session, now: datetime) -> None:
+    """She changed the session's rows by hand: its log is written again to give exactly these
+    rows, so that a later tap (Resume after End, a phone's late tap) replays her edit instead
+    of undoing it."""
+    start = (
+        Tap.objects.filter(session=session, type=p.START).values_list("tap_id", flat=True).first()
+    )
+    Tap.objects.filter(session=session).delete()
+    Session.objects.filter(pk=session.pk).update(live_checkpoint=None)
+    session.live_checkpoint = None
+    store_taps_from_rows([session], now, {session.pk: start} if start else None)
 
 
 def delete_entry(*, household: Household, entry: models.Model, now: datetime) -> None:
@@ -522,6 +547,8 @@ def delete_entry(*, household: Household, entry: models.Model, now: datetime) ->
         return
     with changing(household):
         entry.delete()
+        if isinstance(entry, LetDown):
+            _log_follows_rows(entry.session, now)
 
 
 def add_past_session(*, household: Household, session: Session, side: str, now: datetime) -> None:
@@ -547,7 +574,9 @@ def log_letdown_at(
     goes through the log like a tap; on an ended one it is a plain row."""
     session = letdown.session
     if not session.is_active:
-        save_entry(household=household, entry=letdown)
+        with changing(household):
+            letdown.save()
+            _log_follows_rows(session, now)
         return
     with changing(household):
         result = record_tap(
