@@ -56,7 +56,8 @@ def test_every_article_page_shows_notice_review_and_references(slug: str, client
     response = client.get(f"/learn/{slug}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<h1 id="article-title">{article.title}</h1>' in html.replace("&#x27;", "'")
+    title = f'<h1 id="article-title" lang="en">{article.title}</h1>'
+    assert title in html.replace("&#x27;", "'")
     assert DISCLAIMER in html
     assert f"Last reviewed {article.last_reviewed:%-d %B %Y}" in html
     assert article.reviewer_role in html
