@@ -120,6 +120,9 @@ class SearchHit:
     article: Article
     snippet_text: str
     score: float
+    # Where the query matched in the snippet, as (start, end) character spans: found by the
+    # search's own rules, so "eyeccion" marks "eyección" and "Pumpe" the end of "Milchpumpe".
+    marks: tuple[tuple[int, int], ...] = ()
 
 
 def article_url(slug: str) -> str:
@@ -652,8 +655,16 @@ def search(
             score += _TITLE_WEIGHT if in_title else _SUMMARY_WEIGHT * in_summary
             score += _BODY_WEIGHT * min(body_hits, _BODY_HITS_COUNTED)
         else:
-            snippet = _snippet(article, body, body_index, [p for term in terms for p in term])
-            hits.append(SearchHit(article=article, snippet_text=snippet, score=score))
+            patterns = [p for term in terms for p in term]
+            snippet = _snippet(article, body, body_index, patterns)
+            hits.append(
+                SearchHit(
+                    article=article,
+                    snippet_text=snippet,
+                    score=score,
+                    marks=_marks(snippet, patterns),
+                )
+            )
     # On equal scores the shorter, more general title comes first.
     hits.sort(key=lambda hit: (-hit.score, len(hit.article.title), hit.article.title))
     return hits[:limit]
@@ -818,6 +829,31 @@ def _fold_with_index(text: str) -> tuple[str, tuple[int, ...]]:
                 folded.append(part)
                 index.append(position)
     return "".join(folded), tuple(index)
+
+
+def _marks(text: str, patterns: Sequence[re.Pattern[str]]) -> tuple[tuple[int, int], ...]:
+    """The spans of `text` the patterns match, each to the end of its word (a stem marks the
+    whole "leaking"), in order, overlapping ones merged."""
+    folded, index = _fold_with_index(text)
+    spans = sorted(
+        (index[m.start()], _word_end(text, index[m.end() - 1]))
+        for pattern in patterns
+        for m in pattern.finditer(folded)
+        if m.end() > m.start()
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _word_end(text: str, position: int) -> int:
+    """The end of the word the character at `position` belongs to."""
+    word = _WORD.match(text, position)
+    return word.end() if word else position + 1
 
 
 def _snippet(
