@@ -7,12 +7,15 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import translation
+from tests.factories import LeakFactory, LetDownFactory, SessionFactory
 
 from letdown.learn import selectors
 from letdown.learn.articles import (
@@ -337,3 +340,26 @@ def test_articles_shown_in_context_are_in_the_readers_language() -> None:
         assert [a.title for a in after_session] == [
             translated[slug].title for slug in selectors.AFTER_SLOW_SESSION
         ]
+
+
+@pytest.mark.django_db
+@LANGUAGES
+def test_a_leak_and_a_slow_session_offer_articles_in_her_language(
+    family, member_client: Client
+) -> None:  # type: ignore[no-untyped-def]
+    leak = LeakFactory(lactation=family.lactation)
+    session = SessionFactory(lactation=family.lactation)
+    LetDownFactory(session=session, at=session.started_at + timedelta(minutes=9))
+    for language in TRANSLATED:
+        articles = load_articles(language=language)
+        html = member_client.get(
+            reverse("leak_detail", args=[leak.pk]), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert f'href="/learn/leaks/" lang="{language}">{articles["leaks"].title}<' in html
+        html = member_client.get(
+            reverse("session_edit", args=[session.pk]) + "?ended=1",
+            HTTP_ACCEPT_LANGUAGE=language,
+        ).content.decode()
+        for slug in selectors.AFTER_SLOW_SESSION:
+            link = f'href="/learn/{slug}/" lang="{language}">{articles[slug].title}<'
+            assert link in html.replace("&#x27;", "'"), slug
