@@ -183,3 +183,32 @@ def test_warning_signs_caution_and_leak_advice_at_a_phones_width(
     _no_sideways_scroll(page)
     screenshot(page, "learn-sources-light")
     page.screenshot(path=str(ARTIFACTS / "learn-sources-view.png"))
+
+
+def test_german_and_spanish_articles_fit_a_phone(phone_factory, live_server) -> None:
+    """German's long compounds ("Niedergeschlagenheit", "Wochenbettdepression") hyphenate by
+    the page's lang, or wrap, but never push an article wider than the phone."""
+    from django.test import override_settings
+
+    from letdown.learn.articles import load_articles, load_notices
+
+    # Until the languages work lands settings.LANGUAGES; drop the override then.
+    languages = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
+    with override_settings(LANGUAGES=languages):
+        for language in ("de", "es"):
+            page = phone_factory(None)
+            page.set_extra_http_headers({"Accept-Language": language})
+            for slug, article in load_articles(language=language).items():
+                page.goto(f"{live_server.url}/learn/{slug}/")
+                heading = page.get_by_role("heading", name=article.title, level=1)
+                expect(heading).to_be_visible()
+                expect(page.get_by_text(load_notices(language).disclaimer)).to_be_visible()
+                _no_sideways_scroll(page)
+                for element in page.locator(".learn-article h1, .article-body > *").all():
+                    box = element.bounding_box()
+                    assert box and box["x"] + box["width"] <= 390, (slug, element.inner_text())
+            page.goto(f"{live_server.url}/learn/d-mer/")
+            screenshot(page, f"learn-article-{language}")
+            page.goto(f"{live_server.url}/learn/")
+            _no_sideways_scroll(page)
+            screenshot(page, f"learn-index-{language}")

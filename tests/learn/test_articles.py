@@ -342,15 +342,12 @@ def test_missing_front_matter_names_the_file(tmp_path: Path) -> None:
         _load(tmp_path)
 
 
-def test_duplicate_slugs_name_both_files(tmp_path: Path) -> None:
+def test_a_folder_must_be_named_by_a_language_code(tmp_path: Path) -> None:
     _write(tmp_path, "twin", "A [@src].\n")
     (tmp_path / "topic").mkdir()
     _write(tmp_path / "topic", "twin", "B [@src].\n")
-    with pytest.raises(ArticleError) as raised:
+    with pytest.raises(ArticleError, match=r"topic/twin\.md: a folder of the content holds one"):
         _load(tmp_path)
-    message = str(raised.value)
-    assert "duplicate slug 'twin'" in message
-    assert str(tmp_path / "twin.md") in message and str(tmp_path / "topic" / "twin.md") in message
 
 
 # --- Search -------------------------------------------------------------------------------

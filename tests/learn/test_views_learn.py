@@ -14,7 +14,7 @@ from django.urls import reverse
 from tests.factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory
 
 from letdown.learn import selectors
-from letdown.learn.articles import load_articles
+from letdown.learn.articles import load_articles, search
 from letdown.learn.templatetags.learn import highlight
 from letdown.logbook.models import Kind
 
@@ -56,7 +56,8 @@ def test_every_article_page_shows_notice_review_and_references(slug: str, client
     response = client.get(f"/learn/{slug}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<h1 id="article-title">{article.title}</h1>' in html.replace("&#x27;", "'")
+    title = f'<h1 id="article-title" lang="en">{article.title}</h1>'
+    assert title in html.replace("&#x27;", "'")
     assert DISCLAIMER in html
     assert f"Last reviewed {article.last_reviewed:%-d %B %Y}" in html
     assert article.reviewer_role in html
@@ -141,9 +142,18 @@ def test_search_with_no_match_says_so(client: Client) -> None:
 
 
 def test_highlight_escapes_every_piece_and_never_matches_inside_an_entity() -> None:
-    assert highlight("Tom & <Jerry> amp", "amp") == "Tom &amp; &lt;Jerry&gt; <mark>amp</mark>"
-    assert highlight("Leaks and leaking", "leak") == "<mark>Leak</mark>s and <mark>leak</mark>ing"
-    assert highlight("<b>", "") == "&lt;b&gt;"
+    assert highlight("Tom & <Jerry> amp", [(14, 17)]) == "Tom &amp; &lt;Jerry&gt; <mark>amp</mark>"
+    assert highlight("<b>", []) == "&lt;b&gt;"
+
+
+def test_highlight_marks_what_the_search_matched() -> None:
+    marked = lambda q, language="en": [  # noqa: E731
+        str(highlight(hit.snippet_text, hit.marks))
+        for hit in search(load_articles(language=language), q, language=language)
+    ]
+    assert "may also <mark>leak</mark> while" in " ".join(marked("leaking"))
+    assert "las <mark>eyecciones</mark> fueron" in " ".join(marked("eyeccion", "es"))  # no accent
+    assert "Milchspende<mark>reflex</mark>" in " ".join(marked("Reflex", "de"))
 
 
 # --- Every link into Learn points at an article ------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from letdown.accounts.access import household_of, household_view
@@ -46,7 +47,7 @@ def _factor_groups(factors: tuple[FactorWords, ...]) -> dict[str, list[FactorWor
 def page_context(household: Household) -> dict[str, Any]:
     """What the page shows of a household: for her, and through a specialist's share link."""
     page = selectors.insights_page_for(household, timezone.now())
-    articles = load_articles()
+    articles = load_articles(language=get_language())
     insights = page.insights
     words = page_words(insights, household.tz)
     lactation = household.current_lactation()

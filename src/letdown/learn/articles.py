@@ -1,6 +1,11 @@
 """Load, render and search the Learn articles: Markdown files with YAML front matter in which
 every fact carries a citation marker such as ``[@ramsay2004]``, a key of the shared references
-file (references.py). Pure Python, no Django."""
+file (references.py). Pure Python, no Django.
+
+The English originals sit at the top of content/; a folder named by a language code
+(content/de/, content/es/) holds that language's translations under the same file names.
+A reader gets each article in her language when its translation exists and is not older than
+the original, and the English original otherwise."""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import snowballstemmer
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -26,6 +32,9 @@ from letdown.routines.catalogue import STEP_TYPES
 from .references import MARKDOWN_CITATION, Source, as_date, fingerprint, load_references
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SOURCE_LANGUAGE = "en"
+# A folder of content/ with such a name holds one language's translations ("de", "pt-br").
+_LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*\Z")
 
 # An article may only link to steps that exist in the Routine catalogue (also pure Python).
 ROUTINE_STEP_SLUGS = frozenset(STEP_TYPES)
@@ -41,9 +50,12 @@ REQUIRED_FIELDS = (
     "changelog",
 )
 
-# Nobody with clinical credentials reviews these pages, so the role must never suggest it.
+# Nobody with clinical credentials reviews these pages, so the role must never suggest it, in
+# any of the languages the articles are written in.
 _CLINICAL_ROLE_WORDS = re.compile(
-    r"\b(clinician|clinical|doctor|physician|midwife|nurse|ibclc|consultant|medically)\b",
+    r"\b(clinician|clinical|doctor|physician|midwife|nurse|ibclc|consultant|medically"
+    r"|arzt|ärzt\w*|hebamme\w*|pflege\w*|\w*berater\w*|medizinisch\w*|klinisch\w*"
+    r"|médic\w*|medic\w*|matrona\w*|enfermer\w*|consultor\w*|clínic\w*|sanitari\w*)\b",
     re.IGNORECASE,
 )
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -92,6 +104,7 @@ class Article:
     sections: tuple[tuple[str, str], ...]
     plain_text: str
     source_path: Path
+    language: str = SOURCE_LANGUAGE
 
     @property
     def url(self) -> str:
@@ -107,6 +120,9 @@ class SearchHit:
     article: Article
     snippet_text: str
     score: float
+    # Where the query matched in the snippet, as (start, end) character spans: found by the
+    # search's own rules, so "eyeccion" marks "eyección" and "Pumpe" the end of "Milchpumpe".
+    marks: tuple[tuple[int, int], ...] = ()
 
 
 def article_url(slug: str) -> str:
@@ -118,45 +134,133 @@ def anchor_url(slug: str, anchor: str) -> str:
 
 
 def load_articles(
-    content_dir: Path | None = None, references_path: Path | None = None
+    content_dir: Path | None = None,
+    references_path: Path | None = None,
+    language: str | None = None,
 ) -> dict[str, Article]:
     """Every article in `content_dir` (default: the package's content/), keyed by slug, its
-    citations resolved against the references file (default: the package's references.yaml).
+    citations resolved against the references file (default: the package's references.yaml),
+    each in `language` where a current translation exists and in English otherwise."""
+    return load_library(content_dir, references_path).articles(language)
+
+
+@dataclass(frozen=True)
+class Library:
+    """The English originals and their translations, by language and slug."""
+
+    originals: Mapping[str, Article]
+    translations: Mapping[str, Mapping[str, Article]]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (SOURCE_LANGUAGE, *sorted(self.translations))
+
+    def language_for(self, requested: str | None) -> str:
+        """The language whose articles a reader asking for `requested` gets: "de-at" has
+        the German ones, a language nobody has translated into the English ones."""
+        code = (requested or SOURCE_LANGUAGE).lower().replace("_", "-")
+        for candidate in (code, code.split("-")[0]):
+            if candidate in self.languages:
+                return candidate
+        return SOURCE_LANGUAGE
+
+    def articles(self, requested: str | None) -> dict[str, Article]:
+        """Every article, in the requested language where its translation is current."""
+        translated = self.translations.get(self.language_for(requested), {})
+        chosen: dict[str, Article] = {}
+        for slug, original in self.originals.items():
+            translation = translated.get(slug)
+            current = translation is not None and not _is_stale(translation, original)
+            chosen[slug] = translation if translation is not None and current else original
+        return chosen
+
+    def stale(self) -> list[Article]:
+        """Translations reviewed before their original last changed: they are not shown
+        (the reader gets the original) until someone brings them up to date."""
+        return [
+            translation
+            for by_slug in self.translations.values()
+            for slug, translation in by_slug.items()
+            if _is_stale(translation, self.originals[slug])
+        ]
+
+
+def _is_stale(translation: Article, original: Article) -> bool:
+    # A changed original may carry corrected health advice; an older translation must not
+    # keep showing what it replaced.
+    return translation.last_reviewed < original.last_reviewed
+
+
+def load_library(content_dir: Path | None = None, references_path: Path | None = None) -> Library:
+    """All articles of `content_dir` in every language.
 
     Parsed once per set of file versions: the cache key includes each file's mtime and size,
     so an edited article or references file is picked up without a restart.
     """
     directory = Path(content_dir) if content_dir is not None else CONTENT_DIR
-    # Recursive, so articles may be grouped in folders; a slug must still be unique.
-    paths = sorted(directory.rglob("*.md"))
+    paths = sorted(directory.glob("*.md")) + sorted(directory.glob("*/*.md"))
     files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-    return dict(_load_fingerprinted(files, fingerprint(references_path)))
+    return _load_fingerprinted(str(directory), files, fingerprint(references_path))
 
 
 @functools.lru_cache(maxsize=16)
 def _load_fingerprinted(
-    files: tuple[tuple[str, int, int], ...], references_file: tuple[str, int, int]
-) -> Mapping[str, Article]:
+    directory: str, files: tuple[tuple[str, int, int], ...], references_file: tuple[str, int, int]
+) -> Library:
     sources = load_references(Path(references_file[0]))
-    articles: dict[str, Article] = {}
-    learn_links: dict[str, set[str]] = {}
+    by_language: dict[str, dict[str, Article]] = {}
+    learn_links: list[tuple[Article, set[str]]] = []
     for path_text, _mtime, _size in files:
         path = Path(path_text)
-        article, linked_slugs = _load_article(path, sources)
-        if article.slug in articles:
-            other = articles[article.slug].source_path
-            raise ArticleError(f"{path}: duplicate slug {article.slug!r} (also in {other})")
-        articles[article.slug] = article
-        learn_links[article.slug] = linked_slugs
-    for slug, linked in learn_links.items():
-        missing = sorted(linked - articles.keys())
+        language = _language_of(path, Path(directory))
+        article, linked_slugs = _load_article(path, sources, language)
+        by_language.setdefault(language, {})[article.slug] = article
+        learn_links.append((article, linked_slugs))
+    originals = by_language.pop(SOURCE_LANGUAGE, {})
+    for article, linked in learn_links:
+        missing = sorted(linked - originals.keys())
         if missing:
-            path = articles[slug].source_path
+            path = article.source_path
             raise ArticleError(f"{path}: links to unknown article(s): {', '.join(missing)}")
-    return articles
+    for translations in by_language.values():
+        for slug, translation in translations.items():
+            _check_translation(translation, originals.get(slug))
+    return Library(originals=originals, translations=by_language)
 
 
-def _load_article(path: Path, sources: Mapping[str, Source]) -> tuple[Article, set[str]]:
+def _language_of(path: Path, directory: Path) -> str:
+    if path.parent == directory:
+        return SOURCE_LANGUAGE
+    folder = path.parent.name
+    if not _LANGUAGE_FOLDER.match(folder) or folder == SOURCE_LANGUAGE:
+        raise ArticleError(
+            f"{path}: a folder of the content holds one language's translations and is named "
+            f"by its code (de, es, pt-br); the English originals sit at the top, not in {folder!r}"
+        )
+    return folder
+
+
+def _check_translation(translation: Article, original: Article | None) -> None:
+    """A translation says what its original says: the same sources, steps and products."""
+    path = translation.source_path
+    if original is None:
+        raise ArticleError(f"{path}: translates no article (there is no English {path.name})")
+    ids = {ref.id for ref in translation.references}
+    original_ids = {ref.id for ref in original.references}
+    if ids != original_ids:
+        raise ArticleError(
+            f"{path}: must cite the sources of its original, no more and no fewer: "
+            f"missing {sorted(original_ids - ids)}, extra {sorted(ids - original_ids)}"
+        )
+    if set(translation.routine_steps) != set(original.routine_steps):
+        raise ArticleError(f"{path}: routine_steps differ from the original's")
+    if translation.mentions_products != original.mentions_products:
+        raise ArticleError(f"{path}: mentions_products differs from the original's")
+
+
+def _load_article(
+    path: Path, sources: Mapping[str, Source], language: str
+) -> tuple[Article, set[str]]:
     match = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
     if match is None:
         raise ArticleError(f"{path}: no YAML front matter between '---' lines at the top")
@@ -208,6 +312,7 @@ def _load_article(path: Path, sources: Mapping[str, Source]) -> tuple[Article, s
         sections=rendered.sections,
         plain_text=rendered.plain_text,
         source_path=path,
+        language=language,
     )
     linked_articles = {m.group(1) for m in map(_LEARN_LINK.match, rendered.hrefs) if m}
     return article, linked_articles
@@ -291,6 +396,49 @@ def _changelog(path: Path, value: Any, last_reviewed: datetime.date) -> tuple[Ch
 def _step_of(href: str) -> str | None:
     match = _ROUTINE_STEP_LINK.match(href)
     return match.group(1) if match else None
+
+
+# --- Notices ------------------------------------------------------------------------------
+
+NOTICES_FILE = "notices.yaml"
+NOTICE_FIELDS = ("education_only", "disclaimer", "product_caution", "list_disclaimer")
+
+
+@dataclass(frozen=True)
+class Notices:
+    """What every article page says around the article: that it is for education only and no
+    substitute for a doctor or a lactation specialist, and that naming a kind of product is
+    no endorsement. Kept with the articles, so they are translated with the same care."""
+
+    language: str
+    education_only: str
+    disclaimer: str
+    product_caution: str
+    list_disclaimer: str
+
+
+def load_notices(language: str | None, content_dir: Path | None = None) -> Notices:
+    """The notices in `language` ("de-at" reads content/de/), in English if untranslated."""
+    directory = Path(content_dir) if content_dir is not None else CONTENT_DIR
+    code = (language or SOURCE_LANGUAGE).lower().replace("_", "-")
+    for candidate in (code, code.split("-")[0]):
+        folder = directory if candidate == SOURCE_LANGUAGE else directory / candidate
+        path = folder / NOTICES_FILE
+        if _LANGUAGE_FOLDER.match(candidate) and path.is_file():
+            return _load_notices(str(path), path.stat().st_mtime_ns, candidate)
+    path = directory / NOTICES_FILE
+    return _load_notices(str(path), path.stat().st_mtime_ns, SOURCE_LANGUAGE)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_notices(path: str, _mtime: int, language: str) -> Notices:
+    meta = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(meta, dict) or set(meta) != set(NOTICE_FIELDS):
+        raise ArticleError(f"{path}: needs exactly the fields {', '.join(NOTICE_FIELDS)}")
+    texts = {name: meta[name] for name in NOTICE_FIELDS}
+    if not all(isinstance(text, str) and text.strip() for text in texts.values()):
+        raise ArticleError(f"{path}: every notice must be non-empty text")
+    return Notices(language=language, **{name: " ".join(v.split()) for name, v in texts.items()})
 
 
 # --- Markdown rendering -------------------------------------------------------------------
@@ -467,25 +615,35 @@ def search(
     query: str,
     limit: int = 10,
     synonyms: Mapping[str, frozenset[str]] | None = None,
+    language: str = SOURCE_LANGUAGE,
 ) -> list[SearchHit]:
     """Articles whose title, summary or text contain every word of `query` (as word starts),
     best first. Matching ignores case, accents and hyphens ("letdown" finds "let-down",
-    "dmer" finds "D-MER"), common endings ("leaking" finds "leaks"), and finds the synonyms
-    kept with the articles (content/synonyms.yaml)."""
+    "dmer" finds "D-MER", "eyeccion" finds "eyección"), endings by the rules of the query's
+    `language` ("leaking" finds "leaks", "pérdidas" finds "pérdida", "Brüste" finds "Brust"),
+    and finds the synonyms kept with that language's articles (synonyms.yaml)."""
     words = _WORD.findall(_fold(query))
     if not words or limit <= 0:
         return []
-    synonyms = load_synonyms() if synonyms is None else synonyms
-    terms = [_term(word, synonyms) for word in words]
+    language = language if language in _RULES else SOURCE_LANGUAGE
+    synonyms = load_synonyms(language) if synonyms is None else synonyms
+    whole = _squash(query)
+    if len(words) > 1 and (whole in synonyms or _RULES[language].stem(whole) in synonyms):
+        # A phrase of the synonym list ("bajada de la leche", "D-MER") is one term, not words
+        # that must each be found.
+        words = [whole]
+    terms = [_term(word, synonyms, language) for word in words]
+    ignored = _RULES[language].title_stopwords
     hits: list[SearchHit] = []
     for article in articles.values():
         title, summary = _fold(article.title), _fold(article.summary)
         body, body_index = _fold_with_index(article.plain_text)
         # A title made mostly of the query words ("What is let-down?" for "let down") beats a
         # longer title that merely contains them.
-        title_words = [m.span() for m in _WORD.finditer(title)]
+        title_words = [m.span() for m in _WORD.finditer(title) if m.group() not in ignored]
         found = [m.span() for term in terms for p in term for m in p.finditer(title)]
-        covered = sum(any(a <= start and end <= b for a, b in found) for start, end in title_words)
+        # A title word counts as covered when a match starts it (a stem covers its endings).
+        covered = sum(any(a <= start < b for a, b in found) for start, _end in title_words)
         score = _TITLE_WEIGHT * covered / max(len(title_words), 1)
         for term in terms:
             in_title = any(p.search(title) for p in term)
@@ -497,14 +655,23 @@ def search(
             score += _TITLE_WEIGHT if in_title else _SUMMARY_WEIGHT * in_summary
             score += _BODY_WEIGHT * min(body_hits, _BODY_HITS_COUNTED)
         else:
-            snippet = _snippet(article, body, body_index, [p for term in terms for p in term])
-            hits.append(SearchHit(article=article, snippet_text=snippet, score=score))
+            patterns = [p for term in terms for p in term]
+            snippet = _snippet(article, body, body_index, patterns)
+            hits.append(
+                SearchHit(
+                    article=article,
+                    snippet_text=snippet,
+                    score=score,
+                    marks=_marks(snippet, patterns),
+                )
+            )
     # On equal scores the shorter, more general title comes first.
     hits.sort(key=lambda hit: (-hit.score, len(hit.article.title), hit.article.title))
     return hits[:limit]
 
 
-SYNONYMS_PATH = CONTENT_DIR / "synonyms.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
+SYNONYMS_PATH = CONTENT_DIR / SYNONYMS_FILE
 _ENDINGS = (("ing", 6), ("ed", 5), ("s", 4))  # an ending, and the shortest word it is cut from
 
 
@@ -525,44 +692,121 @@ def _stem(word: str) -> str:
     return word
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """How one language's query words find the text: the stem that finds a word's other
+    forms, and whether a word may be found inside a longer one."""
+
+    stem: Callable[[str], str]
+    # German joins nouns into one word: "Reflex" must find "Milchspendereflex" and "Pumpe"
+    # "Milchpumpe". Only stems of this many letters or more are looked for inside words.
+    inside_words_from: int | None = None
+    # Little words that make a title longer without saying more ("¿Qué es el reflejo de
+    # eyección de la leche?" is about three words), left out when weighing a title's match.
+    title_stopwords: frozenset[str] = frozenset()
+
+
+def _snowball(algorithm: str) -> Callable[[str], str]:
+    """A stemmer from the Snowball project's algorithms (snowballstemmer). A stemmer object
+    keeps state while it works, so each call makes its own; the cache keeps that rare."""
+
+    @functools.lru_cache(maxsize=4096)
+    def stem(word: str) -> str:
+        stemmed = _fold(snowballstemmer.stemmer(algorithm).stemWord(word))
+        # A stem of one or two letters would find half the text; keep the word whole.
+        return stemmed if len(stemmed) >= 3 else word
+
+    return stem
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_RULES: dict[str, _Rules] = {
+    SOURCE_LANGUAGE: _Rules(stem=_stem),
+    "es": _Rules(
+        stem=_snowball("spanish"),
+        title_stopwords=_words(
+            "a al con como de del el en es la las lo los para por que se su tu un una y"
+        ),
+    ),
+    "de": _Rules(
+        stem=_snowball("german"),
+        inside_words_from=4,
+        title_stopwords=_words(
+            "am auf bei beim das dem den der des die du ein eine einer im in ist mit und "
+            "von was wann wie zu zum zur"
+        ),
+    ),
+}
+# Typed without umlauts, German writes ae, oe, ue ("Uebelkeit"); the text has ä, ö, ü, which
+# folding turns into a, o, u.
+_GERMAN_UMLAUT_SPELLING = re.compile(r"(?<=[a-z])(?<!q)(?:ae|oe|ue)|^(?:ae|oe|ue)")
+
+
 def _squash(text: str) -> str:
     """A phrase as a synonym key: folded, its hyphens and spaces gone."""
     return "".join(_WORD.findall(_fold(text)))
 
 
-@functools.lru_cache(maxsize=4)
-def load_synonyms(path: Path | None = None) -> Mapping[str, frozenset[str]]:
-    """Each word or phrase of content/synonyms.yaml, squashed, to every phrase of its group."""
-    groups = yaml.safe_load((path or SYNONYMS_PATH).read_text(encoding="utf-8")) or []
+def load_synonyms(
+    language: str = SOURCE_LANGUAGE, path: Path | None = None
+) -> Mapping[str, frozenset[str]]:
+    """Each word or phrase of a language's synonyms.yaml (content/synonyms.yaml for English,
+    content/<language>/synonyms.yaml for the others), squashed, to every phrase of its group;
+    empty for a language without the file."""
+    if path is None:
+        path = (
+            SYNONYMS_PATH if language == SOURCE_LANGUAGE else CONTENT_DIR / language / SYNONYMS_FILE
+        )
+    if not path.is_file():
+        return {}
+    return _load_synonyms(str(path), path.stat().st_mtime_ns, language)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_synonyms(path: str, _mtime: int, language: str) -> Mapping[str, frozenset[str]]:
+    stem = _RULES.get(language, _RULES[SOURCE_LANGUAGE]).stem
+    groups = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
     table: dict[str, set[str]] = {}
     for group in groups:
         if not isinstance(group, list) or not all(isinstance(p, str) for p in group):
-            raise ValueError(f"{path or SYNONYMS_PATH}: each line must be a list of phrases")
+            raise ValueError(f"{path}: each line must be a list of phrases")
         for phrase in group:
-            for key in {_squash(phrase), _stem(_squash(phrase))}:
+            for key in {_squash(phrase), stem(_squash(phrase))}:
                 table.setdefault(key, set()).update(_fold(p) for p in group)
     return {key: frozenset(phrases) for key, phrases in table.items()}
 
 
-def _term(word: str, synonyms: Mapping[str, frozenset[str]]) -> tuple[re.Pattern[str], ...]:
+def _term(
+    word: str, synonyms: Mapping[str, frozenset[str]], language: str = SOURCE_LANGUAGE
+) -> tuple[re.Pattern[str], ...]:
     """The patterns one query word matches by: the word itself (its stem as a word start, any
     hyphen between its letters allowed) or any of its synonyms."""
-    phrases = (
-        {_stem(word)} | synonyms.get(word, frozenset()) | synonyms.get(_stem(word), frozenset())
-    )
-    return tuple(_word_start(phrase) for phrase in sorted(phrases))
+    stem = _RULES[language].stem
+    spellings = {word}
+    if language == "de":
+        spellings.add(_GERMAN_UMLAUT_SPELLING.sub(lambda m: m.group(0)[0], word))
+    phrases: set[str] = set()
+    for spelling in spellings:
+        phrases |= {stem(spelling)} | synonyms.get(spelling, frozenset())
+        phrases |= synonyms.get(stem(spelling), frozenset())
+    return tuple(_word_start(phrase, language) for phrase in sorted(phrases))
 
 
-@functools.lru_cache(maxsize=256)
-def _word_start(phrase: str) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=512)
+def _word_start(phrase: str, language: str = SOURCE_LANGUAGE) -> re.Pattern[str]:
     """A phrase's words as word starts; a hyphen may sit between any two letters and a space
     or hyphen between words ("letdown" finds "let-down", "milk ejection" "milk-ejection")."""
+    rules = _RULES[language]
     words = _WORD.findall(phrase)
     if len(words) > 1:
         # A phrase is matched whole except for its last word, which may carry an ending.
-        parts = [_letters(w) + r"\b" for w in words[:-1]] + [_letters(_stem(words[-1]))]
+        parts = [_letters(w) + r"\b" for w in words[:-1]] + [_letters(rules.stem(words[-1]))]
         return re.compile(r"\b" + r"[\s\-‐]+".join(parts))
-    return re.compile(r"\b" + _letters(phrase))
+    inside = rules.inside_words_from is not None and len(phrase) >= rules.inside_words_from
+    return re.compile(("" if inside else r"\b") + _letters(phrase))
 
 
 def _letters(word: str) -> str:
@@ -585,6 +829,31 @@ def _fold_with_index(text: str) -> tuple[str, tuple[int, ...]]:
                 folded.append(part)
                 index.append(position)
     return "".join(folded), tuple(index)
+
+
+def _marks(text: str, patterns: Sequence[re.Pattern[str]]) -> tuple[tuple[int, int], ...]:
+    """The spans of `text` the patterns match, each to the end of its word (a stem marks the
+    whole "leaking"), in order, overlapping ones merged."""
+    folded, index = _fold_with_index(text)
+    spans = sorted(
+        (index[m.start()], _word_end(text, index[m.end() - 1]))
+        for pattern in patterns
+        for m in pattern.finditer(folded)
+        if m.end() > m.start()
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _word_end(text: str, position: int) -> int:
+    """The end of the word the character at `position` belongs to."""
+    word = _WORD.match(text, position)
+    return word.end() if word else position + 1
 
 
 def _snippet(

@@ -10,10 +10,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import get_language
 
 from letdown.accounts.models import User
 
-from .articles import Article, load_articles
+from .articles import Article, Notices, load_articles, load_library, load_notices
 from .models import Comment, CommentStatus
 from .references import Source, load_references
 
@@ -41,11 +42,27 @@ AFTER_LEAK = ("leaks",)
 ROUTINE_STEP_URL = "/routines/steps/{slug}/"
 
 
+def articles() -> dict[str, Article]:
+    """Every article in the request's language, each in English where it has no current
+    translation; the same slugs and URLs in every language."""
+    return load_articles(language=get_language())
+
+
+def reading_language() -> str:
+    """The language whose articles (and search rules) this request gets."""
+    return load_library().language_for(get_language())
+
+
+def notices() -> Notices:
+    """The disclaimer and product caution in the request's language."""
+    return load_notices(get_language())
+
+
 def articles_in_reading_order() -> list[Article]:
-    articles = load_articles()
-    listed = [articles[slug] for slug in READING_ORDER if slug in articles]
+    chosen = articles()
+    listed = [chosen[slug] for slug in READING_ORDER if slug in chosen]
     rest = sorted(
-        (a for slug, a in articles.items() if slug not in READING_ORDER), key=lambda a: a.title
+        (a for slug, a in chosen.items() if slug not in READING_ORDER), key=lambda a: a.title
     )
     return listed + rest
 
@@ -56,7 +73,7 @@ def all_sources() -> list[Source]:
 
 
 def article_or_404(slug: str) -> Article:
-    article = load_articles().get(slug)
+    article = articles().get(slug)
     if article is None:
         raise Http404(f"no article {slug!r}")
     return article
@@ -92,8 +109,8 @@ def articles_after_leak() -> list[Article]:
 def _existing(slugs: Collection[str]) -> list[Article]:
     # A missing article must not break the logbook page that offers it; a test checks that
     # every slug named here exists.
-    articles = load_articles()
-    return [articles[slug] for slug in slugs if slug in articles]
+    chosen = articles()
+    return [chosen[slug] for slug in slugs if slug in chosen]
 
 
 def routine_step_links(article: Article) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from letdown.accounts.policy import Action as A
 from letdown.core.client import client_address
 
 from . import selectors, services
-from .articles import Article, load_articles, search
+from .articles import Article, search
 from .forms import CommentForm
 from .models import Comment, CommentStatus
 
@@ -33,9 +33,18 @@ OWN_COMMENTS_SESSION_KEY = "learn_own_comment_ids"
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:QUERY_MAX_CHARS]
-    context: dict[str, Any] = {"query": query, "articles": selectors.articles_in_reading_order()}
+    context: dict[str, Any] = {
+        "query": query,
+        "articles": selectors.articles_in_reading_order(),
+        "notices": selectors.notices(),
+    }
     if query:
-        context["hits"] = search(load_articles(), query, limit=len(context["articles"]))
+        context["hits"] = search(
+            selectors.articles(),
+            query,
+            limit=len(context["articles"]),
+            language=selectors.reading_language(),
+        )
     return render(request, "learn/index.html", context)
 
 
@@ -123,6 +132,7 @@ def _render_article(
 ) -> HttpResponse:
     context = {
         "article": article,
+        "notices": selectors.notices(),
         "step_links": selectors.routine_step_links(article),
         "threads": selectors.visible_threads(
             article_slug=article.slug,
@@ -142,7 +152,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk, author=request.user)
     policy.require(request, A.COMMENT_POST)
     # The article may have been retired since; her comment can still be deleted.
-    article = load_articles().get(comment.article_slug)
+    article = selectors.articles().get(comment.article_slug)
     back = article.url + "#comments" if article else reverse("learn:index")
     if request.method == "POST":
         services.delete_own_comment(comment=comment)

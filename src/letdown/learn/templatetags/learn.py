@@ -3,7 +3,7 @@ links the Logbook shows after a slow session or a leak (the choice is made in se
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
@@ -14,24 +14,18 @@ from letdown.learn import selectors
 
 register = template.Library()
 
-_WORD = re.compile(r"\w+")
-
 
 @register.filter
-def highlight(text: str, query: str) -> SafeString:
-    """`text` escaped, with the starts of words matching the query's words in <mark>.
-    Matching runs on the raw text and each piece is escaped on its own, so a query can never
-    match inside an escaped entity such as "&amp;"."""
-    words = sorted(set(_WORD.findall(str(query).casefold())), key=len, reverse=True)
-    if not words:
-        return escape(text)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
+def highlight(text: str, marks: Iterable[tuple[int, int]]) -> SafeString:
+    """`text` escaped, with the spans the search matched (SearchHit.marks) in <mark>. The
+    spans index the raw text and each piece is escaped on its own, so a mark can never fall
+    inside an escaped entity such as "&amp;"."""
     pieces: list[str] = []
     position = 0
-    for match in pattern.finditer(str(text)):
-        pieces.append(escape(text[position : match.start()]))
-        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
-        position = match.end()
+    for start, end in marks:
+        pieces.append(escape(text[position:start]))
+        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
 
