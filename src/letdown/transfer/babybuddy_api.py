@@ -25,9 +25,18 @@ from zoneinfo import ZoneInfo
 
 from .formats import MAX_ROWS, FormatError
 
+
+class PullError(FormatError):
+    """The pull cannot go on; `field` is the form field at fault (the address or the token)."""
+
+    def __init__(self, message: str, field: str = "url") -> None:
+        super().__init__(message)
+        self.field = field
+
+
 PAGE = 500
 TIMEOUT_S = 10
-DEADLINE_S = 60
+DEADLINE_S = 45  # under the server's 60 s for a request
 MAX_BYTES = 20 * 1024 * 1024  # what she may upload as a file
 _CHILD = ("child_id", "child_first_name", "child_last_name")
 _CHANGE = ("time", "wet", "solid", "color", "amount", "notes")
@@ -53,11 +62,11 @@ def check_url(url: str) -> str:
         parts = urllib.parse.urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
-        raise FormatError("this is not a web address we can read") from None
+        raise PullError("this is not a web address we can read") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FormatError("the Baby Buddy address must start with http:// or https://")
+        raise PullError("the Baby Buddy address must start with http:// or https://")
     if parts.username or parts.password:
-        raise FormatError("leave the password out of the address: the token is enough")
+        raise PullError("leave the password out of the address: the token is enough")
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")).rstrip("/")
 
 
@@ -75,35 +84,41 @@ class _Pull:
         )
         timeout = min(TIMEOUT_S, self.deadline - time.monotonic())
         if timeout <= 0:
-            raise FormatError(f"Baby Buddy took more than {DEADLINE_S} s to answer: try again")
+            raise PullError(f"Baby Buddy took more than {DEADLINE_S} s to answer: try again")
         try:
             with _OPENER.open(request, timeout=timeout) as response:
                 body = response.read(MAX_BYTES - self.read_bytes + 1)
                 kind = response.headers.get_content_type()
         except urllib.error.HTTPError as error:
             if error.code in (401, 403):
-                raise FormatError("Baby Buddy refused the token (see its user settings)") from None
+                raise PullError(
+                    "Baby Buddy refused the token (see its user settings)", "token"
+                ) from None
             if 300 <= error.code < 400:
-                raise FormatError(
+                raise PullError(
                     f"{url} sends us on to {error.headers.get('Location') or 'another address'}: "
                     "enter the address Baby Buddy is at"
                 ) from None
             if error.code == 404:
-                raise FormatError(
+                raise PullError(
                     f"Baby Buddy answered 404 for {url}: is this the address of a Baby Buddy "
                     "server?"
                 ) from None
-            raise FormatError(f"Baby Buddy answered {error.code} for {url}") from None
+            raise PullError(f"Baby Buddy answered {error.code} for {url}") from None
         except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise FormatError(f"cannot reach Baby Buddy at {self.base} ({reason})") from None
+            if isinstance(reason, TimeoutError):
+                raise PullError(
+                    f"Baby Buddy at {self.base} did not answer within {TIMEOUT_S:g} s: is it up?"
+                ) from None
+            raise PullError(f"cannot reach Baby Buddy at {self.base} ({reason})") from None
         except ValueError:  # an address urllib cannot use
-            raise FormatError("this is not a web address we can reach") from None
+            raise PullError("this is not a web address we can reach") from None
         self.read_bytes += len(body)
         if self.read_bytes > MAX_BYTES:
-            raise FormatError(f"Baby Buddy sent more than {MAX_BYTES >> 20} MB: too much to take")
+            raise PullError(f"Baby Buddy sent more than {MAX_BYTES >> 20} MB: too much to take")
         if kind != "application/json":
-            raise FormatError(f"{url} did not answer JSON ({kind}): is it a Baby Buddy server?")
+            raise PullError(f"{url} did not answer JSON ({kind}): is it a Baby Buddy server?")
         return body
 
     def page(self, url: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -111,12 +126,12 @@ class _Pull:
         try:
             page = json.loads(body)
         except (ValueError, RecursionError):
-            raise FormatError(f"{url} did not answer JSON: is it a Baby Buddy server?") from None
+            raise PullError(f"{url} did not answer JSON: is it a Baby Buddy server?") from None
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-            raise FormatError(f"{url} is not a Baby Buddy list (no 'results')")
+            raise PullError(f"{url} is not a Baby Buddy list (no 'results')")
         rows, next_url = page["results"], page.get("next")
         if not all(isinstance(row, dict) for row in rows) or not isinstance(next_url, str | None):
-            raise FormatError(f"{url} answered a list we cannot read: is it a Baby Buddy server?")
+            raise PullError(f"{url} answered a list we cannot read: is it a Baby Buddy server?")
         return rows, next_url
 
     def rows(self, endpoint: str) -> list[dict[str, Any]]:
@@ -124,11 +139,11 @@ class _Pull:
         rows: list[dict[str, Any]] = []
         while url:
             if urllib.parse.urlsplit(url).netloc != self.host:
-                raise FormatError(f"Baby Buddy sent us on to another server ({url}): refused")
+                raise PullError(f"Baby Buddy sent us on to another server ({url}): refused")
             page, url = self.page(url)
             rows += page
             if len(rows) > MAX_ROWS:
-                raise FormatError(f"Baby Buddy holds more than {MAX_ROWS} {endpoint}")
+                raise PullError(f"Baby Buddy holds more than {MAX_ROWS} {endpoint}")
         return rows
 
 
