@@ -42,7 +42,7 @@ def _nothing_written(family: Family) -> bool:
 
 def test_the_page_offers_the_pull_with_her_units(owner_client: Client) -> None:
     page = owner_client.get("/data/").content.decode()
-    assert 'action="/data/pull/"' in page
+    assert 'action="/data/pull/#pull"' in page
     assert 'type="password" name="pull-token"' in page
     assert '<option value="kg" selected>' in page  # she counts in mL: kilograms
 
