@@ -446,3 +446,49 @@ def test_imported_sessions_are_loaded_marked_as_without_letdowns(family: Family)
     recorded = {s.id: s.letdowns_recorded for s in sessions}
     assert recorded[logged.pk] is True and sorted(recorded.values()) == [False, True]
     assert len(feeds) == 2  # both are feeds
+
+
+def test_baby_tracker_pumping_with_only_a_total_keeps_the_volume(family: Family) -> None:
+    """Baby Tracker often writes only `Total amount` (as in its real exports): the volume is
+    kept, on the one side pumped, or half on each."""
+    content = (
+        b"Time,Start Side,Left duration (min),Right duration (min),Total Duration (min),"
+        b"Left amount (oz.),Right amount (oz.),Total amount (oz.),Note\n"
+        b'"6/28/25, 20:47",,7,7,14,,,4.5\n'
+        b'"6/5/25, 14:47",,31,,31,,,3\n'
+    )
+    outcome = _import(family.household, "babytracker", content, "pump.csv")
+    assert outcome.ok, outcome.problems
+    one_side, both = _sessions(family.household)
+    assert one_side.volume_left_ml == pytest.approx(3 * ML_PER_OZ)
+    assert one_side.volume_right_ml is None
+    assert both.volume_left_ml == both.volume_right_ml == pytest.approx(2.25 * ML_PER_OZ)
+
+
+def test_huckleberry_nappy_colours_wherever_the_export_puts_them(family: Family) -> None:
+    content = (
+        b"Type,Start,End,Duration,Start Condition,Start Location,End Condition,Notes\n"
+        b"Diaper,2025-10-01 10:00,,black,Loose,Diaper rash,Poo:medium,\n"
+        b"Diaper,2025-10-01 11:00,brown,,,,Poo,\n"
+        b"Diaper,2025-10-01 12:00,,gray,,,Both,\n"
+        b"Diaper,2025-10-01 13:00,,purple,,,Poo:small,odd one\n"
+        b"Diaper,2025-10-01 14:00,,,,,Sparkles,\n"
+        b"Growth,2025-10-01 15:00,,,8.5lbs,52cm,37.5cm,\n"
+        b"Growth,2025-10-01 16:00,,,,,37.5cm,\n"
+    )
+    outcome = _import(family.household, "huckleberry", content, "huckleberry.csv")
+    assert outcome.ok, outcome.problems
+    assert [colour for *_, colour in _nappies(family.household)] == [
+        "meconium",
+        "green",
+        "pale",
+        "",
+    ]
+    assert outcome.skipped == {
+        "stool colours letdown does not list (purple)": 1,
+        "nappies we cannot read (Sparkles)": 1,
+        "growth without a weight (length, head)": 1,
+    }
+    assert any("notes of 1 of them were left out" in n for n in outcome.notes)
+    (weighing,) = Weighing.objects.filter(household=family.household)
+    assert weighing.weight_g == pytest.approx(8.5 * 453.59237, abs=0.1)
