@@ -155,6 +155,7 @@ class _Writer:
         )
         # The children another app's file names: with only one, her only baby is that child
         # whatever the name; with twins in the file, each needs a baby of that name here.
+        self.baby_of: dict[str, int | str] = {}  # a child's name -> her baby, or why not
         self.children = {
             row["_baby"]
             for kind in ("nappies", "weighings")
@@ -164,6 +165,11 @@ class _Writer:
 
     def _baby_for(self, child: str) -> int | str:
         """Her baby the file's child is (matched by name, first names enough), or why not."""
+        if child not in self.baby_of:
+            self.baby_of[child] = self._match_baby(child)
+        return self.baby_of[child]
+
+    def _match_baby(self, child: str) -> int | str:
         names = ", ".join(name for _, name in self.babies)
         if not self.babies:
             return "add your baby in Settings first: there is no baby to log this for"
