@@ -307,7 +307,42 @@ def test_generic_csv(family: Family) -> None:
     assert hand.started_at == datetime(2025, 4, 29, 8, 0, tzinfo=UTC)
     (leak,) = Leak.objects.filter(household=family.household)
     assert (leak.side, leak.notes) == ("left", "in the shower")
-    assert outcome.skipped == {"diaper": 1}
+    assert _nappies(family.household) == [
+        (_london("2025-04-29 14:40"), True, True, "yellow"),
+        (_london("2025-04-29 15:30"), True, False, ""),
+    ]
+    (weighing,) = Weighing.objects.filter(household=family.household)
+    assert (weighing.weight_g, weighing.after_feed_g) == (3620, 3680)  # a weighed feed, in kg
+    assert outcome.skipped == {
+        "diaper": 1,
+        "notes on nappies and weights (letdown keeps none)": 1,
+    }
+
+
+def test_generic_csv_nappies_and_weights_with_bad_values_name_their_lines(
+    family: Family,
+) -> None:
+    content = (
+        b"type,start,wet,dirty,colour,weight\n"
+        b"nappy,2025-04-29 14:40,no,no,,\n"
+        b"nappy,2025-04-29 14:50,yes,no,yellow,\n"
+        b"nappy,2025-04-29 15:00,maybe,yes,,\n"
+        b"weight,2025-04-29 16:00,,,,\n"
+        b"weight,2025-04-29 16:10,,,,heavy\n"
+        b"weight,2025-04-29 16:20,,,,8 lb 4 oz\n"
+    )
+    outcome = _import(family.household, "csv", content, "mine.csv")
+    assert [str(p) for p in outcome.problems] == [
+        "line 2: a nappy is wet, dirty or both",
+        "line 3: colour 'yellow' is not meconium, green, yellow or pale on a dirty nappy",
+        "line 4: wet 'maybe' is not true or false",
+        "line 5: a weight row needs a weight",
+        "line 6: weight 'heavy' is not a number",
+    ]
+    assert not Weighing.objects.exists() and not Nappy.objects.exists()
+    ok = b"\n".join(content.split(b"\n")[:1] + content.split(b"\n")[6:])
+    assert _import(family.household, "csv", ok, "mine.csv").ok
+    assert Weighing.objects.get().weight_g == pytest.approx(8 * 453.59237 + 4 * 28.3495, abs=0.1)
 
 
 @pytest.mark.parametrize(

@@ -210,6 +210,7 @@ def _add_feed(
 # is meconium, green and brown the changing stools, yellow and mustard the milk stools, grey
 # and white pale.
 _STOOL = {
+    "meconium": "meconium",  # letdown's own names (the generic CSV)
     "black": "meconium",
     "green": "green",
     "brown": "green",
@@ -288,7 +289,14 @@ def _add_nappy(
 
 
 def _add_weighing(
-    incoming: Incoming, *, where: str, source_id: str, baby: str, at: datetime, grams: float
+    incoming: Incoming,
+    *,
+    where: str,
+    source_id: str,
+    baby: str,
+    at: datetime,
+    grams: float,
+    after_g: float | None = None,
 ) -> None:
     incoming.add(
         "weighings",
@@ -299,7 +307,7 @@ def _add_weighing(
             "baby_id": None,
             "at": at,
             "weight_g": round(grams, 1),
-            "after_feed_g": None,
+            "after_feed_g": None if after_g is None else round(after_g, 1),
         },
     )
 
@@ -976,7 +984,55 @@ def read_babytracker(
 
 # --- letdown's generic CSV (docs/import.md) ---------------------------------------------------
 
-_GENERIC_TYPES = ("nursing", "pumping", "hand_expression", "bottle", "leak")
+_GENERIC_TYPES = ("nursing", "pumping", "hand_expression", "bottle", "leak", "nappy", "weight")
+
+
+def _generic_baby_log(
+    incoming: Incoming, row: dict[str, str], where: str, source_id: str, at: datetime, unit: str
+) -> None:
+    """A generic CSV's `nappy` (wet, dirty, colour) or `weight` (weight, after_feed_weight)."""
+    baby = row.get("baby", "")
+    if row.get("notes"):
+        incoming.skipped["notes on nappies and weights (letdown keeps none)"] += 1
+    try:
+        if row["type"].lower() == "weight":
+            if not row.get("weight"):
+                raise ValueError("a weight row needs a weight")
+            after = row.get("after_feed_weight")
+            _add_weighing(
+                incoming,
+                where=where,
+                source_id=source_id,
+                baby=baby,
+                at=at,
+                grams=_grams(row["weight"], unit),
+                after_g=_grams(after, unit) if after else None,
+            )
+            return
+        wet, dirty = _flag(row.get("wet", ""), "wet"), _flag(row.get("dirty", ""), "dirty")
+    except ValueError as error:
+        incoming.problem(where, str(error))
+        return
+    colour = row.get("colour", "").strip().lower()
+    if not (wet or dirty):
+        incoming.problem(where, "a nappy is wet, dirty or both")
+    elif colour and (colour not in _STOOL or not dirty):
+        incoming.problem(
+            where, f"colour {colour!r} is not meconium, green, yellow or pale on a dirty nappy"
+        )
+    else:
+        _add_nappy(
+            incoming,
+            where=where,
+            source_id=source_id,
+            baby=baby,
+            at=at,
+            wet=wet,
+            dirty=dirty,
+            colour=colour,
+        )
+
+
 _GENERIC_TIMES = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
@@ -1003,6 +1059,9 @@ def read_generic_csv(
             }
         except ValueError as error:
             incoming.problem(where, str(error))
+            continue
+        if kind in ("nappy", "weight"):
+            _generic_baby_log(incoming, row, where, source_id, start, weight_unit)
             continue
         side = row.get("side", "").lower()
         if side not in ("", "left", "right", "both"):
