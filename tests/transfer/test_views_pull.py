@@ -189,3 +189,21 @@ def test_a_stranger_cannot_confirm_her_pull(
     assert stranger_client.post(f"/data/import/{pending.pk}/confirm/").status_code == 404
     assert not Session.objects.exists() and not Nappy.objects.exists()
     assert PendingImport.objects.filter(pk=pending.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_a_pull_twice_at_once_stores_it_once(family: Family, babybuddy: str) -> None:
+    """Two taps on Import (two tabs, a double tap) in real threads, each with its own database
+    connection: the second import waits for the first and finds its rows already here."""
+    from ..live.test_concurrency import _phones, at_once
+
+    first, second = _phones(family.owner, 2)
+    assert _pull(first, babybuddy).status_code == 200
+    pending = PendingImport.objects.get(household=family.household)
+    answers = at_once(
+        [lambda c=c: c.post(f"/data/import/{pending.pk}/confirm/") for c in (first, second)]
+    )
+    assert sorted(a.status_code for a in answers) in ([302, 302], [302, 404])  # type: ignore[attr-defined]
+    assert Nappy.objects.filter(household=family.household).count() == 3
+    assert Weighing.objects.filter(household=family.household).count() == 1
+    assert Session.objects.filter(household=family.household).count() == 3
