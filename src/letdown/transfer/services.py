@@ -170,7 +170,7 @@ class _Writer:
         return self.baby_of[child]
 
     def _match_baby(self, child: str) -> int | str:
-        names = ", ".join(name for _, name in self.babies)
+        names = ", ".join(name for _pk, name in self.babies)
         if not self.babies:
             return "add your baby in Settings first: there is no baby to log this for"
         key = child.casefold().split()

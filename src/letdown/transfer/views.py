@@ -118,11 +118,17 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, household, 400, import_form=form)
     uploaded = form.cleaned_data["file"]
-    return _preview(request, household, form.cleaned_data, uploaded.name, uploaded.read())
+    source = form.cleaned_data["source"]
+    return _preview(request, household, source, form.cleaned_data, uploaded.name, uploaded.read())
 
 
 def _preview(
-    request: HttpRequest, household: Household, fields: dict[str, str], name: str, content: bytes
+    request: HttpRequest,
+    household: Household,
+    source: str,
+    fields: dict[str, str],
+    name: str,
+    content: bytes,
 ) -> HttpResponse:
     """Keeps what she brought until she confirms, and shows what importing it would store."""
     # One waiting import per household; imports left waiting by anyone are cleared out after
@@ -132,7 +138,7 @@ def _preview(
     ).delete()
     pending = PendingImport.objects.create(
         household=household,
-        source=fields.get("source", "babybuddy"),
+        source=source,
         file_name=name[:200],
         content=content,
         time_zone=fields["time_zone"],
@@ -159,11 +165,11 @@ def pull_preview(request: HttpRequest) -> HttpResponse:
         content = fetch_babybuddy(
             url, form.cleaned_data["token"], tz=ZoneInfo(form.cleaned_data["time_zone"])
         )
-    except PullError as error:
-        form.add_error(error.field, str(error))
+    except FormatError as error:
+        form.add_error(error.field if isinstance(error, PullError) else "url", str(error))
         return _page(request, household, 400, pull_form=form)
     name = _("Baby Buddy at %(host)s") % {"host": urlsplit(url).netloc}
-    return _preview(request, household, form.cleaned_data, name, content)
+    return _preview(request, household, "babybuddy", form.cleaned_data, name, content)
 
 
 @household_view(read=A.DATA_IMPORT, write=A.DATA_IMPORT)
