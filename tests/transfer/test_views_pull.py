@@ -9,6 +9,7 @@ import socket
 
 import pytest
 from django.test import Client
+from django.views.debug import SafeExceptionReporterFilter
 
 from letdown.babylog.models import Nappy, Weighing
 from letdown.logbook.models import BottleFeed, Session
@@ -65,6 +66,9 @@ def test_preview_then_confirm_pulls_once_and_keeps_no_token(
     assert TOKEN.encode() not in bytes(pending.content)
     assert all(TOKEN not in str(getattr(pending, f.attname)) for f in pending._meta.fields)
     assert TOKEN not in str(dict(owner_client.session))
+    # Nor in an error report of this request.
+    report = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert report["pull-token"] != TOKEN and report["pull-url"] == babybuddy
 
     confirmed = owner_client.post(f"/data/import/{pending.pk}/confirm/")
     assert confirmed.status_code == 302

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from letdown.accounts.access import household_of, household_view
@@ -150,6 +151,7 @@ def _preview(
     return render(request, "transfer/preview.html", context, status=200 if outcome.ok else 400)
 
 
+@sensitive_post_parameters("pull-token")  # never in an error report
 @household_view(read=A.DATA_IMPORT, write=A.DATA_IMPORT)
 @require_POST
 def pull_preview(request: HttpRequest) -> HttpResponse:
