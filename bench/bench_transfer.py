@@ -1,6 +1,7 @@
 """Export and import of two years of heavy use (about 6,000 sessions, 15,000 let-downs, 1,000
-leaks): letdown JSON and CSV export, importing that JSON into an empty household, and a
-3 MB Huckleberry CSV (about 40,000 rows). Target: under 5 s each.
+leaks, 4,400 nappies and 100 weights): letdown JSON and CSV export, importing that JSON into an
+empty household, and a 3 MB Huckleberry CSV (about 40,000 rows, nappies and growth among them).
+Target: under 5 s each.
 
     python bench/bench_transfer.py          # SQLite
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/bench_transfer.py
@@ -37,13 +38,53 @@ def _huckleberry_csv(target_bytes: int) -> bytes:
             f"Feed,{start},,,Formula,Bottle,{60 + n % 90}ml,",
             f"Pump,{start},{end},00:14,{20 + n % 40}ml,,{15 + n % 40}ml,after a feed",
             f"Sleep,{start},{end},00:14,Upset,Crib,Woke up child,",
-            f"Diaper,{start},,,Both,,,",
+            f'Diaper,{start},,yellow,Loose,,"Both, pee:medium poo:medium",'
+            if n % 10 == 4
+            else f"Diaper,{start},,,,,Pee:large,"
+            if n % 20 != 9
+            else f"Growth,{start},,,{3.5 + n / 40000:.2f}kg,52cm,37.5cm,",
         ][n % 5]
         lines.append(row)
         size += len(row) + 2
         n += 1
         at += timedelta(minutes=17)
     return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _nappies_and_weights(household) -> None:  # type: ignore[no-untyped-def]
+    """Two years of her baby's nappies (six a day) and weights (weekly), once per database."""
+    from letdown.babylog.models import Nappy, Weighing
+
+    if Nappy.objects.filter(household=household).exists():
+        return
+    baby = household.babies.get()
+    first = datetime.combine(baby.birth_date, datetime.min.time(), tzinfo=UTC)
+    Nappy.objects.bulk_create(
+        [
+            Nappy(
+                household=household,
+                baby=baby,
+                at=first + timedelta(hours=4 * n),
+                wet=n % 3 != 2,
+                dirty=n % 3 != 0,
+                stool_colour="yellow" if n % 3 else "",
+            )
+            for n in range(6 * 730)
+        ],
+        batch_size=500,
+    )
+    Weighing.objects.bulk_create(
+        [
+            Weighing(
+                household=household,
+                baby=baby,
+                at=first + timedelta(days=7 * n),
+                weight_g=3400 + 120 * n,
+                after_feed_g=3460 + 120 * n if n % 4 == 0 else None,
+            )
+            for n in range(104)
+        ]
+    )
 
 
 def _seconds(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -66,16 +107,22 @@ def _line(name: str, samples: list[tuple[float, float]]) -> str:
 def main() -> None:
     label = setup_django("transfer")
     from letdown.accounts.models import Household
+    from letdown.babylog.models import Nappy
     from letdown.logbook.models import LetDown, Session
     from letdown.transfer.export import export_csv_zip, export_json
     from letdown.transfer.formats import read
     from letdown.transfer.services import import_rows
 
     household, _ = heavy_household()
+    _nappies_and_weights(household)
     now = datetime.now(UTC)
     sessions = Session.objects.filter(household=household).count()
     letdowns = LetDown.objects.filter(household=household).count()
-    print(f"letdown transfer benchmark on {label}: {sessions} sessions, {letdowns} let-downs")
+    nappies = Nappy.objects.filter(household=household).count()
+    print(
+        f"letdown transfer benchmark on {label}: {sessions} sessions, {letdowns} let-downs, "
+        f"{nappies} nappies"
+    )
 
     document: dict[str, bytes] = {}
 
@@ -110,10 +157,11 @@ def main() -> None:
 
     def import_huckleberry_once() -> None:
         target = Household.objects.create(parent_name="Huck", onboarded=True)
-        target.lactations.create(number=1, started_on=datetime(2023, 12, 1).date())
+        lactation = target.lactations.create(number=1, started_on=datetime(2023, 12, 1).date())
+        target.babies.create(lactation=lactation, name="B", birth_date=lactation.started_on)
         incoming = read("huckleberry", content, "huckleberry.csv", tz=target.tz, unit="ml")
         outcome = import_rows(household=target, incoming=incoming, dry_run=False)
-        assert outcome.written, outcome.problems[:3]
+        assert outcome.written and outcome.created["nappies"], outcome.problems[:3]
 
     print(
         _line(

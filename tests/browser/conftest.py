@@ -20,6 +20,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+# A Baby Buddy answering on this machine, for pulling from it in Settings.
+from ..transfer.babybuddy_server import babybuddy  # noqa: F401
+
 # Playwright's sync API runs an event loop in this thread; the live server's database work
 # is still synchronous, which Django would otherwise refuse.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

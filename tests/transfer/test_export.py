@@ -195,6 +195,20 @@ def _canonical(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return canonical
 
 
+def _csv_document(content: bytes) -> dict[str, Any]:
+    """A CSV export read back as the JSON document's shape: kind -> rows of text, ids (and
+    references) as numbers so `_canonical` can replace them."""
+    data = {}
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for spec in KINDS:
+            refs = {"id", *spec.references()}
+            rows = csv.DictReader(io.StringIO(archive.read(f"{spec.name}.csv").decode()))
+            data[spec.name] = [
+                {k: int(v) if k in refs and v else v for k, v in row.items()} for row in rows
+            ]
+    return {"data": data}
+
+
 def _empty_household() -> Household:
     return HouseholdFactory(parent_name="Empty", time_zone="America/New_York", unit="oz")
 
@@ -263,6 +277,12 @@ def test_round_trip_export_import_export_gives_identical_data(family: Family) ->
     assert outcome.written, outcome.problems
     again = json.loads(export_json(target, now=NOW))
     assert _canonical(again) == _canonical(original)
+    assert len(again["data"]["nappies"]) == 2 and len(again["data"]["weighings"]) == 1
+    # The CSV export of the copy is the original's too, nappies and weights included.
+    csv_original = _csv_document(export_csv_zip(family.household, now=NOW))
+    csv_again = _csv_document(export_csv_zip(target, now=NOW))
+    assert _canonical(csv_again) == _canonical(csv_original)
+    assert csv_again["data"]["weighings"][0]["weight_g"] == "3512.5"
     assert original["data"]["taps"][0]["by"] == family.owner.username
     assert len(original["data"]["taps"]) == 4
     assert Tap.objects.filter(household=target, by=family.owner).count() == 4

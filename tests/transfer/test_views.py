@@ -107,7 +107,7 @@ def test_bad_rows_are_listed_and_cannot_be_confirmed(owner_client: Client, famil
     response = _upload(owner_client, content)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "line 5" in page and "is not a date and time we can read" in page
+    assert "line 6" in page and "is not a date and time we can read" in page
     assert "/confirm/" not in page
     pending = PendingImport.objects.get(household=family.household)
     assert owner_client.post(f"/data/import/{pending.pk}/confirm/").status_code == 400

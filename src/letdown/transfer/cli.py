@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--token", help="with --url: her Baby Buddy API token")
     imp.add_argument("--tz", metavar="ZONE", help="the zone of times with none (default: hers)")
     imp.add_argument("--unit", choices=["ml", "oz"], help="amounts with no unit (default: hers)")
+    imp.add_argument(
+        "--weight-unit",
+        choices=["kg", "g", "lb", "oz"],
+        help="baby weights with no unit (default: kg, or lb if her unit is oz)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="check and count; write nothing")
     return parser
 
@@ -107,7 +112,7 @@ def _export(household: object, args: argparse.Namespace) -> int:
 
 
 def _import(household: object, args: argparse.Namespace) -> int:
-    from .formats import FormatError, read
+    from .formats import FormatError, default_weight_unit, read
     from .services import import_rows
 
     try:
@@ -136,6 +141,7 @@ def _import(household: object, args: argparse.Namespace) -> int:
             name,
             tz=tz,
             unit=args.unit or household.unit,  # type: ignore[attr-defined]
+            weight_unit=args.weight_unit or default_weight_unit(household.unit),  # type: ignore[attr-defined]
         )
     except FormatError as error:
         return _fail(str(error))

@@ -206,6 +206,119 @@ def _add_feed(
     )
 
 
+# Stool colours as the apps name them, to letdown's four (babylog.models.StoolColour): black
+# is meconium, green and brown the changing stools, yellow and mustard the milk stools, grey
+# and white pale.
+_STOOL = {
+    "meconium": "meconium",  # letdown's own names (the generic CSV)
+    "black": "meconium",
+    "green": "green",
+    "brown": "green",
+    "yellow": "yellow",
+    "mustard": "yellow",
+    "gray": "pale",
+    "grey": "pale",
+    "white": "pale",
+    "pale": "pale",
+}
+_G_PER = {"kg": 1000.0, "g": 1.0, "lb": 453.59237, "lbs": 453.59237, "oz": 28.349523125}
+WEIGHT_UNITS = ("kg", "g", "lb", "oz")
+_WEIGHT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(kg|g|lbs?|oz)\.?\s*$", re.IGNORECASE)
+_POUNDS_OUNCES = re.compile(r"^\s*(\d+)\s*lbs?\.?\s*(\d+(?:[.,]\d+)?)\s*oz\.?\s*$", re.IGNORECASE)
+_TRUE = {"1", "true", "t", "yes", "y"}
+_FALSE = {"0", "false", "f", "no", "n", ""}
+
+
+def default_weight_unit(unit: str) -> str:
+    """Weights with no unit: kilograms for her who counts in mL, pounds for ounces."""
+    return "lb" if unit == "oz" else "kg"
+
+
+def _grams(value: str, unit: str) -> float:
+    """A weight as written (`4.09kg`, `8 lb 4 oz`, or a bare number in `unit`) in grams."""
+    if match := _POUNDS_OUNCES.match(value):
+        return int(match[1]) * _G_PER["lb"] + float(match[2].replace(",", ".")) * _G_PER["oz"]
+    if match := _WEIGHT.match(value):
+        return float(match[1].replace(",", ".")) * _G_PER[match[2].lower()]
+    return _number(value, "weight") * _G_PER[unit]
+
+
+def _flag(value: str, what: str) -> bool:
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{what} {value!r} is not true or false")
+
+
+def _add_nappy(
+    incoming: Incoming,
+    *,
+    where: str,
+    source_id: str,
+    baby: str,
+    at: datetime,
+    wet: bool,
+    dirty: bool,
+    colour: str = "",
+) -> None:
+    """A nappy for the baby the file names (`baby`, matched to hers by the writer). A dry
+    one is counted and skipped: letdown logs wet or dirty nappies."""
+    if not (wet or dirty):
+        incoming.skipped["dry nappies"] += 1
+        return
+    stool = ""
+    if dirty and colour:
+        stool = _STOOL.get(colour.strip().lower(), "")
+        if not stool:
+            incoming.skipped[f"stool colours letdown does not list ({colour.lower()})"] += 1
+    incoming.add(
+        "nappies",
+        {
+            "id": source_id,
+            "_where": where,
+            "_baby": baby,
+            "baby_id": None,
+            "at": at,
+            "wet": wet,
+            "dirty": dirty,
+            "stool_colour": stool,
+        },
+    )
+
+
+def _add_weighing(
+    incoming: Incoming,
+    *,
+    where: str,
+    source_id: str,
+    baby: str,
+    at: datetime,
+    grams: float,
+    after_g: float | None = None,
+) -> None:
+    incoming.add(
+        "weighings",
+        {
+            "id": source_id,
+            "_where": where,
+            "_baby": baby,
+            "baby_id": None,
+            "at": at,
+            "weight_g": round(grams, 1),
+            "after_feed_g": None if after_g is None else round(after_g, 1),
+        },
+    )
+
+
+def _left_out_notes(incoming: Incoming, count: int, what: str) -> None:
+    if count:
+        incoming.notes.append(
+            f"letdown's {what} have no notes: the notes of {count} of them were left out."
+        )
+
+
 def _files(content: bytes, name: str) -> list[tuple[str, bytes]]:
     """A zip's CSV files (by base name), or the one file she gave."""
     if not zipfile.is_zipfile(io.BytesIO(content)):
@@ -363,6 +476,74 @@ def _bb_pumping(
     )
 
 
+def _bb_child(row: dict[str, str]) -> str:
+    return f"{row.get('child_first_name', '')} {row.get('child_last_name', '')}".strip()
+
+
+def _bb_changes(incoming: Incoming, content: bytes, name: str, tz: ZoneInfo, new_id: _Ids) -> None:
+    """Diaper changes: `time,wet,solid,color,amount,notes`, per child. letdown's nappy has no
+    amount or notes: those are left out, and the preview says how many."""
+    header, rows = _csv_rows(content, name)
+    _require(header, ("time", "wet", "solid"), name)
+    notes = amounts = 0
+    for number, row in rows:
+        where = f"{name} line {number}"
+        try:
+            at = _local(row["time"], _BB_TIMES, tz)
+            wet, solid = _flag(row["wet"], "wet"), _flag(row["solid"], "solid")
+        except ValueError as error:
+            incoming.problem(where, str(error))
+            continue
+        notes += bool(row.get("notes"))
+        amounts += bool(row.get("amount"))
+        _add_nappy(
+            incoming,
+            where=where,
+            source_id=f"diaperchange/{row.get('id') or new_id(*row.values())}",
+            baby=_bb_child(row),
+            at=at,
+            wet=wet,
+            dirty=solid,
+            colour=row.get("color", ""),
+        )
+    _left_out_notes(incoming, notes, "nappies")
+    if amounts:
+        incoming.notes.append(
+            f"letdown's nappies have no amount: the amounts of {amounts} of them were left out."
+        )
+
+
+def _bb_weight(
+    incoming: Incoming, content: bytes, name: str, tz: ZoneInfo, weight_unit: str, new_id: _Ids
+) -> None:
+    """Weights: `weight,date,notes`, per child, the weight with no unit (she says which).
+    Baby Buddy keeps a date, no time: it is stored at noon of that day, her time."""
+    header, rows = _csv_rows(content, name)
+    _require(header, ("weight", "date"), name)
+    notes = 0
+    for number, row in rows:
+        where = f"{name} line {number}"
+        try:
+            day = datetime.strptime(row["date"][:10], "%Y-%m-%d")
+            grams = _grams(row["weight"], weight_unit)
+        except ValueError as error:
+            message = str(error)
+            if "does not match format" in message or "unconverted data" in message:
+                message = f"{row['date']!r} is not a date we can read (YYYY-MM-DD)"
+            incoming.problem(where, message)
+            continue
+        notes += bool(row.get("notes"))
+        _add_weighing(
+            incoming,
+            where=where,
+            source_id=f"weight/{row.get('id') or new_id(*row.values())}",
+            baby=_bb_child(row),
+            at=day.replace(hour=12, tzinfo=tz),
+            grams=grams,
+        )
+    _left_out_notes(incoming, notes, "weights")
+
+
 def _is_xlsx(content: bytes) -> bool:
     if not zipfile.is_zipfile(io.BytesIO(content)):
         return False
@@ -414,7 +595,9 @@ def _babybuddy_files(content: bytes, name: str) -> list[tuple[str, bytes]]:
     ]
 
 
-def read_babybuddy(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+def read_babybuddy(
+    content: bytes, name: str, *, tz: ZoneInfo, unit: str, weight_unit: str = "kg"
+) -> Incoming:
     incoming = Incoming(source="babybuddy")
     new_id = _Ids()
     for file_name, data in _babybuddy_files(content, name):
@@ -425,6 +608,12 @@ def read_babybuddy(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Inc
         # and it has "wet").
         if "feeding" in lower or "method" in header:
             _bb_feeding(incoming, data, file_name, tz, unit, new_id)
+        elif "diaper" in lower or ("wet" in header and "solid" in header):
+            _bb_changes(incoming, data, file_name, tz, new_id)
+        elif lower.startswith("weight") or (
+            "weight" in header and "date" in header and "bmi" not in header
+        ):
+            _bb_weight(incoming, data, file_name, tz, weight_unit, new_id)
         elif "pumping" in lower or (
             "amount" in header and ("start" in header or "time" in header) and "wet" not in header
         ):
@@ -480,14 +669,70 @@ def _volume_ml(value: str) -> float | None:
     return _ml(float(match[1].replace(",", ".")), match[2].lower())
 
 
-def read_huckleberry(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+def _hb_nappy(
+    incoming: Incoming, row: dict[str, str], where: str, at: datetime, source_id: str
+) -> None:
+    """A `Diaper` row: what was in it in `End Condition` (`Pee:large`, `Poo`, `Both, pee:small
+    poo:medium`, `Dry`), the stool's colour in `Duration` (or, in some exports, `End`)."""
+    contents = row["end condition"].strip().lower()
+    wet = contents.startswith(("pee", "both")) or "pee:" in contents
+    dirty = contents.startswith(("poo", "both")) or "poo:" in contents
+    if not (wet or dirty) and contents not in ("dry", ""):
+        incoming.skipped[f"nappies we cannot read ({row['end condition']})"] += 1
+        return
+    colour = row["duration"] if not row["duration"][:1].isdigit() else ""
+    if not colour and row["end"] and not row["end"][:1].isdigit():
+        colour = row["end"]
+    _add_nappy(
+        incoming,
+        where=where,
+        source_id=source_id,
+        baby="",
+        at=at,
+        wet=wet,
+        dirty=dirty,
+        colour=colour,
+    )
+
+
+def read_huckleberry(
+    content: bytes, name: str, *, tz: ZoneInfo, unit: str, weight_unit: str = "kg"
+) -> Incoming:
     incoming = Incoming(source="huckleberry")
     header, rows = _csv_rows(content, name)
     _require(header, _HB_COLUMNS, name)
     new_id = _Ids()
+    notes = 0
     for number, row in rows:
         where = f"line {number}"
         kind = row["type"].strip().lower()
+        if kind in ("diaper", "growth"):
+            try:
+                at = _local(row["start"], _HB_TIMES, tz)
+                # Growth: weight in Start Condition (`4.09kg`), length and head after it.
+                grams = (
+                    _grams(row["start condition"], weight_unit)
+                    if kind == "growth" and row["start condition"]
+                    else None
+                )
+            except ValueError as error:
+                incoming.problem(where, str(error))
+                continue
+            notes += bool(row["notes"])
+            if kind == "diaper":
+                _hb_nappy(incoming, row, where, at, new_id(*row.values()))
+            elif grams is None:
+                incoming.skipped["growth without a weight (length, head)"] += 1
+            else:
+                _add_weighing(
+                    incoming,
+                    where=where,
+                    source_id=new_id(*row.values()),
+                    baby="",
+                    at=at,
+                    grams=grams,
+                )
+            continue
         if kind not in ("feed", "pump"):
             incoming.skipped[row["type"] or "rows with no type"] += 1
             continue
@@ -561,12 +806,61 @@ def read_huckleberry(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> I
             )
             continue
         incoming.skipped[f"feeds ({row.get('start location') or 'other'})"] += 1
+    _left_out_notes(incoming, notes, "nappies and weights")
     return incoming
 
 
 # --- Baby Tracker (Nighp) ---------------------------------------------------------------------
 
-_BT_TIMES = ("%m/%d/%y, %H:%M", "%m/%d/%y, %I:%M %p", "%m/%d/%Y, %H:%M", "%m/%d/%Y, %I:%M %p")
+_BT_TIMES = (
+    "%m/%d/%y, %H:%M",
+    "%m/%d/%y, %I:%M %p",
+    "%m/%d/%Y, %H:%M",
+    "%m/%d/%Y, %I:%M %p",
+    "%m/%d/%y %H:%M",
+    "%m/%d/%y %I:%M %p",
+)
+_BT_NAPPY = {
+    "wet": (True, False),
+    "dirty": (False, True),
+    "mixed": (True, True),
+    "dry": (False, False),
+}
+
+
+def _bt_nappies(
+    incoming: Incoming,
+    rows: Iterator[tuple[int, dict[str, str]]],
+    name: str,
+    tz: ZoneInfo,
+    new_id: _Ids,
+) -> None:
+    """diaper.csv: `Baby,Time,Status,Note`, the status `Wet`, `Dirty`, `Mixed` or `Dry` (no
+    colour in this export)."""
+    notes = 0
+    for number, row in rows:
+        where = f"{name} line {number}"
+        status = row.get("status", "").strip().lower()
+        if status not in _BT_NAPPY:
+            incoming.problem(where, f"status {row.get('status')!r} is not Wet, Dirty, Mixed or Dry")
+            continue
+        try:
+            at = _local(row["time"], _BT_TIMES, tz)
+        except ValueError as error:
+            incoming.problem(where, str(error))
+            continue
+        notes += bool(row.get("note"))
+        wet, dirty = _BT_NAPPY[status]
+        _add_nappy(
+            incoming,
+            where=where,
+            source_id=new_id(name, *row.values()),
+            baby=row.get("baby", ""),
+            at=at,
+            wet=wet,
+            dirty=dirty,
+        )
+    _left_out_notes(incoming, notes, "nappies")
 
 
 def _column(header: list[str], *words: str) -> str | None:
@@ -589,9 +883,13 @@ def _bt_file(
     total_min = _column(header, "total", "duration")
     left_amt, right_amt = _column(header, "left", "amount"), _column(header, "right", "amount")
     amount = _column(header, "amount")
+    total_amt = _column(header, "total", "amount") if left_amt else None
     base = name.lower().rsplit(".", 1)[0]
     if "time" not in header:
         raise FormatError(f"{name}: the column Time is missing (found: {', '.join(header)})")
+    if "status" in header and "diaper" in base:
+        _bt_nappies(incoming, rows, name, tz, new_id)
+        return
     if left_min and right_min:
         kind = "pumping" if ("pump" in base or left_amt) else "nursing"
     elif amount and (
@@ -600,7 +898,13 @@ def _bt_file(
         kind = "bottle"
     else:
         incoming.skipped[base] += sum(1 for _ in rows)
-        incoming.notes.append(f"{name}: letdown does not track {base}; skipped.")
+        if "growth" in base:
+            incoming.notes.append(
+                f"{name}: we have not seen Baby Tracker's growth export to read its weights "
+                "safely; skipped. Add her weights in letdown, or send us a sample file."
+            )
+        else:
+            incoming.notes.append(f"{name}: letdown does not track {base}; skipped.")
         return
     for number, row in rows:
         where = f"{name} line {number}"
@@ -635,6 +939,16 @@ def _bt_file(
                 _ml(_number(row[c], "amount"), _unit_of(c, unit)) if c and row.get(c) else None
                 for c in (left_amt, right_amt)
             ]
+            if volumes == [None, None] and total_amt and row.get(total_amt):
+                # Only the total written: on the one side she pumped, or half on each.
+                whole = _ml(_number(row[total_amt], "total amount"), _unit_of(total_amt, unit))
+                volumes = (
+                    [whole, None]
+                    if not right
+                    else [None, whole]
+                    if not left
+                    else [whole / 2, whole / 2]
+                )
         except ValueError as error:
             incoming.problem(where, str(error))
             continue
@@ -658,7 +972,9 @@ def _bt_file(
         )
 
 
-def read_babytracker(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+def read_babytracker(
+    content: bytes, name: str, *, tz: ZoneInfo, unit: str, weight_unit: str = "kg"
+) -> Incoming:
     incoming = Incoming(source="babytracker")
     new_id = _Ids()
     for file_name, data in _files(content, name):
@@ -668,11 +984,61 @@ def read_babytracker(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> I
 
 # --- letdown's generic CSV (docs/import.md) ---------------------------------------------------
 
-_GENERIC_TYPES = ("nursing", "pumping", "hand_expression", "bottle", "leak")
+_GENERIC_TYPES = ("nursing", "pumping", "hand_expression", "bottle", "leak", "nappy", "weight")
+
+
+def _generic_baby_log(
+    incoming: Incoming, row: dict[str, str], where: str, source_id: str, at: datetime, unit: str
+) -> None:
+    """A generic CSV's `nappy` (wet, dirty, colour) or `weight` (weight, after_feed_weight)."""
+    baby = row.get("baby", "")
+    if row.get("notes"):
+        incoming.skipped["notes on nappies and weights (letdown keeps none)"] += 1
+    try:
+        if row["type"].lower() == "weight":
+            if not row.get("weight"):
+                raise ValueError("a weight row needs a weight")
+            after = row.get("after_feed_weight")
+            _add_weighing(
+                incoming,
+                where=where,
+                source_id=source_id,
+                baby=baby,
+                at=at,
+                grams=_grams(row["weight"], unit),
+                after_g=_grams(after, unit) if after else None,
+            )
+            return
+        wet, dirty = _flag(row.get("wet", ""), "wet"), _flag(row.get("dirty", ""), "dirty")
+    except ValueError as error:
+        incoming.problem(where, str(error))
+        return
+    colour = row.get("colour", "").strip().lower()
+    if not (wet or dirty):
+        incoming.problem(where, "a nappy is wet, dirty or both")
+    elif colour and (colour not in _STOOL or not dirty):
+        incoming.problem(
+            where, f"colour {colour!r} is not meconium, green, yellow or pale on a dirty nappy"
+        )
+    else:
+        _add_nappy(
+            incoming,
+            where=where,
+            source_id=source_id,
+            baby=baby,
+            at=at,
+            wet=wet,
+            dirty=dirty,
+            colour=colour,
+        )
+
+
 _GENERIC_TIMES = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
 
 
-def read_generic_csv(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+def read_generic_csv(
+    content: bytes, name: str, *, tz: ZoneInfo, unit: str, weight_unit: str = "kg"
+) -> Incoming:
     incoming = Incoming(source="csv")
     header, rows = _csv_rows(content, name)
     _require(header, ("type", "start"), name)
@@ -693,6 +1059,9 @@ def read_generic_csv(content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> I
             }
         except ValueError as error:
             incoming.problem(where, str(error))
+            continue
+        if kind in ("nappy", "weight"):
+            _generic_baby_log(incoming, row, where, source_id, start, weight_unit)
             continue
         side = row.get("side", "").lower()
         if side not in ("", "left", "right", "both"):
@@ -768,9 +1137,14 @@ READERS: dict[str, Callable[..., Incoming]] = {
 }
 
 
-def read(source: str, content: bytes, name: str, *, tz: ZoneInfo, unit: str) -> Incoming:
+def read(
+    source: str, content: bytes, name: str, *, tz: ZoneInfo, unit: str, weight_unit: str = "kg"
+) -> Incoming:
     """Her file as rows to import. Raises FormatError when the file cannot be read at all;
-    problems with single rows are in the answer's `problems`, with their line."""
+    problems with single rows are in the answer's `problems`, with their line. `unit` is for
+    volumes written without one, `weight_unit` (kg, g, lb, oz) for weights."""
     if source not in READERS:
         raise FormatError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
-    return READERS[source](content, name, tz=tz, unit=unit)
+    if weight_unit not in WEIGHT_UNITS:
+        raise FormatError(f"unknown weight unit {weight_unit!r}; choose one of kg, g, lb, oz")
+    return READERS[source](content, name, tz=tz, unit=unit, weight_unit=weight_unit)

@@ -38,6 +38,7 @@ class PendingImport(models.Model):
     content = models.BinaryField()
     time_zone = models.CharField(max_length=64)
     unit = models.CharField(max_length=2)
+    weight_unit = models.CharField(max_length=2, default="kg")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

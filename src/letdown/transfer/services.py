@@ -25,9 +25,12 @@ from django.db import (
     models,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from letdown.accounts.models import ML_PER_OZ, Household, Lactation, Unit
+from letdown.accounts.models import ML_PER_OZ, Baby, Household, Lactation, Unit
 from letdown.accounts.services import changing
+from letdown.babylog.display import format_weight
+from letdown.babylog.models import MAX_WEIGHT_G, MIN_WEIGHT_G
 from letdown.logbook.models import MAX_VOLUME_ML
 from letdown.routines.media_types import MAX_BYTES, SNIFF_BYTES, sniff
 from letdown.routines.models import clean_steps
@@ -110,6 +113,19 @@ def _rule_broken(kind: str, values: dict[str, Any]) -> str | None:
         return "a lactation's number starts at 1"
     if kind == "run_events" and values.get("at_s", 0) < 0:
         return "an event cannot come before its run started"
+    if kind == "nappies":
+        if not (values.get("wet") or values.get("dirty")):
+            return "a nappy is wet, dirty or both"
+        if values.get("stool_colour") and not values.get("dirty"):
+            return "only a dirty nappy has a stool colour"
+    if kind == "weighings":
+        for name in ("weight_g", "after_feed_g"):
+            weight = values.get(name)
+            if weight is not None and not MIN_WEIGHT_G <= weight <= MAX_WEIGHT_G:
+                return (
+                    f"{weight:g} g is not a baby's weight we can store "
+                    f"({MIN_WEIGHT_G:,}–{MAX_WEIGHT_G:,} g): is the weight unit right?"
+                )
     return None
 
 
@@ -134,6 +150,41 @@ class _Writer:
         self.lactations = list(
             Lactation.objects.filter(household=household).order_by("started_on", "number")
         )
+        self.babies: list[tuple[int, str]] = list(
+            Baby.objects.filter(household=household).values_list("pk", "name")
+        )
+        # The children another app's file names: with only one, her only baby is that child
+        # whatever the name; with twins in the file, each needs a baby of that name here.
+        self.baby_of: dict[str, int | str] = {}  # a child's name -> her baby, or why not
+        self.children = {
+            row["_baby"]
+            for kind in ("nappies", "weighings")
+            for row in incoming.data.get(kind, [])
+            if row.get("_baby")
+        }
+
+    def _baby_for(self, child: str) -> int | str:
+        """Her baby the file's child is (matched by name, first names enough), or why not."""
+        if child not in self.baby_of:
+            self.baby_of[child] = self._match_baby(child)
+        return self.baby_of[child]
+
+    def _match_baby(self, child: str) -> int | str:
+        names = ", ".join(name for _pk, name in self.babies)
+        if not self.babies:
+            return "add your baby in Settings first: there is no baby to log this for"
+        key = child.casefold().split()
+        for found in (
+            [pk for pk, name in self.babies if name.casefold().split() == key],
+            [pk for pk, name in self.babies if name.casefold().split()[:1] == key[:1]],
+        ):
+            if key and len(found) == 1:
+                return found[0]
+        if len(self.babies) == 1 and len(self.children) <= 1:
+            return self.babies[0][0]
+        if not child:
+            return f"the file does not say which baby, and you have several ({names})"
+        return f"no baby here is called {child!r} (yours: {names}); rename one in Settings"
 
     def _lactation_on(self, day: date) -> int | None:
         chosen = None
@@ -158,6 +209,14 @@ class _Writer:
                 if target is None:
                     if name == "lactation_id":
                         values["lactation_id"] = None  # worked out from the date below
+                        continue
+                    if name == "baby_id" and "_baby" in row:
+                        # Another app's child, by name: her baby of that name.
+                        baby = self._baby_for(row["_baby"])
+                        if isinstance(baby, str):
+                            self.outcome.problems.append(Problem(where, baby))
+                            return None
+                        values[name] = baby
                         continue
                     if not f.null:
                         self.outcome.problems.append(Problem(where, f"{f.name} is missing"))
@@ -290,7 +349,8 @@ class _Writer:
             )
         self.outcome.created[spec.name] = len(pending)
         self.outcome.preview[spec.name] = [
-            _preview_row(spec, values, self.household) for _, values in pending[:PREVIEW_ROWS]
+            _preview_row(spec, values, self.household, dict(self.babies))
+            for _, values in pending[:PREVIEW_ROWS]
         ]
 
 
@@ -382,16 +442,25 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
-def _preview_row(spec: KindSpec, values: dict[str, Any], household: Household) -> dict[str, Any]:
-    """A row as she will see it: moments in her time zone, volumes in her unit, choices by
-    their names, empty values left out."""
+def _preview_row(
+    spec: KindSpec, values: dict[str, Any], household: Household, babies: dict[int, str]
+) -> dict[str, Any]:
+    """A row as she will see it: moments in her time zone, volumes and weights in her unit,
+    choices by their names, which baby (twins), empty values left out."""
     shown: dict[str, Any] = {}
     for f in spec.fields():
         value = values.get(f.attname)
+        if f.attname == "baby_id" and value in babies:
+            shown[str(f.verbose_name)] = babies[value]
+            continue
         if f.is_relation or value in (None, "", [], {}):
             continue
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
         if isinstance(value, datetime):
             value = value.astimezone(household.tz).strftime("%Y-%m-%d %H:%M:%S")
+        elif f.attname.endswith("_g") and isinstance(value, int | float):
+            value = format_weight(value, household.unit)
         elif f.attname.endswith("_ml") and isinstance(value, int | float):
             value = (
                 f"{value / ML_PER_OZ:.1f} oz" if household.unit == Unit.OZ else f"{value:.0f} mL"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("export/", views.export_download, name="export"),
     path("import/", views.import_preview, name="import"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("pull/", views.pull_preview, name="pull"),
 ]
