@@ -9,6 +9,8 @@ usual one. Her clock (12 or 24 hours) is her own choice, by default the locale's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,7 +22,9 @@ from babel.core import get_global
 from django.utils import timezone, translation
 
 Clock = Literal["12", "24"]
-DateStyle = Literal["medium", "long", "weekday", "weekday_long", "day_month", "month_year"]
+DateStyle = Literal[
+    "medium", "long", "weekday", "weekday_long", "weekday_year", "day_month", "month_year"
+]
 
 # Each language named in itself (never translated), so someone who reads none of the others
 # finds hers in the switch.
@@ -37,6 +41,7 @@ _DATE_SKELETONS: dict[str, str] = {
     "weekday_long": "MMMMEEEEd",  # Sunday 18 October
     "day_month": "MMMd",  # 18 Oct
     "month_year": "yMMM",  # Oct 2026
+    "weekday_year": "yMMMEd",  # Sun 18 Oct 2026
 }
 
 
@@ -108,6 +113,26 @@ def activate(formats: Formats) -> None:
 def deactivate() -> None:
     if hasattr(_state, "formats"):
         del _state.formats
+
+
+@contextmanager
+def override(formats: Formats) -> Iterator[None]:
+    """These formats for a block (a test, an email to a member), then the ones before."""
+    before: Formats | None = getattr(_state, "formats", None)
+    activate(formats)
+    try:
+        yield
+    finally:
+        if before is None:
+            deactivate()
+        else:
+            activate(before)
+
+
+def for_household(language: str, time_zone: str, clock: str = "") -> Formats:
+    """The formats a member of a household in `time_zone` reads, in `language`."""
+    locale = locale_for(language, time_zone=time_zone)
+    return Formats(locale, as_clock(clock, locale))
 
 
 def current() -> Formats:
