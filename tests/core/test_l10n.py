@@ -85,3 +85,18 @@ def test_settings_shows_a_members_last_visit_as_her_household_writes_it(family: 
     family.owner.save()
     page = client.get("/account/household/").content.decode()
     assert "Oct 18, 2026, 09:05" in page
+
+
+def test_volumes_and_weights_take_her_decimal_mark() -> None:
+    from letdown.babylog.display import format_change, format_weight
+    from letdown.logbook.display import format_volume
+
+    with l10n.override(l10n.Formats("de_DE", "24")), translation.override("de"):
+        assert format_volume(103.5, "oz") == "3,5 oz"
+        assert format_weight(3450, "oz") == "7 lb 9,7 oz"
+        assert format_change(14.2, "oz") == "+0,5 oz"
+    with l10n.override(l10n.Formats("en_US", "12")), translation.override("en"):
+        assert format_volume(103.5, "oz") == "3.5 oz"
+        assert format_volume(88.7, "oz") == "3 oz"
+        assert format_volume(120, "ml") == "120 mL"
+        assert format_change(-14.2, "oz") == "-0.5 oz"

@@ -190,9 +190,15 @@ def format_datetime(value: dt.datetime, style: DateStyle = "medium") -> str:
     )
 
 
-def format_number(value: float, decimals: int = 0) -> str:
-    """1,234.5 or 1.234,5: grouping and decimal mark by locale, exactly `decimals` places."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+def format_number(
+    value: float, decimals: int = 0, *, trim: bool = False, sign: bool = False
+) -> str:
+    """1,234.5 or 1.234,5: grouping and decimal mark by locale, `decimals` places (at most,
+    with `trim`: 3.5 and 3, as "{:g}" writes them); `sign` writes + before a positive one."""
+    places = ("#" if trim else "0") * decimals
+    pattern = "#,##0" + ("." + places if decimals else "")
+    if sign:
+        pattern = f"+{pattern};-{pattern}"
     return babel_numbers.format_decimal(value, format=pattern, locale=_locale())
 
 
