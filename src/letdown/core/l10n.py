@@ -157,8 +157,11 @@ def _locale() -> Locale:
         return Locale.parse("en_US")
 
 
-def _local(moment: dt.datetime) -> dt.datetime:
-    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+def _local(moment: dt.datetime, tz: dt.tzinfo | None = None) -> dt.datetime:
+    """In `tz`, or else the active zone (her household's, in a request)."""
+    if not timezone.is_aware(moment):
+        return moment
+    return moment.astimezone(tz) if tz is not None else timezone.localtime(moment)
 
 
 def _tidy(text: str) -> str:
@@ -167,27 +170,35 @@ def _tidy(text: str) -> str:
     return text.replace("\u202f", "\u00a0")
 
 
-def format_date(value: dt.date | dt.datetime, style: DateStyle = "medium") -> str:
+def format_date(
+    value: dt.date | dt.datetime, style: DateStyle = "medium", *, tz: dt.tzinfo | None = None
+) -> str:
     if isinstance(value, dt.datetime):
-        value = _local(value).date()
+        value = _local(value, tz).date()
+    if style == "long":
+        # The locale's own long date: a skeleton's fuzzy match can shorten the month.
+        return _tidy(babel_dates.format_date(value, "long", locale=_locale()))
     return _tidy(babel_dates.format_skeleton(_DATE_SKELETONS[style], value, locale=_locale()))
 
 
-def format_time(value: dt.datetime | dt.time, *, seconds: bool = False) -> str:
+def format_time(
+    value: dt.datetime | dt.time, *, seconds: bool = False, tz: dt.tzinfo | None = None
+) -> str:
     if isinstance(value, dt.datetime):
-        value = _local(value).time()
+        value = _local(value, tz).time()
     hours = "h" if current().clock == "12" else "H"
     skeleton = f"{hours}ms" if seconds else f"{hours}m"
     return _tidy(babel_dates.format_skeleton(skeleton, value, locale=_locale()))
 
 
-def format_datetime(value: dt.datetime, style: DateStyle = "medium") -> str:
+def format_datetime(
+    value: dt.datetime, style: DateStyle = "medium", *, tz: dt.tzinfo | None = None
+) -> str:
     """'18 Oct 2026, 14:05' in a UK household, 'Oct 18, 2026, 2:05 PM' in a US one."""
     locale = _locale()
     pattern = str(babel_dates.get_datetime_format("medium", locale=locale))
-    return _tidy(
-        pattern.replace("{1}", format_date(value, style)).replace("{0}", format_time(value))
-    )
+    day, clock = format_date(value, style, tz=tz), format_time(value, tz=tz)
+    return _tidy(pattern.replace("{1}", day).replace("{0}", clock))
 
 
 def format_number(

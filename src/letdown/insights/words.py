@@ -477,7 +477,7 @@ def next_feed_summary(next_feed: NextFeed, tz: ZoneInfo) -> str:
 
 
 def _clock(moment: datetime, tz: ZoneInfo) -> str:
-    return l10n.format_time(moment.astimezone(tz))
+    return l10n.format_time(moment, tz=tz)
 
 
 # --- 8. Pump switch time --------------------------------------------------------------------

@@ -307,7 +307,7 @@ class Entry:
 
     @property
     def time(self) -> str:
-        return l10n.format_time(self.at)
+        return l10n.format_time(self.at, tz=self.at.tzinfo)  # `at` is already in her zone
 
 
 @dataclass
