@@ -37,6 +37,16 @@ if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then
   fi
 fi
 
+# The translation catalogues' tests run makemessages and msgfmt (Debian's gettext).
+if ! command -v msgfmt >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
+  else
+    echo "gettext is missing: run 'sudo apt-get install gettext' for the translation tests." >&2
+    exit 1
+  fi
+fi
+
 SKIP_BROWSER=()
 if [ ! -x /usr/bin/chromium ] || ! command -v npm >/dev/null; then
   # npm fetches axe-core, the accessibility engine, for the browser tests (tests/browser/axe.py).

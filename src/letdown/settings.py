@@ -81,6 +81,7 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # /health is probed over plain http by container health checks.
     SECURE_REDIRECT_EXEMPT = [r"^health$"]
 
@@ -180,6 +181,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "letdown.accounts.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "letdown.accounts.middleware.HouseholdTimezoneMiddleware",
@@ -286,7 +288,11 @@ CACHES = {
 }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Each language is named in itself in the switch (core/l10n.py); these names are for the admin.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("de", _("German"))]
+# The anonymous visitor's choice from the switch on public pages; a member's is on her account.
+LANGUAGE_COOKIE_NAME = "letdown_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

@@ -35,7 +35,8 @@ def test_a_specialist_reads_and_writes_nothing(family):
     account = UserFactory(household=family.household, role=Role.SPECIALIST)
     link = Specialist(household_id=family.household.pk)
     for actor in (account, link):
-        assert [a for a in Action if can(actor, a)] == [Action.READ]
+        # The language of her own pages is hers to choose; it writes nothing of the family.
+        assert [a for a in Action if can(actor, a)] == [Action.READ, Action.LANGUAGE]
     session = SessionFactory(lactation=family.lactation, created_by=account)
     assert not can(account, Action.ENTRY_CHANGE, session)
 

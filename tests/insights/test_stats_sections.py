@@ -122,6 +122,25 @@ def test_no_comparison_without_an_earlier_lactation():
 # --- Leaks beside feed regularity -----------------------------------------------------------
 
 
+def test_leak_weeks_start_on_her_locales_first_day():
+    """A US household's weeks start on Sunday: the leak of Sunday 12 May is in the second
+    week, not the Monday-started week of 6 May."""
+    from letdown.insights.stats import compute_insights
+
+    leaks = [
+        LeakRecord(at=_local(2024, 5, 7, 9, 0), lactation_id=1),
+        LeakRecord(at=_local(2024, 5, 12, 9, 0), lactation_id=1),
+    ]
+    common = {"sessions": [], "feeds": [], "current_lactation_id": 1, "tz": PARIS}
+    now = _local(2024, 5, 15, 12, 0)
+    sunday = compute_insights(leaks=leaks, now=now, first_weekday=6, **common).leaks
+    assert [w.week_start.isoformat() for w in sunday.weeks] == ["2024-05-05", "2024-05-12"]
+    assert [w.n_leaks for w in sunday.weeks] == [1, 1]
+    monday = compute_insights(leaks=leaks, now=now, **common).leaks
+    assert [w.week_start.isoformat() for w in monday.weeks] == ["2024-05-06", "2024-05-13"]
+    assert [w.n_leaks for w in monday.weeks] == [2, 0]
+
+
 def test_leaks_per_day_by_week_count_only_her_days_and_this_lactation():
     feeds = [
         FeedRecord(at=_local(2024, 5, 6, 0, 0) + timedelta(hours=3 * k), lactation_id=1)

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from letdown.accounts.models import Baby, User
+from letdown.core import l10n
 from letdown.demo import create_demo_household
 from letdown.insights import selectors, words
 from letdown.insights.stats import Insights
@@ -132,9 +133,11 @@ def test_member_sees_every_section_with_its_summary_chart_and_learn_link(
     assert insights.n_sessions > 200
     for section_id in SECTION_IDS:
         assert f'id="{section_id}"' in page
-    summaries = _all_summaries(insights) + [
-        words.factor_summary(f) for f in insights.what_helps.factors
-    ]
+    # Times in the words as her household's locale writes them, as the page did.
+    with l10n.override(l10n.for_household("en", history.household.time_zone)):
+        summaries = _all_summaries(insights) + [
+            words.factor_summary(f) for f in insights.what_helps.factors
+        ]
     for summary in summaries:
         assert _visible(page, summary), summary
     # Each summary sits above its chart: the paragraph comes before the <svg> in the section.

@@ -83,7 +83,8 @@ def test_unapproved_comments_are_invisible_to_other_members(
 def test_approved_comment_shows_name_and_date_to_everyone(client: Client) -> None:
     _comment(name="Sam", created_at=timezone.now().replace(year=2026, month=11, day=3))
     html = _page(client)
-    assert "Sam" in html and "3 November 2026" in html
+    # A visitor whose browser names no region reads English dates the US way.
+    assert "Sam" in html and "November 3, 2026" in html
     assert "Pads in every bag." in html
     assert "Waiting for moderation" not in html
 

@@ -195,6 +195,22 @@ def test_a_fixed_interval_after_the_last_session_ended(family):
     assert service.received[0].payload["body"] == "A feed or pump is due."
 
 
+def test_a_reminder_speaks_her_own_language(family):
+    family.owner.language = "de"
+    family.owner.save()
+    SessionFactory(
+        lactation=family.lactation,
+        started_at=SEVEN - timedelta(hours=2, minutes=30),
+        ended_at=SEVEN - timedelta(hours=2),
+    )
+    with push_service() as service:
+        subscribe(family.owner, service.browser("phone"))
+        remind(family.owner, kind="feed_due", basis="after_end", interval_minutes=120)
+        runner.run_once(SEVEN + timedelta(minutes=1))
+    assert service.received[0].payload["body"] == "Stillen oder Abpumpen steht an."
+    assert service.received[0].payload["action"] == "Sitzung beginnen"
+
+
 def test_send_a_test_reaches_her_devices_and_the_log(family):
     with push_service() as service:
         subscribe(family.owner, service.browser("phone"))

@@ -7,14 +7,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from letdown.core.forms import VisibleCharField
+from letdown.core.l10n import LANGUAGE_NAMES
 from letdown.core.text import looks_alike
 
-from .models import Household, Role, Unit, User
+from .models import Clock, Household, Role, Unit, User
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 
@@ -133,3 +135,21 @@ class MemberEmailForm(forms.Form):
         required=False,
         help_text=_("Where a password-reset email goes, when this server sends email."),
     )
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code, _name in settings.LANGUAGES]
+
+
+class LanguageForm(forms.Form):
+    """Her language (blank: as her browser asks) and, for a member, her clock."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    clock = forms.ChoiceField(label=_("Times"), choices=Clock.choices, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            ("", _("As my browser asks")),
+            *_language_choices(),
+        ]

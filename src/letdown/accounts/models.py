@@ -53,6 +53,14 @@ class Role(models.TextChoices):
     SPECIALIST = "specialist", _("Specialist (read only)")
 
 
+class Clock(models.TextChoices):
+    """How she reads times: '' follows her locale (24 h in Germany, 12 h in the US)."""
+
+    LOCALE = "", _("As usual where I live")
+    H24 = "24", _("24 hours (14:05)")
+    H12 = "12", _("12 hours (2:05 PM)")
+
+
 class User(AbstractUser):
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
@@ -60,6 +68,11 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARENT)
     # When they last used the app (at most an hour behind): Settings shows it to the owner.
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Her own language for every page and email; blank follows her browser (Accept-Language).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
+    clock = models.CharField(
+        _("clock"), max_length=2, choices=Clock.choices, blank=True, default=Clock.LOCALE
+    )
 
 
 class Lactation(models.Model):

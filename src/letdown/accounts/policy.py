@@ -44,6 +44,7 @@ class Action(StrEnum):
     COMMENT_POST = "comment.post"  # a comment under a Learn article
     REMINDERS = "reminders.own"  # her own reminders and the devices they reach
     API_TOKENS = "api.tokens"  # her own API tokens (each acts with her role)
+    LANGUAGE = "own.language"  # her own language and clock (anyone's: a visitor's is a cookie)
 
 
 class Actor(Protocol):
@@ -80,10 +81,11 @@ ALLOWED: dict[str, frozenset[Action]] = {
             Action.COMMENT_POST,
             Action.REMINDERS,
             Action.API_TOKENS,
+            Action.LANGUAGE,
         }
     ),
     # Reads her log and insights; never writes, never sees the baby's photos and sounds.
-    Role.SPECIALIST: frozenset({Action.READ}),
+    Role.SPECIALIST: frozenset({Action.READ, Action.LANGUAGE}),
 }
 
 # What the 403 page says, per action refused.
@@ -124,9 +126,10 @@ def _own_recent(actor: Actor, obj: Any, now: datetime) -> bool:
 def can(actor: Actor | None, action: str, obj: Any = None, *, now: datetime | None = None) -> bool:
     """Whether `actor` may do `action` (on `obj`, for actions on one entry). Without `obj` the
     answer for an entry action is whether they may on some entry (a form before its save).
-    `actor` None is someone not logged in: only a Learn comment is theirs to write."""
+    `actor` None is someone not logged in: only a Learn comment and the language of the pages
+    are theirs to choose."""
     if actor is None:
-        return action == Action.COMMENT_POST
+        return action in (Action.COMMENT_POST, Action.LANGUAGE)
     allowed = ALLOWED.get(actor.role, frozenset())
     if action not in allowed:
         return False

@@ -17,6 +17,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("language/", views.language, name="language"),
     path("welcome/", views.onboarding, name="onboarding"),
     path("household/", views.household_settings, name="household_settings"),
     path("household/members/<int:pk>/", views.member, name="member"),

@@ -7,15 +7,17 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import policy, services
 from .access import household_of, household_view
 from .forms import (
     HouseholdSettingsForm,
+    LanguageForm,
     MemberEmailForm,
     MemberForm,
     MemberRoleForm,
@@ -131,6 +133,9 @@ def household_settings(request: HttpRequest) -> HttpResponse:
         "settings_form": settings_form,
         "baby_form": baby_form,
         "member_form": member_form,
+        "language_form": LanguageForm(
+            initial={"language": request.user.language, "clock": request.user.clock}  # type: ignore[union-attr]
+        ),
         "members": household.members.order_by("username"),
         "babies": Baby.objects.filter(household=household).select_related("lactation"),
         "can_change": policy.allows(request, A.HOUSEHOLD_CHANGE),
@@ -213,3 +218,46 @@ def _member_page(
         "is_self": member.pk == request.user.pk,
     }
     return render(request, "accounts/member.html", context, status=status)
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The language switch on public pages and her language and clock in Settings: a member's
+    choice is kept on her account (every device, emails too), a visitor's in a cookie. The
+    address stays the same: she goes back to the page she was on."""
+    policy.require(request, A.LANGUAGE)
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "logbook/error.html",
+            {"message": _("Choose one of the languages offered.")},
+            status=400,
+        )
+    chosen = form.cleaned_data["language"]
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    user = request.user
+    if user.is_authenticated:
+        user.language = chosen  # type: ignore[union-attr]
+        fields = ["language"]
+        if "clock" in request.POST:
+            user.clock = form.cleaned_data["clock"]  # type: ignore[union-attr]
+            fields.append("clock")
+        user.save(update_fields=fields)  # type: ignore[union-attr]
+    if chosen:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            chosen,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from letdown.accounts.models import Unit
+from letdown.core import l10n
 
 G_PER_OZ = 28.349523125
 
@@ -30,7 +31,8 @@ def format_weight(grams: float | None, unit: str) -> str:
     if unit == Unit.OZ:
         tenths = round(grams / G_PER_OZ * 10)
         pounds, rest = divmod(tenths, 160)
-        return f"{pounds} lb {rest / 10:.1f} oz" if pounds else f"{rest / 10:.1f} oz"
+        ounces = l10n.format_number(rest / 10, 1)  # 5.3 or 5,3 by her locale
+        return f"{pounds} lb {ounces} oz" if pounds else f"{ounces} oz"
     return f"{round(grams):,} g".replace(",", "\u202f")
 
 
@@ -40,4 +42,6 @@ def format_change(grams: float | None, unit: str) -> str:
         return ""
     value = from_g(grams, unit)
     assert value is not None
-    return f"{value:+.1f} oz" if unit == Unit.OZ else f"{value:+.0f} g"
+    if unit == Unit.OZ:
+        return f"{l10n.format_number(value, 1, sign=True)} oz"
+    return f"{value:+.0f} g"

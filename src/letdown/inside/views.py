@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from letdown.reflex.explainer import FINDING_KEYS, explain, from_table
 
+from . import words
 from .charts import series_chart
 from .forms import DEFAULTS, ExplainerForm
 
@@ -118,10 +119,16 @@ def _charts(result: dict[str, Any]) -> list[dict[str, str]]:
 def _context(result: dict[str, Any]) -> dict[str, Any]:
     return {
         "result": result,
+        "in_words": words.choices_in_words(result["choices"]),
         # Each finding with the keys of its source, cited on the page like every health
         # statement (an unknown source fails loudly here rather than print uncited).
         "findings": [
-            {**finding, "keys": FINDING_KEYS[finding["source"]]} for finding in result["findings"]
+            {
+                **finding,
+                "text": words.finding_text(finding["text"]),
+                "keys": FINDING_KEYS[finding["source"]],
+            }
+            for finding in result["findings"]
         ],
         "average": result["average"],
         "session": result["session"],

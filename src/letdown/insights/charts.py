@@ -11,9 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
-
 from letdown.core import charts as draw
+from letdown.core import l10n
 from letdown.core.charts import WIDTH, Frame
 
 from .stats.results import (
@@ -420,7 +419,7 @@ def leaks_chart(section: LeaksSection) -> Chart | None:
         body.append(draw.line(points, css="ld-line", width=1.5))
     step = next(s for s in (1, 2, 4, 8, 13, 26, 52) if len(weeks) / s <= 5)
     ticks = [
-        (index + 0.5, date_format(weeks[index].week_start, "j M"))
+        (index + 0.5, l10n.format_date(weeks[index].week_start, "day_month"))
         for index in range(0, len(weeks), step)
     ]
     body += draw.x_axis(spread_frame, ticks)

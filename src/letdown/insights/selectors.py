@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from letdown.accounts.models import Baby, Household
+from letdown.core import l10n
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
 
 from .charts import Chart, Forest, render_charts
@@ -142,12 +143,14 @@ def load_records(
 def _cache_key(household: Household, now: datetime) -> str:
     # The local date is part of the key: "this week" and "today" roll over at her midnight.
     day = now.astimezone(household.tz).date().isoformat()
-    return f"insights:{SCHEMA_VERSION}:{household.pk}:{household.data_version}:{day}"
+    # Her locale's first day of the week decides where the leaks chart's weeks begin.
+    week = l10n.first_weekday()
+    return f"insights:{SCHEMA_VERSION}:{household.pk}:{household.data_version}:{day}:w{week}"
 
 
 def _charts_key(results_key: str, language: str, unit: str) -> str:
-    # The leaks chart's ticks name months in her language; the volume chart is drawn in her
-    # unit, which she can change without changing her data.
+    # The leaks chart's ticks name months in her language and locale; the volume chart is
+    # drawn in her unit, which she can change without changing her data.
     return f"{results_key}:charts:{language}:{unit}"
 
 
@@ -183,6 +186,7 @@ def _compute(household: Household, now: datetime) -> Insights:
         current_lactation_id=lactation.pk if lactation else None,
         now=now,
         tz=household.tz,
+        first_weekday=l10n.first_weekday(),
     )
 
 
@@ -213,7 +217,8 @@ def insights_page_for(household: Household, now: datetime | None = None) -> Insi
     and no SVG work."""
     now = now or timezone.now()
     key = _cache_key(household, now)
-    charts_key = _charts_key(key, get_language() or "en", household.unit)
+    language = f"{get_language() or 'en'}:{l10n.current().key}"
+    charts_key = _charts_key(key, language, household.unit)
     cached: dict[str, Any] = cache.get_many([key, charts_key])
     insights = _cached_insights(cached.get(key), now)
     # Charts carry the moment their results were computed: results recomputed for a new

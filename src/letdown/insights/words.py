@@ -9,12 +9,13 @@ page shows, once per request (a few hundred microseconds).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from letdown.core import l10n
 from letdown.logbook.models import Aid
 
 from .stats.results import (
@@ -100,7 +101,8 @@ def _band(slug: str) -> tuple[str, str]:
     }
     name = slug.removeprefix("time_")
     start, end = next((start, end) for band, start, end in TIME_BANDS if band == name)
-    return names[name], f"{start:02d}:00–{end:02d}:00"
+    hours = (l10n.format_time(time(start)), l10n.format_time(time(end % 24)))
+    return names[name], "–".join(hours)
 
 
 def factor_name(factor: FactorEffect) -> str:
@@ -475,7 +477,7 @@ def next_feed_summary(next_feed: NextFeed, tz: ZoneInfo) -> str:
 
 
 def _clock(moment: datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%H:%M")
+    return l10n.format_time(moment, tz=tz)
 
 
 # --- 8. Pump switch time --------------------------------------------------------------------

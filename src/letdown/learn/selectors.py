@@ -10,7 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from letdown.accounts.models import User
 
@@ -118,7 +118,7 @@ def routine_step_links(article: Article) -> list[tuple[str, str]]:
     from letdown.routines.catalogue import STEP_TYPES
 
     return [
-        (ROUTINE_STEP_URL.format(slug=slug), STEP_TYPES[slug].title)
+        (ROUTINE_STEP_URL.format(slug=slug), gettext(STEP_TYPES[slug].title))
         for slug in article.routine_steps
     ]
 

@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from letdown.accounts.models import User
 
@@ -97,15 +98,17 @@ def notify_moderators(*, comment: Comment, review_url: str) -> int:
     body = "\n\n".join(
         part
         for part in (
-            f"{comment.name} commented on “{title}”. The comment waits for moderation:",
+            _("%(name)s commented on “%(title)s”. The comment waits for moderation:")
+            % {"name": comment.name, "title": title},
             Truncator(comment.body).chars(600),
-            f"Approve it or mark it as spam: {review_url}" if review_url else "",
+            _("Approve it or mark it as spam: %(url)s") % {"url": review_url} if review_url else "",
         )
         if part
     )
     try:
         return send_mail(
-            subject=f"[letdown] New comment awaiting moderation on “{title}”",
+            subject=_("[letdown] New comment awaiting moderation on “%(title)s”")
+            % {"title": title},
             message=body,
             from_email=None,
             recipient_list=recipients,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from letdown.accounts.models import ML_PER_OZ, Unit
+from letdown.core import l10n
 
 
 def to_ml(value: float | None, unit: str) -> float | None:
@@ -21,4 +22,7 @@ def format_volume(ml: float | None, unit: str) -> str:
     value = from_ml(ml, unit)
     if value is None:
         return ""
-    return f"{value:g} oz" if unit == Unit.OZ else f"{value:.0f} mL"
+    # The decimal mark is her locale's: 3.5 oz in English, 3,5 oz in German.
+    if unit == Unit.OZ:
+        return f"{l10n.format_number(value, 1, trim=True)} oz"
+    return f"{value:.0f} mL"

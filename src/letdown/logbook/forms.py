@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import ML_PER_OZ, Household, Unit
+from letdown.core import l10n
 from letdown.core.forms import VisibleCharField
 
 from .display import from_ml, to_ml
@@ -37,7 +38,7 @@ EDGE_GRACE = timedelta(seconds=1)
 
 
 def _clock(at: datetime) -> str:
-    return f"{timezone.localtime(at):%H:%M:%S}"
+    return l10n.format_time(at, seconds=True)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -125,13 +126,12 @@ class LetDownEditForm(LetDownDetailsForm):
 
 def overlap_error(other: Session) -> forms.ValidationError:
     url = reverse("session_edit", args=[other.pk])
-    local = timezone.localtime(other.started_at)
     return forms.ValidationError(
         format_html(
             '{} <a href="{}">{}</a>',
             _("This overlaps another session:"),
             url,
-            f"{other.get_kind_display()} {local:%d %b %H:%M}",
+            _session_label(other),
         )
     )
 
@@ -296,7 +296,7 @@ def _drop_blank_choice(form: forms.BaseForm, *names: str) -> None:
 
 
 def _session_label(session: Session) -> str:
-    return f"{session.get_kind_display()} {timezone.localtime(session.started_at):%d %b %H:%M}"
+    return f"{session.get_kind_display()} {l10n.format_datetime(session.started_at, 'day_month')}"
 
 
 class FeedForm(forms.ModelForm):

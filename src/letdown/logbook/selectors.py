@@ -30,6 +30,7 @@ from letdown.accounts.models import Household
 from letdown.babylog import selectors as babylog
 from letdown.babylog.display import format_change, format_weight
 from letdown.babylog.models import StoolColour
+from letdown.core import l10n
 from letdown.core.survival import median_time_s
 
 from . import projection
@@ -65,7 +66,7 @@ def local_midnight(day: date, household: Household) -> datetime:
 
 def _page_key(household: Household, name: str, *parts: object) -> str:
     """A key that changes with anything the page shows: her data, her zone and unit, the
-    language of the labels."""
+    language of the labels and how dates, times and numbers are written (locale, clock)."""
     return ":".join(
         str(part)
         for part in (
@@ -75,6 +76,7 @@ def _page_key(household: Household, name: str, *parts: object) -> str:
             household.time_zone,
             household.unit,
             get_language() or "",
+            l10n.current().key,
             *parts,
         )
     )
@@ -305,7 +307,7 @@ class Entry:
 
     @property
     def time(self) -> str:
-        return self.at.strftime("%H:%M")  # `at` is already in her zone
+        return l10n.format_time(self.at, tz=self.at.tzinfo)  # `at` is already in her zone
 
 
 @dataclass

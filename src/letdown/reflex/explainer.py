@@ -198,10 +198,17 @@ def choices_in_words(choices: Choices) -> dict[str, str]:
 
 # ---- what the cited studies found (their words, in ours; never the model's numbers) ----
 
+
+def gettext_noop(text: str) -> str:
+    """Marks a text for the translation catalogues (makemessages reads the name) without
+    importing Django here; the page translates it (inside/words.py)."""
+    return text
+
+
 FINDINGS: dict[str, dict[str, str]] = {
     "anxiety": {
         "source": "Ueda 1994",
-        "text": (
+        "text": gettext_noop(
             "In 22 mothers, mental arithmetic or noise during a feed meant fewer oxytocin pulses "
             "(about 1.1-1.3 instead of 2.25 in 20 minutes), but the milk the babies took and the "
             "rise in prolactin did not differ."
@@ -209,35 +216,35 @@ FINDINGS: dict[str, dict[str, str]] = {
     },
     "warm_compress_min": {
         "source": "Yiğit 2012",
-        "text": (
+        "text": gettext_noop(
             "In 39 mothers, the breast warmed for 20 minutes before pumping gave more milk in "
             "15 minutes than the other breast (47 against 33 mL on average)."
         ),
     },
     "baby_cry_s": {
         "source": "McNeilly 1983",
-        "text": (
+        "text": gettext_noop(
             "In all 10 mothers studied, oxytocin rose 3 to 10 minutes before the baby latched; "
             "in 5 of them the baby's crying set it off."
         ),
     },
     "weeks_early": {
         "source": "Saint 1984",
-        "text": (
+        "text": gettext_noop(
             "In 9 mothers, babies took about 37 g of colostrum in the first day, about 400 g on "
             "day 3 and about 700 g on day 5."
         ),
     },
     "weeks_late": {
         "source": "Kent 1999",
-        "text": (
+        "text": gettext_noop(
             "Milk made in 24 hours stayed level through the first six months and fell after; "
             "at 15 months each breast still made about 200 g a day."
         ),
     },
     "weeks_learning": {
         "source": "McNeilly 1983",
-        "text": (
+        "text": gettext_noop(
             "Oxytocin was released before feeds in answer to cues such as the baby's cry or "
             "getting ready, a learned response (how many weeks it takes to learn is the model's "
             "assumption, not a finding)."
@@ -245,18 +252,18 @@ FINDINGS: dict[str, dict[str, str]] = {
     },
     "lactation": {
         "source": "Uvnäs Moberg 2020",
-        "text": (
+        "text": gettext_noop(
             "Mothers with earlier children had a larger oxytocin response in a small study, "
             "and a review agrees that oxytocin levels are higher after earlier births."
         ),
     },
     "massage": {
         "source": "Morton 2009",
-        "text": "Mothers taught hands-on pumping made about 48 % more milk a day.",
+        "text": gettext_noop("Mothers taught hands-on pumping made about 48 % more milk a day."),
     },
     "relaxation": {
         "source": "Becker, Cochrane review",
-        "text": "Relaxation was among the things that increased the milk expressed.",
+        "text": gettext_noop("Relaxation was among the things that increased the milk expressed."),
     },
 }
 

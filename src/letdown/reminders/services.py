@@ -142,7 +142,10 @@ def deliver(*, delivery: Delivery) -> Delivery:
     time), then log the outcome. A device the push service calls gone (404/410) is removed;
     another failure counts against it, and after MAX_FAILURES in a row it is not tried."""
     targets = _targets(delivery)
-    with translation.override(settings.LANGUAGE_CODE):
+    # In her own language (Settings), or the server's when she has not chosen one: a push has
+    # no browser asking for a language.
+    language = User.objects.filter(pk=delivery.user_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
         message = payload(delivery.reminder, delivery.fire_at)
     results = [
         (

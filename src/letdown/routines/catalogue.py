@@ -30,6 +30,12 @@ _MIZUNO_2006 = "mizuno2006"
 _ABM_MASTITIS_2022 = "abm2022"
 
 
+def gettext_noop(text: str) -> str:
+    """Marks a text for the translation catalogues (makemessages reads the name) without
+    importing Django into this data module; pages translate it with gettext(step.title)."""
+    return text
+
+
 @dataclass(frozen=True)
 class NumberParam:
     """A whole-number setting of a step (seconds), with its default and allowed range."""
@@ -95,16 +101,24 @@ class StepConfig:
 
 
 IMAGERY_SCRIPT: tuple[ImageryLine, ...] = (
-    ImageryLine("Settle in where you are, and let your shoulders drop.", 10),
-    ImageryLine("Breathe in slowly through your nose; breathe out even more slowly.", 12),
-    ImageryLine("Picture warm water running over your shoulders and down your chest.", 12),
-    ImageryLine("Feel that warmth spread into your breasts and soften them.", 12),
-    ImageryLine("Think of your baby: the weight in your arms, the small hands, the smell.", 14),
-    ImageryLine("See your baby feeding calmly, with slow, deep swallows.", 12),
-    ImageryLine("Imagine the milk inside you as little streams beginning to move.", 12),
-    ImageryLine("The streams join and flow toward the nipple, steady and easy.", 12),
-    ImageryLine("Nothing needs to hurry. Whatever comes today is enough.", 10),
-    ImageryLine("Breathe out, loosen your hands, and let the milk come.", 10),
+    ImageryLine(gettext_noop("Settle in where you are, and let your shoulders drop."), 10),
+    ImageryLine(
+        gettext_noop("Breathe in slowly through your nose; breathe out even more slowly."), 12
+    ),
+    ImageryLine(
+        gettext_noop("Picture warm water running over your shoulders and down your chest."), 12
+    ),
+    ImageryLine(gettext_noop("Feel that warmth spread into your breasts and soften them."), 12),
+    ImageryLine(
+        gettext_noop("Think of your baby: the weight in your arms, the small hands, the smell."), 14
+    ),
+    ImageryLine(gettext_noop("See your baby feeding calmly, with slow, deep swallows."), 12),
+    ImageryLine(
+        gettext_noop("Imagine the milk inside you as little streams beginning to move."), 12
+    ),
+    ImageryLine(gettext_noop("The streams join and flow toward the nipple, steady and easy."), 12),
+    ImageryLine(gettext_noop("Nothing needs to hurry. Whatever comes today is enough."), 10),
+    ImageryLine(gettext_noop("Breathe out, loosen your hands, and let the milk come."), 10),
 )
 IMAGERY_DURATION_S: int = sum(line.duration_s for line in IMAGERY_SCRIPT)
 
@@ -116,13 +130,13 @@ def _duration(default: int, minimum: int, maximum: int) -> NumberParam:
 _STEP_TYPE_LIST: tuple[StepType, ...] = (
     StepType(
         slug="warm_drink",
-        title="Warm drink",
-        how_to=(
+        title=gettext_noop("Warm drink"),
+        how_to=gettext_noop(
             "Make yourself a warm drink you like (water, milk or a caffeine-free tea) and sip "
             "it slowly. Sit somewhere comfortable, with everything you need within reach, and "
             "give yourself this minute before you start."
         ),
-        why=(
+        why=gettext_noop(
             "Warmth and a calm moment help you relax, and a relaxed body lets the let-down "
             "reflex work; stress can hold oxytocin back. No study has tested a drink alone."
         ),
@@ -133,15 +147,15 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="warm_compress",
-        title="Warm compress",
-        how_to=(
+        title=gettext_noop("Warm compress"),
+        how_to=gettext_noop(
             "Soak a clean cloth in warm (not hot) water, wring it out and lay it over your "
             "breast; a towel on top keeps the heat in. Check the temperature on your wrist "
             "first, and warm the cloth again if it cools down. Skip this step if part of the "
             "breast is hot, red, swollen or painful: that can be mastitis, which calls for cold "
             "packs instead, and a doctor if you feel unwell."
         ),
-        why=(
+        why=gettext_noop(
             "In a small trial, a warm compress on one breast for 20 minutes before pumping gave "
             "more milk from that breast in 15 minutes than from the other one (about 47 mL "
             "against 33 mL). Our default is shorter; you can set up to 20 minutes."
@@ -154,15 +168,15 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="breast_massage",
-        title="Breast massage",
-        how_to=(
+        title=gettext_noop("Breast massage"),
+        how_to=gettext_noop(
             "With the flat of your fingers, make small, gentle circles on one spot, then move "
             "to the next, working all the way round from the outside of the breast in toward "
             "the nipple. Use light pressure; it should never hurt. Do not massage a part of "
             "the breast that is hot, red, swollen or painful: firm massage can make mastitis "
             "worse, so use only a feather-light stroke there and see a doctor if you feel unwell."
         ),
-        why=(
+        why=gettext_noop(
             "In one study without a comparison group, parents who learned to use their hands on "
             "the breast along with pumping (massage and hand expression) made about 48% more "
             "milk a day than before. A Cochrane review also linked massage with more milk, but "
@@ -178,14 +192,14 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="hand_expression",
-        title="Hand expression",
-        how_to=(
+        title=gettext_noop("Hand expression"),
+        how_to=gettext_noop(
             "Hold your hand in a C shape: four fingers under the breast to support it, the thumb "
             "on top, a few centimetres back from the nipple. Press gently back toward your "
             "chest, then roll the thumb and fingers toward the nipple, and let go. Repeat in a "
             "steady rhythm, moving your hand round the breast now and then."
         ),
-        why=(
+        why=gettext_noop(
             "Hand expression before or along with pumping was part of the hands-on routine "
             "that gave about 48% more milk a day in one study; it also teaches you how your "
             "breast responds."
@@ -200,13 +214,13 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="breathing",
-        title="Breathing",
-        how_to=(
+        title=gettext_noop("Breathing"),
+        how_to=gettext_noop(
             "Follow the circle: breathe in slowly while it grows, and out while it shrinks. "
             "Let the breath out be the longer one. If your mind wanders, bring it back to the "
             "circle without judging yourself."
         ),
-        why=(
+        why=gettext_noop(
             "Stress can hold the reflex back: in one study, mental arithmetic or noise during a "
             "feed cut the oxytocin pulses from about 2.3 to about 1.2 per 20 minutes. Slow "
             "breathing is a simple way to calm down first."
@@ -222,12 +236,12 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="imagery",
-        title="Positive imagery",
-        how_to=(
+        title=gettext_noop("Positive imagery"),
+        how_to=gettext_noop(
             "Read each line as it comes, or close your eyes and listen if you turned on the "
             "voice. Let the pictures form in your own way; there is no wrong way to do this."
         ),
-        why=(
+        why=gettext_noop(
             "The reflex can start from cues alone: oxytocin rose before the baby latched in "
             "every mother of one study, in some of them when they were only getting ready. "
             "Thinking of the baby and of the milk flowing uses that path."
@@ -240,12 +254,12 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="relaxing_sound",
-        title="Relaxing sound",
-        how_to=(
+        title=gettext_noop("Relaxing sound"),
+        how_to=gettext_noop(
             "Listen to a calm sound made on your phone, or to a track you uploaded. Turn the "
             "volume to a comfortable level and let your jaw and shoulders loosen."
         ),
-        why=(
+        why=gettext_noop(
             "In a trial of 162 mothers, those who listened to music while pumping expressed "
             "more milk, with more fat in it; in another, mothers who heard a lullaby each "
             "morning saw their milk rise a little more from the first to the sixth day."
@@ -258,12 +272,12 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="baby_cry",
-        title="Your baby's cry",
-        how_to=(
+        title=gettext_noop("Your baby's cry"),
+        how_to=gettext_noop(
             "Listen to the recording of your baby you made. If you are apart, picture your "
             "baby while it plays."
         ),
-        why=(
+        why=gettext_noop(
             "In one study, oxytocin rose 3 to 10 minutes before the baby latched in all ten "
             "mothers; in five of them the rise came as the baby cried. A recording builds on "
             "what was seen there: it has not itself been tested."
@@ -278,12 +292,12 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="baby_photo",
-        title="Your baby's photo",
-        how_to=(
+        title=gettext_noop("Your baby's photo"),
+        how_to=gettext_noop(
             "Look at your baby's photo. Notice the small details: the hair, the hands, the "
             "expression. Think of holding your baby close."
         ),
-        why=(
+        why=gettext_noop(
             "In a study of mothers of premature babies, the milk rose from the first to the "
             "sixth day by about 66 mL with usual care, 71 mL with a lullaby each morning and "
             "76 mL with the lullaby and the baby's photo."
@@ -297,12 +311,12 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="scent_cloth",
-        title="Scent cloth",
-        how_to=(
+        title=gettext_noop("Scent cloth"),
+        how_to=gettext_noop(
             "Hold a cloth, a vest or a blanket that smells of your baby close to your face and "
             "breathe in slowly. Keep one in your bag for when you pump away from home."
         ),
-        why=(
+        why=gettext_noop(
             "The reflex learns the cues that come before a feed, and oxytocin can rise before "
             "any touch; your baby's smell is one of those cues. Scent by itself has not been "
             "measured in a trial."
@@ -314,14 +328,14 @@ _STEP_TYPE_LIST: tuple[StepType, ...] = (
     ),
     StepType(
         slug="pump_phases",
-        title="Pump phases",
-        how_to=(
+        title=gettext_noop("Pump phases"),
+        how_to=gettext_noop(
             "Start the pump on its fast, light stimulation setting. Tap Let-down when you feel "
             "it or see milk spraying, then switch the pump to its slower, stronger expression "
             "setting; we will remind you when your usual time has passed, and suggest going "
             "back to stimulation if the milk stops for a while."
         ),
-        why=(
+        why=gettext_noop(
             "Before a let-down a baby sucks fast and light, and after it slow and deep; pumps "
             "copy this with a short stimulation pattern (about 2 minutes or until milk flows) "
             "and then an expression pattern. Each parent's timing is much the same from one "

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import Household
@@ -43,7 +44,7 @@ def clean_steps(raw: Any, kind: str | None = None) -> list[dict[str, Any]]:
         if kind is not None and kind not in STEP_TYPES[slug].for_kinds:
             raise ValidationError(
                 _("%(step)s is not part of a %(kind)s routine.")
-                % {"step": STEP_TYPES[slug].title, "kind": Kind(kind).label}
+                % {"step": gettext(STEP_TYPES[slug].title), "kind": Kind(kind).label}
             )
         steps.append({"slug": slug, "params": validated})
     return steps

@@ -472,7 +472,7 @@ def build_report(household: Household, first: date, last: date, now: datetime) -
         weights=weight_lines,
         notes=notes,
         routine_steps=[
-            (STEP_TYPES[slug].title if slug in STEP_TYPES else slug, n)
+            (_(STEP_TYPES[slug].title) if slug in STEP_TYPES else slug, n)
             for slug, n in steps.most_common()
             if slug
         ],

@@ -59,6 +59,7 @@ def local_hours(times_s: np.ndarray, tz: ZoneInfo) -> np.ndarray:
     return (np.floor(local_seconds(times_s, tz) / 3600).astype(np.int64) % 24).astype(int)
 
 
-def mondays(epoch_days: np.ndarray) -> np.ndarray:
-    """The Monday starting the week of each local date (both as days since 1970-01-01)."""
-    return epoch_days - (epoch_days + _EPOCH_WEEKDAY) % 7
+def mondays(epoch_days: np.ndarray, first_weekday: int = 0) -> np.ndarray:
+    """The first day of the week of each local date (both as days since 1970-01-01): the
+    Monday, or the day `first_weekday` names (6: Sunday, as in the US)."""
+    return epoch_days - (epoch_days + _EPOCH_WEEKDAY - first_weekday) % 7

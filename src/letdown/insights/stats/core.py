@@ -29,6 +29,7 @@ def compute_insights(
     current_lactation_id: int | None,
     now: datetime,
     tz: ZoneInfo,
+    first_weekday: int = 0,
 ) -> Insights:
     """Compute every Insights section from her records.
 
@@ -64,7 +65,9 @@ def compute_insights(
         anxiety=anxiety_section(table, anxiety_high),
         letdowns=letdowns_section(table),
         over_time=over_time_section(table, current_lactation_id),
-        leaks=leaks_section(leak_s=leak_s, feed_starts_s=starts_s, now=now, tz=tz),
+        leaks=leaks_section(
+            leak_s=leak_s, feed_starts_s=starts_s, now=now, tz=tz, first_weekday=first_weekday
+        ),
         rhythm=rhythm_section(
             feed_starts_s=starts_s,
             pumping_starts_s=np.sort(every.started_s[pumping]),

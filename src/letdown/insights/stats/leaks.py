@@ -21,8 +21,9 @@ MIN_WEEKS_FOR_CORRELATION = 6
 SUMMARY_WEEKS = 2
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+def _monday(day: date, first_weekday: int = 0) -> date:
+    """The first day of the week of `day` (Monday, or as her locale has it)."""
+    return day - timedelta(days=(day.weekday() - first_weekday) % 7)
 
 
 def leaks_section(
@@ -31,8 +32,10 @@ def leaks_section(
     feed_starts_s: np.ndarray,
     now: datetime,
     tz: ZoneInfo,
+    first_weekday: int = 0,
 ) -> LeaksSection:
-    """Leaks of one lactation (POSIX seconds, any order) beside that lactation's feeds."""
+    """Leaks of one lactation (POSIX seconds, any order) beside that lactation's feeds, by
+    week; a week starts on `first_weekday` (0 Monday … 6 Sunday), as her locale has it."""
     leak_s = np.sort(np.asarray(leak_s, dtype=float))
     if len(leak_s) == 0 and len(feed_starts_s) == 0:
         return _empty()
@@ -40,16 +43,17 @@ def leaks_section(
     earliest_s = float(np.concatenate((leak_s, feed_starts_s)).min())
     first_day = datetime.fromtimestamp(earliest_s, tz).date()
     # A record stamped after `now` (a phone's clock running fast) must not start the range.
-    first_day = min(max(first_day, _monday(today) - timedelta(weeks=MAX_WEEKS - 1)), today)
-    first_monday = _monday(first_day)
-    n_weeks = (_monday(today) - first_monday).days // 7 + 1
+    this_week = _monday(today, first_weekday)
+    first_day = min(max(first_day, this_week - timedelta(weeks=MAX_WEEKS - 1)), today)
+    first_monday = _monday(first_day, first_weekday)
+    n_weeks = (this_week - first_monday).days // 7 + 1
     week_starts = [first_monday + timedelta(weeks=i) for i in range(n_weeks)]
 
     intervals_s, interval_starts_s = feed_intervals_s(feed_starts_s)
     # The week of each leak and each interval's start by her local date (-1: not shown),
     # looked up together: her UTC offsets are looked up once per day.
     week = (
-        mondays(local_days(np.concatenate((leak_s, interval_starts_s)), tz))
+        mondays(local_days(np.concatenate((leak_s, interval_starts_s)), tz), first_weekday)
         - (first_monday.toordinal() - EPOCH_ORDINAL)
     ) // 7
     week = np.where((week >= 0) & (week < n_weeks), week, -1)

@@ -221,7 +221,7 @@ class OverTimeSection:
 
 @dataclass(frozen=True)
 class LeakWeek:
-    week_start: date  # Monday, her local date
+    week_start: date  # her local date: Monday, or her locale's first day of the week
     n_days: int
     n_leaks: int
     leaks_per_day: float

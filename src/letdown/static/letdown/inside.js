@@ -7,6 +7,8 @@
   var result = document.getElementById("inside-result");
   var summary = document.getElementById("inside-summary");
   if (!form || !result || !window.fetch) return;
+  // Django's JavaScript catalog (/jsi18n/) in her language; English if it did not load.
+  var gettext = window.gettext || function (text) { return text; };
   form.classList.add("live");
   var pending = null;
 
@@ -50,7 +52,7 @@
         if (!answer.ok) {
           var errors = answer.body.errors || {};
           var first = Object.keys(errors)[0];
-          show(choice, first ? errors[first][0] : "Something went wrong.", true);
+          show(choice, first ? errors[first][0] : gettext("Something went wrong."), true);
           return;
         }
         result.innerHTML = answer.body.html;
@@ -61,7 +63,7 @@
         window.scrollTo(window.scrollX, y);
       })
       .catch(function (error) {
-        if (error.name !== "AbortError") show(choice, "Could not update; try again.", true);
+        if (error.name !== "AbortError") show(choice, gettext("Could not update; try again."), true);
       })
       .finally(function () {
         form.classList.remove("updating");
