@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from letdown.accounts.models import Household, Lactation, User
 from letdown.api.models import ApiToken
 from letdown.babylog.models import Nappy, Weighing
-from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session, Tap
+from letdown.logbook.models import BottleFeed, JoinedStart, Leak, LetDown, Segment, Session, Tap
 from letdown.logbook.services import record_tap, start_session
 from letdown.routines.models import Media, Routine, RoutineRun, RunEvent
 from letdown.share.models import ReportQuestions, Share, ShareVisit
@@ -222,9 +222,10 @@ def test_every_model_that_belongs_to_a_household_is_exported() -> None:
     # Accounts, import bookkeeping and the links she gave out are not her log. Reminders stay
     # with the server: a device's subscription only works with this server's VAPID key, and
     # the reminders and their log are settings and delivery records. API tokens are
-    # credentials: a new server gets new tokens.
+    # credentials: a new server gets new tokens. A Start that joined a running session only
+    # routes the taps a phone kept offline, for minutes.
     not_hers = (
-        {User, Share, ShareVisit, ApiToken}
+        {User, Share, ShareVisit, ApiToken, JoinedStart}
         | set(apps.get_app_config("transfer").get_models())
         | set(apps.get_app_config("reminders").get_models())
     )
