@@ -140,6 +140,13 @@ def shares(request: HttpRequest) -> HttpResponse:
         )
         # Shown once: only its hash is kept.
         new_link = request.build_absolute_uri(reverse("share_link", args=[made.token]))
+        to = data.get("email")
+        if to and services.email_link(share=made.share, link=new_link, to=to):
+            messages.success(request, _("The link was sent to %(to)s.") % {"to": to})
+        elif to:
+            messages.warning(
+                request, _("The email could not be sent: copy the link below and send it yourself.")
+            )
         form = ShareForm()
     context = {"form": form, "lines": selectors.shares_of(household, now), "new_link": new_link}
     status = 400 if form.errors else 200
