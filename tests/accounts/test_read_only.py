@@ -42,6 +42,7 @@ def test_the_live_screen_sends_her_to_the_sessions_page(
             not in page
         )
     assert '<form method="post" class="card' not in page
+    assert "read only" in page
     # The owner still gets the live screen.
     assert owner_client.get(reverse("session_live", args=[live.pk])).status_code == 200
 

@@ -39,6 +39,8 @@ def test_report_figures_for_a_known_day(owner_client, family):
     assert day.formula_ml == 60 and day.anxiety_mean == 5
     page = owner_client.get(reverse("report")).content.decode()
     assert "Feeding report" in page and "60 mL formula" in page
+    # The default period (the last seven days) is in the fields, to change from.
+    assert 'name="start" value="2026-11-21"' in page and 'name="end" value="2026-11-27"' in page
 
 
 @time_machine.travel(NOW, tick=False)

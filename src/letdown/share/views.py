@@ -47,6 +47,8 @@ def _report_context(request: HttpRequest, household: Household) -> tuple[dict[st
         form.add_error(None, str(error))
         first, last = choose_period(today, None, None)
     status = 400 if form.errors else 200
+    if not form.is_bound:  # the default period, shown in the fields she may change
+        form = PeriodForm(initial={"start": first, "end": last})
     report = build_report(household, first, last, timezone.now())
     context = {
         "report": report,
