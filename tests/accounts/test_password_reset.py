@@ -9,13 +9,18 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from letdown.accounts import throttle
 from letdown.email_url import parse_email_url
 
 from ..factories import UserFactory
@@ -138,3 +143,74 @@ def test_settings_read_a_console_email_url(tmp_path: Any) -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["django.core.mail.backends.console.EmailBackend", "86400"]
+
+
+def _ask(address: str, client_ip: str = "203.0.113.5") -> tuple[int, str]:
+    response = Client(REMOTE_ADDR=client_ip).post(URL, {"email": address})
+    return response.status_code, response.get("Location", "")
+
+
+@pytest.mark.django_db
+def test_one_address_gets_three_emails_an_hour_and_the_answer_never_tells(
+    mail_on: None,
+) -> None:
+    UserFactory(email="sam@example.org")
+    sent = (302, "/account/password/reset/sent/")
+    # From different clients, so only the address's own limit is met.
+    known = [_ask("sam@example.org", f"203.0.113.{i}") for i in range(5)]
+    unknown = [_ask("nobody@example.org", f"198.51.100.{i}") for i in range(5)]
+    assert known == unknown == [sent] * 5
+    assert [m.to for m in mail.outbox] == [["sam@example.org"]] * throttle.RESET_PER_ADDRESS
+    # However it is typed, it is the same address.
+    _ask("SAM@example.org ", "192.0.2.1")
+    assert len(mail.outbox) == throttle.RESET_PER_ADDRESS
+
+
+@pytest.mark.django_db
+def test_one_client_is_refused_after_ten_requests_an_hour(mail_on: None) -> None:
+    for i in range(throttle.RESET_PER_CLIENT):
+        UserFactory(email=f"member{i}@example.org")
+        assert _ask(f"member{i}@example.org") == (302, "/account/password/reset/sent/")
+    UserFactory(email="sam@example.org")
+    refused = Client(REMOTE_ADDR="203.0.113.5").post(URL, {"email": "sam@example.org"})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert "Too many reset requests" in refused.content.decode()
+    assert len(mail.outbox) == throttle.RESET_PER_CLIENT
+    # Another client is not held back by this one.
+    assert _ask("sam@example.org", "198.51.100.7")[0] == 302
+    assert mail.outbox[-1].to == ["sam@example.org"]
+
+
+@pytest.mark.django_db
+def test_the_limit_is_per_hour() -> None:
+    now = timezone.now()
+    later = now + timedelta(seconds=throttle.RESET_WINDOW_S)
+    taken = [throttle.take("t", "a@example.org", limit=2, window_s=3600, now=now) for _ in range(3)]
+    assert taken == [True, True, False]
+    assert throttle.take("t", "b@example.org", limit=2, window_s=3600, now=now)
+    assert throttle.take("t", "a@example.org", limit=2, window_s=3600, now=later)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_at_the_same_instant_never_send_more_than_the_limit(mail_on: None) -> None:
+    UserFactory(email="sam@example.org")
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def ask(i: int) -> None:
+        try:
+            statuses.append(_ask("sam@example.org", f"203.0.113.{i}")[0])
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert statuses == [302] * 8
+    assert len(mail.outbox) == throttle.RESET_PER_ADDRESS

@@ -62,7 +62,10 @@ PATTERNS = dict(_patterns(get_resolver().url_patterns))
 
 # name: (GET, POST), each the status for owner, caregiver, specialist, stranger, anonymous.
 # 302 for anonymous is the way to the login page; 403 is the "not allowed" page; 404 for a
-# stranger is another household's object; 405 a method the view does not take.
+# stranger is another household's object; 405 a method the view does not take. A screen whose
+# every button writes sends a specialist (read only) to what she may read instead: the live
+# screen to the session's page, a routine's player to the routines, the offline live screen
+# home (tests/accounts/test_read_only.py).
 MATRIX: dict[str, tuple[str, str]] = {
     "api_tokens:revoke": ("405 405 403 405 302", "302 404 403 404 302"),
     "api_tokens:tokens": ("200 200 403 200 302", "400 400 403 400 302"),
@@ -122,7 +125,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "routines:media_file": ("200 200 403 404 302", "405 405 405 405 302"),
     "routines:media_upload": ("405 405 405 405 302", "400 403 403 400 302"),
     "routines:new": ("200 403 403 200 302", "200 403 403 200 302"),
-    "routines:player": ("200 200 200 404 302", "405 405 405 405 302"),
+    "routines:player": ("200 200 302 404 302", "405 405 405 405 302"),
     "routines:run_event": ("405 405 405 405 302", "400 400 403 404 302"),
     "routines:run_finish": ("405 405 405 405 302", "302 302 403 404 302"),
     "routines:run_session": ("405 405 405 405 302", "400 400 403 404 302"),
@@ -138,7 +141,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "session_edit": ("200 200 200 404 302", "200 403 403 404 302"),
     "session_end": ("405 405 405 405 302", "302 302 403 404 302"),
     "session_letdown": ("405 405 405 405 302", "302 302 403 404 302"),
-    "session_live": ("200 200 200 404 302", "405 405 405 405 302"),
+    "session_live": ("200 200 302 404 302", "405 405 405 405 302"),
     "session_new": ("200 200 403 200 302", "200 200 403 200 302"),
     "session_pause": ("405 405 405 405 302", "302 302 403 404 302"),
     "session_reopen": ("405 405 405 405 302", "400 400 403 404 302"),
@@ -158,7 +161,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "signup": ("403 403 403 403 403", "403 403 403 403 403"),
     "started": ("302 302 302 302 302", "405 405 405 405 302"),
     "started_details": ("405 405 405 405 302", "404 404 403 404 302"),
-    "started_offline": ("200 200 200 200 302", "405 405 405 405 302"),
+    "started_offline": ("200 200 302 200 302", "405 405 405 405 302"),
     "started_state": ("200 200 200 404 302", "405 405 405 405 302"),
     "started_tap": ("405 405 405 405 302", "302 302 403 404 302"),
     "transfer:data": ("200 403 403 200 302", "405 405 405 405 302"),

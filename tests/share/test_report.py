@@ -39,6 +39,33 @@ def test_report_figures_for_a_known_day(owner_client, family):
     assert day.formula_ml == 60 and day.anxiety_mean == 5
     page = owner_client.get(reverse("report")).content.decode()
     assert "Feeding report" in page and "60 mL formula" in page
+    # The default period (the last seven days) is in the fields, to change from.
+    assert 'name="start" value="2026-11-21"' in page and 'name="end" value="2026-11-27"' in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_days_with_nothing_logged_are_one_line_and_not_counted_as_zero(owner_client, family):
+    # Two feeds a day on the period's first and last days, nothing in the eight between.
+    last = NOW.date()
+    first = last - timedelta(days=9)
+    for day in (first, last):
+        for hour in (6, 8):
+            BottleFeedFactory(
+                lactation=family.lactation,
+                at=datetime(day.year, day.month, day.day, hour, tzinfo=UTC),
+                milk="formula",
+                volume_ml=60,
+            )
+    report = build_report(family.household, first, last, NOW)
+    assert report.summary.days == 2 and report.summary.feeds_per_day == 2.0
+    assert [(row.gap, row.first if row.gap else row.date) for row in report.days] == [
+        (False, last),
+        (True, first + timedelta(days=1)),
+        (False, first),
+    ]
+    assert report.days[1].last == last - timedelta(days=1)
+    page = owner_client.get(reverse("report"), {"start": first, "end": last}).content.decode()
+    assert "2 of the period's 10 days" in page and "nothing logged" in page
 
 
 def test_a_period_over_three_months_is_a_400(owner_client, family):
@@ -74,8 +101,10 @@ def test_demo_report_pdf_is_a_pdf_with_the_glance_on_page_one(db, client):
         backend="letdown.accounts.backends.HouseholdModelBackend",
     )
     html = client.get(reverse("report"))
-    for paper in ("a4", "letter"):
-        response = client.get(reverse("report_pdf"), {"paper": paper})
+    today = html.context["report"].last
+    longest = {"start": today - timedelta(days=91), "end": today}
+    for paper, period in (("a4", {}), ("letter", {}), ("a4", longest), ("letter", longest)):
+        response = client.get(reverse("report_pdf"), {"paper": paper, **period})
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF-")
         reader = PdfReader(io.BytesIO(response.content))
@@ -92,6 +121,10 @@ def test_demo_report_pdf_is_a_pdf_with_the_glance_on_page_one(db, client):
         assert "Day by day" not in first
         rest = "".join(page.extract_text() for page in reader.pages[1:])
         assert "Day by day" in rest and "Weights and weighed feeds" in rest
+        if period:
+            # Three months: the weeks before the demo began are one line, on the first page.
+            assert "nothing logged" in first
+            continue
         # The same figures as the page: the period's median time to first let-down.
         median = html.context["report"].summary.median_first_s
         minutes, seconds = divmod(round(median), 60)

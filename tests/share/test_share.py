@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import threading
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from letdown.cli import main as letdown_main
+from letdown.email_url import parse_email_url
 from letdown.share import services
 from letdown.share.models import ReportQuestions, Share, ShareVisit
 
@@ -182,3 +186,70 @@ def test_two_phones_saving_questions_at_once_keep_one_row(family):
         thread.join()
     assert errors == []
     assert ReportQuestions.objects.filter(household=family.household).count() == 1
+
+
+@pytest.fixture
+def mail_on(settings):
+    settings.EMAIL_URL = "smtp://mail.example.org"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _emailed_link(body: str) -> str:
+    return re.search(r"http://testserver(/s/\S+/)", body).group(1)
+
+
+def test_the_link_is_emailed_to_the_specialist_when_the_server_sends_mail(
+    mail_on, owner_client, family
+):
+    assert 'name="email"' in owner_client.get(reverse("shares")).content.decode()
+    link = _make_link(owner_client, email="anna@example.org")
+    [message] = mail.outbox
+    assert message.to == ["anna@example.org"]
+    assert "Alex shares her feeding log" in message.subject
+    assert _emailed_link(message.body) == link and "the report, her history." in message.body
+    assert Client().get(link, follow=True).status_code == 200
+    listing = owner_client.get(reverse("shares")).content.decode()
+    assert "anna@example.org" not in listing  # the address is not kept
+
+
+def test_without_mail_there_is_no_email_field_and_nothing_is_sent(settings, owner_client):
+    settings.EMAIL_URL = ""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert 'name="email"' not in owner_client.get(reverse("shares")).content.decode()
+    _make_link(owner_client, email="anna@example.org")
+    assert mail.outbox == []
+
+
+def test_a_mail_server_that_refuses_still_leaves_her_the_link(settings, owner_client, family):
+    settings.EMAIL_URL = "smtp://127.0.0.1:9"  # nothing listens on the discard port
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    response = owner_client.post(
+        reverse("shares"),
+        {"name": "Anna", "days": 14, "shows_report": "on", "email": "anna@example.org"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "could not be sent" in page
+    assert re.search(r'value="http://testserver/s/[^"]+/"', page)
+    assert Share.objects.filter(household=family.household).count() == 1
+
+
+def test_an_address_that_is_not_one_is_a_400_and_makes_no_link(mail_on, owner_client, family):
+    response = owner_client.post(
+        reverse("shares"), {"name": "Anna", "days": 14, "shows_report": "on", "email": "anna@"}
+    )
+    assert response.status_code == 400 and "valid email address" in response.content.decode()
+    assert not Share.objects.filter(household=family.household).exists()
+
+
+def test_the_link_goes_through_a_real_smtp_server(settings, smtp_sink, owner_client):
+    sink, port = smtp_sink
+    url = f"smtp://127.0.0.1:{port}?from=letdown@example.org&timeout=5"
+    settings.EMAIL_URL = url
+    for name, value in parse_email_url(url).as_django_settings().items():
+        setattr(settings, name, value)
+    link = _make_link(owner_client, email="anna@example.org")
+    [(sender, recipients, content)] = sink.messages
+    assert sender == "letdown@example.org" and recipients == ["anna@example.org"]
+    message = email.message_from_string(content, policy=email.policy.default)
+    assert _emailed_link(message.get_content()) == link

@@ -7,6 +7,10 @@ waits a little longer, up to a minute. A minute is long enough to make guessing 
 guesses an hour) and short enough that no one can lock her out for long. A browser she has
 logged in with before carries a signed cookie naming the account and skips the wait, so
 strangers cannot slow her on her own phone at all.
+
+Asking for a password-reset email is limited too, by the address typed and by the client
+asking: a few emails an hour to any one address (an inbox is not flooded), a few more requests
+an hour from one client (no one sprays the form with guessed addresses).
 """
 
 from __future__ import annotations
@@ -69,6 +73,21 @@ def record_failure(*, username: str, now: datetime) -> None:
 
 def forget_failures(*, username: str) -> None:
     cache.delete(_cache_key(username))
+
+
+# Password-reset emails: per address typed, per client address, per hour.
+RESET_PER_ADDRESS = 3
+RESET_PER_CLIENT = 10
+RESET_WINDOW_S = 60 * 60
+
+
+def take(bucket: str, who: str, *, limit: int, window_s: int, now: datetime) -> bool:
+    """Takes one of `limit` slots for `who` in this window of `window_s` seconds; False when
+    all are taken. Each slot is claimed with the cache's `add`, which one caller alone wins
+    (the database cache's primary key), so requests at the same instant never take more."""
+    window = int(now.timestamp()) // window_s
+    key = f"{bucket}:{_account(who)}:{window}"
+    return any(cache.add(f"{key}:{slot}", 1, window_s) for slot in range(limit))
 
 
 def _device_accounts(request: HttpRequest) -> list[str]:

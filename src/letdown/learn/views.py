@@ -141,6 +141,7 @@ def _render_article(
         ),
         "form": form,
         "reply_to": reply_to,
+        "can_comment": policy.allows(request, A.COMMENT_POST),
     }
     return render(request, "learn/article.html", context, status=status)
 

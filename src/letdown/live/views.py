@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from letdown.accounts import policy
 from letdown.accounts.access import household_of, household_view
 from letdown.accounts.policy import Action as A
 from letdown.logbook import projection as p
@@ -237,6 +238,9 @@ def live_state(session: Session) -> p.SessionState:
 @require_GET
 def session_live(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    if not policy.allows(request, A.LIVE):
+        # Read only (a specialist): the session's own page, which offers no tap.
+        return redirect("session_edit", session.pk)
     now = timezone.now()
     state = live_state(session)
     if not state.running and not _wants_json(request):
@@ -301,6 +305,8 @@ def started_offline(request: HttpRequest) -> HttpResponse:
     """The session screen for a session the phone started but could not send yet: kept by the
     service worker, drawn by live.js from the start tap in the phone's outbox (named in the
     address's fragment). Online it is replaced by the session's own screen at once."""
+    if not policy.allows(request, A.LIVE):
+        return redirect("home")
     household = household_of(request)
     now = timezone.now()
     context = {

@@ -304,6 +304,9 @@ class Entry:
     title: str
     url: str
     details: tuple[str, ...] = ()
+    # Its page is a form that changes it, nothing more to read there: no link for a reader
+    # who may change nothing (a specialist).
+    form_only: bool = False
 
     @property
     def time(self) -> str:
@@ -472,6 +475,7 @@ def _feed_entry(
         css="feed",
         title=f"{Milk(milk).label} · {format_volume(volume_ml, unit)}",
         url=reverse("feed_edit", args=[pk]),
+        form_only=True,
     )
 
 
@@ -496,7 +500,13 @@ def _baby_entry(row: babylog.HistoryRow, tz: ZoneInfo, unit: str) -> Entry:
             )
         url = reverse("weighing_edit", args=[row.pk])
         css = "weight"
-    return Entry(at=row.at.astimezone(tz), css=css, title=f"{row.baby_name}: {title}", url=url)
+    return Entry(
+        at=row.at.astimezone(tz),
+        css=css,
+        title=f"{row.baby_name}: {title}",
+        url=url,
+        form_only=True,
+    )
 
 
 def _days(household: Household, first: date, last: date, now: datetime) -> tuple[list[Day], bool]:

@@ -70,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "median": summary.median,
         "now": now,
         "can_log": policy.allows(request, A.ENTRY_ADD),
+        "can_live": policy.allows(request, A.LIVE),
         "babies": current_babies(household),
     }
     return render(request, "logbook/home.html", context)
@@ -338,5 +339,6 @@ def history(request: HttpRequest) -> HttpResponse:
         "household": household,
         "until": until,
         "paged": until < today,  # "before this date" only where she went back in time
+        "can_change": policy.allows(request, A.ENTRY_CHANGE),
     }
     return render(request, "logbook/history.html", context)

@@ -263,6 +263,9 @@ def routine_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def run_player(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
+    if not policy.allows(request, A.ROUTINE_PLAY):
+        # Read only (a specialist): the player's every button writes, and plays her photos.
+        return redirect("routines:list")
     state = services.run_state(run, timezone.now())
     steps = selectors.player_steps(run)
     context = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from letdown.core.forms import VisibleCharField
@@ -24,6 +25,16 @@ class ShareForm(forms.Form):
     shows_report = forms.BooleanField(label=_("The report"), required=False, initial=True)
     shows_history = forms.BooleanField(label=_("The history"), required=False, initial=True)
     shows_insights = forms.BooleanField(label=_("Insights"), required=False, initial=True)
+    email = forms.EmailField(
+        label=_("Send it by email to (optional)"),
+        required=False,
+        help_text=_("The specialist's address. The link is also shown here, to copy."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not settings.EMAIL_URL:  # this server sends no mail: she copies the link
+            del self.fields["email"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

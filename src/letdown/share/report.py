@@ -5,9 +5,11 @@ the figures are computed here once and the templates (HTML and PDF) only render 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from statistics import mean
+from typing import TypeVar
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -60,7 +62,8 @@ class _Session:
 
 @dataclass
 class Tally:
-    """The figures of a set of days: one day, a week, the whole period."""
+    """The figures of a set of days: one day, a week, the whole period. Per day means per
+    day with anything logged: a week she did not use the app is not a week of no feeds."""
 
     days: int
     nursing: int = 0
@@ -214,6 +217,7 @@ class DayRow:
     date: date
     tally: Tally
     babies: tuple[BabyDay, ...]
+    gap = False
 
 
 @dataclass(frozen=True)
@@ -223,6 +227,35 @@ class WeekRow:
     tally: Tally
     wet_per_day: float | None
     dirty_per_day: float | None
+    gap = False
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Days (or weeks) in a row with nothing logged: one line, not a line of zeros each."""
+
+    first: date
+    last: date
+    gap = True
+
+
+R = TypeVar("R")
+
+
+def _with_gaps(
+    spans: list[tuple[date, date]], logged: set[date], row: Callable[[date, date], R]
+) -> list[R | Gap]:
+    """A row per span (newest first) with anything logged; each run of spans with nothing
+    logged becomes one Gap."""
+    out: list[R | Gap] = []
+    for first, last in spans:
+        if any(first + timedelta(days=i) in logged for i in range((last - first).days + 1)):
+            out.append(row(first, last))
+        elif out and isinstance(out[-1], Gap):
+            out[-1] = Gap(first=first, last=out[-1].last)
+        else:
+            out.append(Gap(first=first, last=last))
+    return out
 
 
 @dataclass(frozen=True)
@@ -262,8 +295,8 @@ class Report:
     last: date
     made_at: datetime
     summary: Tally
-    days: list[DayRow]
-    weeks: list[WeekRow]
+    days: list[DayRow | Gap]
+    weeks: list[WeekRow | Gap]
     babies: list[BabySummary]
     weights: list[WeightLine]
     notes: list[Note]
@@ -385,9 +418,17 @@ def build_report(household: Household, first: date, last: date, now: datetime) -
     weighings = babylog.weighings_between(household, start, stop)
     shown_babies = _babies_to_show(babies, nappies, weighings, last)
 
+    logged = (
+        set(sessions_by_day)
+        | set(feeds_by_day)
+        | set(leaks_by_day)
+        | {day for _baby, day in nappies}
+        | {w.at.astimezone(tz).date() for w in weighings}
+    )
+
     def tally_of(days: list[date]) -> Tally:
         return _tally(
-            len(days),
+            sum(d in logged for d in days),
             [s for d in days for s in sessions_by_day[d]],
             [f for d in days for f in feeds_by_day[d]],
             sum(leaks_by_day[d] for d in days),
@@ -413,26 +454,30 @@ def build_report(household: Household, first: date, last: date, now: datetime) -
         )
 
     period = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    day_rows = [
-        DayRow(d, tally_of([d]), tuple(nappy_day(b, d) for b in shown_babies))
-        for d in reversed(period)
-    ]
-    weeks: list[WeekRow] = []
-    week_last = last
-    while week_last >= first - timedelta(days=7) and len(weeks) < 14:
+    day_rows = _with_gaps(
+        [(d, d) for d in reversed(period)],
+        logged,
+        lambda d, _d: DayRow(d, tally_of([d]), tuple(nappy_day(b, d) for b in shown_babies)),
+    )
+
+    def week_row(week_first: date, week_last: date) -> WeekRow:
         week_days = [week_last - timedelta(days=i) for i in range(7)]
-        logged = [nappy_day(b, d).nappies for b in shown_babies for d in week_days]
-        logged = [n for n in logged if n.logged]
-        weeks.append(
-            WeekRow(
-                first=week_days[-1],
-                last=week_last,
-                tally=tally_of(week_days),
-                wet_per_day=mean(n.wet for n in logged) if logged else None,
-                dirty_per_day=mean(n.dirty for n in logged) if logged else None,
-            )
+        with_nappies = [nappy_day(b, d).nappies for b in shown_babies for d in week_days]
+        with_nappies = [n for n in with_nappies if n.logged]
+        return WeekRow(
+            first=week_first,
+            last=week_last,
+            tally=tally_of(week_days),
+            wet_per_day=mean(n.wet for n in with_nappies) if with_nappies else None,
+            dirty_per_day=mean(n.dirty for n in with_nappies) if with_nappies else None,
         )
-        week_last -= timedelta(days=7)
+
+    week_ends = [last - timedelta(days=7 * i) for i in range(14)]
+    weeks = _with_gaps(
+        [(end - timedelta(days=6), end) for end in week_ends if end >= first - timedelta(days=7)],
+        logged,
+        week_row,
+    )
 
     weight_lines = _weight_lines(weighings, babies, first, tz)
     summaries = []
@@ -481,7 +526,9 @@ def build_report(household: Household, first: date, last: date, now: datetime) -
             for slug, n in techniques.most_common()
         ],
         questions=questions_of(household),
-        has_nappies=any(bd.nappies.logged for row in day_rows for bd in row.babies),
+        has_nappies=any(
+            bd.nappies.logged for row in day_rows if isinstance(row, DayRow) for bd in row.babies
+        ),
     )
 
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household
 from letdown.accounts.services import changing
 
 from .models import DEFAULT_DAYS, MAX_DAYS, ReportQuestions, Share, ShareVisit
+
+logger = logging.getLogger(__name__)
 
 
 class ShareError(ValueError):
@@ -89,3 +95,20 @@ def save_questions(*, household: Household, text: str, now: datetime) -> ReportQ
             household=household, defaults={"text": text, "updated_at": now}
         )
     return questions
+
+
+def email_link(*, share: Share, link: str, to: str) -> bool:
+    """Sends the new link to the specialist; False when the mail server would not take it
+    (the link is made all the same, and shown to her to copy)."""
+    context = {"share": share, "link": link, "parent": share.household.parent_name}
+    try:
+        sent = send_mail(
+            subject=render_to_string("share/link_email_subject.txt", context).strip(),
+            message=render_to_string("share/link_email.txt", context),
+            from_email=None,
+            recipient_list=[to],
+        )
+    except (OSError, smtplib.SMTPException):
+        logger.warning("could not email share %s", share.pk, exc_info=True)
+        return False
+    return sent == 1

@@ -47,6 +47,8 @@ def _report_context(request: HttpRequest, household: Household) -> tuple[dict[st
         form.add_error(None, str(error))
         first, last = choose_period(today, None, None)
     status = 400 if form.errors else 200
+    if not form.is_bound:  # the default period, shown in the fields she may change
+        form = PeriodForm(initial={"start": first, "end": last})
     report = build_report(household, first, last, timezone.now())
     context = {
         "report": report,
@@ -140,6 +142,13 @@ def shares(request: HttpRequest) -> HttpResponse:
         )
         # Shown once: only its hash is kept.
         new_link = request.build_absolute_uri(reverse("share_link", args=[made.token]))
+        to = data.get("email")
+        if to and services.email_link(share=made.share, link=new_link, to=to):
+            messages.success(request, _("The link was sent to %(to)s.") % {"to": to})
+        elif to:
+            messages.warning(
+                request, _("The email could not be sent: copy the link below and send it yourself.")
+            )
         form = ShareForm()
     context = {"form": form, "lines": selectors.shares_of(household, now), "new_link": new_link}
     status = 400 if form.errors else 200

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from letdown.logbook.display import format_volume
 from letdown.logbook.facts import format_offset
@@ -36,21 +36,24 @@ def since(seconds: float | None) -> str:
 
 
 @register.simple_tag
-def history_entries(entries: Iterable[Entry]) -> SafeString:
+def history_entries(entries: Iterable[Entry], can_change: bool = True) -> SafeString:
     """A day's entries as list items, escaped by format_html. Done in Python: a heavy day has
-    dozens of entries and the template engine's per-variable cost showed in the benchmark."""
-    return format_html_join(
-        "\n",
+    dozens of entries and the template engine's per-variable cost showed in the benchmark.
+    Without `can_change`, an entry whose page is only a form to change it has no link."""
+    linked = (
         '<li class="entry {}"><a href="{}"><span class="time">{}</span> '
-        '<span class="what">{}</span></a>{}</li>',
-        (
-            (
-                e.css,
-                e.url,
-                e.time,
-                e.title,
-                format_html_join("", '<span class="ld">{}</span>', ((line,) for line in e.details)),
-            )
-            for e in entries
-        ),
+        '<span class="what">{}</span></a>{}</li>'
     )
+    plain = '<li class="entry {}"><span class="time">{}</span> <span class="what">{}</span>{}</li>'
+    return mark_safe(  # noqa: S308 - every part below is escaped by format_html
+        "\n".join(
+            format_html(plain, e.css, e.time, e.title, _details(e))
+            if e.form_only and not can_change
+            else format_html(linked, e.css, e.url, e.time, e.title, _details(e))
+            for e in entries
+        )
+    )
+
+
+def _details(entry: Entry) -> SafeString:
+    return format_html_join("", '<span class="ld">{}</span>', ((line,) for line in entry.details))
