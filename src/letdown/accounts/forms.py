@@ -133,3 +133,18 @@ class MemberEmailForm(forms.Form):
         required=False,
         help_text=_("Where a password-reset email goes, when this server sends email."),
     )
+
+
+class PublicNameForm(forms.Form):
+    public_name = VisibleCharField(
+        label=_("Name shown with your Learn comments"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            "The only thing of yours anyone else sees with a comment: not your account name, "
+            "nor your household's. Empty until you choose one. Comments you already posted "
+            "keep the name they were posted with."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+        error_messages={"max_length": _("Please keep the name under %(limit_value)s characters.")},
+    )

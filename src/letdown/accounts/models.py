@@ -60,6 +60,11 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.PARENT)
     # When they last used the app (at most an hour behind): Settings shows it to the owner.
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The only thing of hers a public page shows: the name under her Learn comments. Empty
+    # until she chooses one; never filled from her account name or her household's.
+    public_name = models.CharField(
+        _("name shown with your comments"), max_length=80, blank=True, default=""
+    )
 
 
 class Lactation(models.Model):
