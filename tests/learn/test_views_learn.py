@@ -15,7 +15,7 @@ from tests.factories import LactationFactory, LeakFactory, LetDownFactory, Sessi
 
 from letdown.learn import selectors
 from letdown.learn.articles import load_articles
-from letdown.learn.templatetags.learn import highlight
+from letdown.learn.templatetags.learn import marked
 from letdown.logbook.models import Kind
 
 ARTICLES = load_articles()
@@ -140,10 +140,27 @@ def test_search_with_no_match_says_so(client: Client) -> None:
     assert "No article matches “zebra”" in html
 
 
-def test_highlight_escapes_every_piece_and_never_matches_inside_an_entity() -> None:
-    assert highlight("Tom & <Jerry> amp", "amp") == "Tom &amp; &lt;Jerry&gt; <mark>amp</mark>"
-    assert highlight("Leaks and leaking", "leak") == "<mark>Leak</mark>s and <mark>leak</mark>ing"
-    assert highlight("<b>", "") == "&lt;b&gt;"
+def test_marked_escapes_every_piece() -> None:
+    pieces = (("Tom & <Jerry> ", False), ("<amp>", True), (" leaks", False))
+    assert marked(pieces) == "Tom &amp; &lt;Jerry&gt; <mark>&lt;amp&gt;</mark> leaks"
+    assert marked(()) == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "marks"),
+    [
+        ("leaking", ["<mark>leaks</mark>", "<mark>leak</mark>"]),  # other forms of the word
+        ("letdown", ["<mark>let-down</mark>"]),  # the hyphen the query left out
+        ("dmer", ["<mark>D-MER</mark>"]),
+        ("worry", ["<mark>Anxiety</mark>"]),  # a synonym, in the title
+    ],
+)
+def test_search_results_highlight_what_matched(client: Client, query: str, marks: list) -> None:
+    html = client.get(reverse("learn:index"), {"q": query}).content.decode()
+    results = html[html.index('class="results-h"') :]
+    for mark in marks:
+        assert mark in results, mark
 
 
 # --- Every link into Learn points at an article ------------------------------------------

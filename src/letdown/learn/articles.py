@@ -102,11 +102,19 @@ class Article:
         return len(_WORD.findall(self.plain_text))
 
 
+# Text split into (piece, matched) pairs: what a result shows, with what the search matched.
+Pieces = tuple[tuple[str, bool], ...]
+
+
 @dataclass(frozen=True)
 class SearchHit:
     article: Article
     snippet_text: str
     score: float
+    # The whole words the query matched in the title and the snippet, the forms and synonyms
+    # it found included ("leaking" marks "leaks"), for the page to highlight.
+    title_pieces: Pieces = ()
+    snippet_pieces: Pieces = ()
 
 
 def article_url(slug: str) -> str:
@@ -472,11 +480,12 @@ def search(
     best first. Matching ignores case, accents and hyphens ("letdown" finds "let-down",
     "dmer" finds "D-MER"), common endings ("leaking" finds "leaks"), and finds the synonyms
     kept with the articles (content/synonyms.yaml)."""
-    words = _WORD.findall(_fold(query))
+    synonyms = load_synonyms() if synonyms is None else synonyms
+    words = _query_words(query, synonyms)
     if not words or limit <= 0:
         return []
-    synonyms = load_synonyms() if synonyms is None else synonyms
     terms = [_term(word, synonyms) for word in words]
+    patterns = [p for term in terms for p in term]
     hits: list[SearchHit] = []
     for article in articles.values():
         title, summary = _fold(article.title), _fold(article.summary)
@@ -490,15 +499,25 @@ def search(
         for term in terms:
             in_title = any(p.search(title) for p in term)
             in_summary = any(p.search(summary) for p in term)
-            body_hits = sum(len(p.findall(body)) for p in term)
+            # Where any of the term's patterns matched, each place once: "let-down" is found
+            # by both "letdown" and its synonym "let-down", and must not count twice.
+            body_hits = len({m.start() for p in term for m in p.finditer(body)})
             if not (in_title or in_summary or body_hits):
                 break
             # The best field counts once: a summary repeating a title word adds nothing.
             score += _TITLE_WEIGHT if in_title else _SUMMARY_WEIGHT * in_summary
             score += _BODY_WEIGHT * min(body_hits, _BODY_HITS_COUNTED)
         else:
-            snippet = _snippet(article, body, body_index, [p for term in terms for p in term])
-            hits.append(SearchHit(article=article, snippet_text=snippet, score=score))
+            snippet = _snippet(article, body, body_index, patterns)
+            hits.append(
+                SearchHit(
+                    article=article,
+                    snippet_text=snippet,
+                    score=score,
+                    title_pieces=_pieces(article.title, patterns),
+                    snippet_pieces=_pieces(snippet, patterns),
+                )
+            )
     # On equal scores the shorter, more general title comes first.
     hits.sort(key=lambda hit: (-hit.score, len(hit.article.title), hit.article.title))
     return hits[:limit]
@@ -523,6 +542,54 @@ def _stem(word: str) -> str:
                 stem = stem[:-1]
             return stem
     return word
+
+
+_JOINED = re.compile(r"(?<=\w)[\-‐](?=\w)")
+
+
+def _query_words(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[str]:
+    """The query's words, folded. A hyphenated word is one word ("let-down" is "letdown",
+    "D-MER" "dmer"), and words that together make a phrase of the synonym list are one
+    ("milk ejection reflex"), so each finds what its one-word spelling finds."""
+    words = _WORD.findall(_JOINED.sub("", _fold(query)))
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        for end in range(len(words), index + 1, -1):  # the longest phrase first
+            if "".join(words[index:end]) in synonyms:
+                joined.append("".join(words[index:end]))
+                index = end
+                break
+        else:
+            joined.append(words[index])
+            index += 1
+    return joined
+
+
+def _pieces(text: str, patterns: Sequence[re.Pattern[str]]) -> Pieces:
+    """`text` cut into (piece, matched) pairs, each match widened to its whole word: a search
+    for "leak" marks all of "leaking", one for "letdown" all of "let-downs"."""
+    folded, index = _fold_with_index(text)
+    spans: list[tuple[int, int]] = []
+    for pattern in patterns:
+        for match in pattern.finditer(folded):
+            end = match.end()
+            while end < len(folded) and folded[end].isalnum():
+                end += 1
+            spans.append((index[match.start()], index[end - 1] + 1))
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in sorted(spans):
+        if end <= position:
+            continue  # inside a match already marked
+        start = max(start, position)
+        if start > position:
+            pieces.append((text[position:start], False))
+        pieces.append((text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return tuple(pieces)
 
 
 def _squash(text: str) -> str:
