@@ -206,3 +206,19 @@ def test_two_first_comments_at_once_keep_both_comments_and_one_public_name() -> 
     assert sorted(Comment.objects.values_list("name", flat=True)) == ["Robin", "Wren"]
     owner.refresh_from_db()
     assert owner.public_name in {"Robin", "Wren"}
+
+
+def test_a_specialist_reads_comments_but_gets_no_form_to_fill_in(family: Family) -> None:
+    Comment.objects.create(
+        article_slug="leaks", name="Sam", email="s@example.net", body="Pads.", status="approved"
+    )
+    specialist = UserFactory(household=family.household, role=Role.SPECIALIST)
+    client = Client()
+    client.force_login(specialist, backend="letdown.accounts.backends.HouseholdModelBackend")
+    html = client.get(URL).content.decode()
+    assert "Pads." in html
+    assert 'id="reply"' not in html and "?replyto=" not in html
+    assert "Your access is read only, so you cannot comment here." in html
+    # Everyone who may comment still gets the form and the reply links.
+    assert 'id="reply"' in Client().get(URL).content.decode()
+    assert "?replyto=" in Client().get(URL).content.decode()

@@ -122,6 +122,8 @@ def _render_article(
         ),
         "form": form,
         "reply_to": reply_to,
+        # A specialist reads only: no form to fill in and then see refused.
+        "can_comment": policy.allows(request, A.COMMENT_POST),
     }
     return render(request, "learn/article.html", context, status=status)
 
