@@ -3,14 +3,17 @@ posted, approved by a moderator in the admin, and published."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 
 from letdown.learn.models import Comment, CommentStatus
 from letdown.logbook.models import Kind
 from tests.factories import PASSWORD, LetDownFactory, SessionFactory, UserFactory
 
+from .axe import axe_source, violations
 from .conftest import ARTIFACTS, screenshot
 
 COMMENT = "The warm cloth helped me tonight, thank you."
@@ -42,17 +45,20 @@ def test_slow_session_to_article_comment_approved_and_published(
     _no_sideways_scroll(page)
     screenshot(page, "learn-article-light")
 
-    # Her name and email are filled in; she only writes the comment.
+    # Nothing of her account is filled in and no email is asked: she chooses the name shown.
     form = page.locator("#reply")
-    expect(form.get_by_label("Name")).to_have_value(family.household.parent_name)
-    expect(form.get_by_label("Email")).to_have_value("alex.private@example.org")
-    form.get_by_label("Comment").fill(COMMENT)
+    name = form.get_by_label("Name shown with your comment")
+    expect(name).to_have_value("")
+    expect(form.get_by_label("Email")).to_have_count(0)
+    name.fill("Robin")
+    form.get_by_role("textbox", name=re.compile("^Comment")).fill(COMMENT)
     form.screenshot(path=str(ARTIFACTS / "learn-comment-form-light.png"))
     form.get_by_role("button", name="Post comment").click()
     expect(page.get_by_text("Your comment will appear once a moderator")).to_be_visible()
     expect(page.get_by_text("Waiting for moderation: only you can see it")).to_be_visible()
     comment = Comment.objects.get()
     assert (comment.status, comment.author, comment.body) == ("pending", family.owner, COMMENT)
+    assert (comment.name, comment.email) == ("Robin", "")
 
     # A reader without an account does not see it yet.
     reader = phone_factory(None)
@@ -67,7 +73,8 @@ def test_slow_session_to_article_comment_approved_and_published(
     admin.get_by_label("Password").fill(PASSWORD)
     admin.get_by_role("button", name="Log in").click()
     admin.goto(f"{live_server.url}/admin/learn/comment/?status__exact=pending")
-    expect(admin.get_by_text("alex.private@example.org")).to_be_visible()
+    # The moderator sees which account posted it (her account stands for an email).
+    expect(admin.locator("#result_list").get_by_text(family.owner.username)).to_be_visible()
     admin.locator(f'input[name="_selected_action"][value="{comment.pk}"]').check()
     admin.locator('select[name="action"]').select_option("approve")
     admin.get_by_role("button", name="Go").click()
@@ -76,17 +83,21 @@ def test_slow_session_to_article_comment_approved_and_published(
     comment.refresh_from_db()
     assert comment.status == CommentStatus.APPROVED
 
-    # Published: the reader sees it with her name and the date, and never her email.
+    # Published: the reader sees it with the name she chose and the date, nothing else of hers.
     reader.reload()
     published = reader.locator(f"#comment-{comment.pk}")
     expect(published).to_contain_text(COMMENT)
-    expect(published).to_contain_text(family.household.parent_name)
+    expect(published.locator(".comment-name")).to_have_text("Robin")
     expect(published.locator("time")).to_be_visible()
     assert "alex.private" not in reader.content()
+    assert family.owner.username not in reader.content()
     published.screenshot(path=str(ARTIFACTS / "learn-comment-published-light.png"))
     page.reload()
     expect(page.get_by_text("Waiting for moderation")).to_have_count(0)
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(COMMENT)
+    # The name is remembered: the next comment asks only for the comment.
+    expect(form.get_by_text("Shown with the name Robin.")).to_be_visible()
+    expect(form.get_by_role("textbox")).to_have_count(2)  # the comment, and the website
 
 
 def test_article_and_comment_form_in_the_dark(phone_factory, live_server, family) -> None:
@@ -134,13 +145,53 @@ def test_article_and_comment_form_in_the_dark(phone_factory, live_server, family
     page.locator("#reply").evaluate("form => form.noValidate = true")
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_text("Please write your comment.")).to_be_visible()
-    expect(
-        page.get_by_text("Please enter your email address. It is never published.")
-    ).to_be_visible()
+    expect(page.get_by_text("Please choose a name to show with your comment")).to_be_visible()
     # What she sees where the rejected post lands: the form's top, clear of the sticky nav.
     expect(page.get_by_text("Your comment is not posted yet")).to_be_in_viewport()
     page.screenshot(path=str(ARTIFACTS / "learn-comment-form-errors-dark.png"))
     assert Comment.objects.count() == 3  # nothing new stored
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_her_public_name_asked_once_and_changed_in_settings(
+    phone_factory, live_server, family, dark
+) -> None:
+    family.owner.first_name, family.owner.email = "Alexandra", "alex.private@example.org"
+    family.owner.save()
+    theme = "dark" if dark else "light"
+    page = phone_factory(family.owner, dark=dark)
+    page.goto(f"{live_server.url}/learn/leaks/#reply")
+    form = page.locator("#reply")
+    expect(form.get_by_label("Name shown with your comment")).to_have_value("")
+    expect(form.get_by_text("your account name is never shown")).to_be_visible()
+    form.screenshot(path=str(ARTIFACTS / f"learn-comment-form-first-{theme}.png"))
+    _no_sideways_scroll(page)
+    assert violations(page, axe_source()) == []
+    form.get_by_label("Name shown with your comment").fill("Wren")
+    form.get_by_role("textbox", name=re.compile("^Comment")).fill(COMMENT)
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("Your comment will appear once a moderator")).to_be_visible()
+    expect(form.get_by_text("Shown with the name Wren.")).to_be_visible()
+    form.scroll_into_view_if_needed()
+    form.screenshot(path=str(ARTIFACTS / f"learn-comment-form-remembered-{theme}.png"))
+    assert violations(page, axe_source()) == []
+
+    # "Change it in Settings" leads to the field, filled with the name she chose.
+    form.get_by_role("link", name="Change it in Settings").click()
+    field = page.get_by_label("Name shown with your Learn comments")
+    expect(field).to_have_value("Wren")
+    expect(field).to_be_in_viewport()
+    page.locator("#public-name").screenshot(
+        path=str(ARTIFACTS / f"settings-public-name-{theme}.png")
+    )
+    field.fill("Robin")
+    page.get_by_role("button", name="Save name").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    expect(page.get_by_label("Name shown with your Learn comments")).to_have_value("Robin")
+    family.owner.refresh_from_db()
+    assert family.owner.public_name == "Robin"
+    # What she posted before keeps its name.
+    assert Comment.objects.get().name == "Wren"
 
 
 def test_warning_signs_caution_and_leak_advice_at_a_phones_width(

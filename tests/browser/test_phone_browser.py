@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
@@ -20,6 +21,7 @@ from tests.factories import (
     start,
 )
 
+from .axe import axe_source, violations
 from .conftest import PHONE, screenshot
 from .test_routines_browser import _png, _wav
 
@@ -345,3 +347,29 @@ def test_learn_search_finds_letdown_dmer_and_leaking(phone, live_server, family)
     expect(page.locator(".article-card").first).to_contain_text("(D-MER)")
     assert counts["letdown"] > 0 and counts["dmer"] > 0
     assert counts["leaking"] == counts["leak"] > 0
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_learn_search_highlights_what_matched_even_another_form(
+    phone_factory, live_server, family, dark
+):
+    page = phone_factory(family.owner, dark=dark)
+    theme = "dark" if dark else "light"
+    page.goto(live_server.url + "/learn/")
+    page.get_by_role("searchbox", name="Search the articles").fill("leaking")
+    page.get_by_role("button", name="Search").click()
+    first = page.locator(".results-h + ol .article-card").first
+    # "leaking" found the leaks article: its title and text mark the forms that matched.
+    expect(first.locator("strong mark").filter(has_text=re.compile("^leaks$"))).to_be_visible()
+    expect(first.locator(".snippet mark").first).to_have_text(re.compile(r"^leak\w*$", re.I))
+    screenshot(page, f"learn-search-leaking-{theme}")
+    page.get_by_role("searchbox", name="Search the articles").fill("dmer")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".article-card mark").filter(has_text="D-MER").first).to_be_visible()
+    marks = page.locator(".article-card mark")
+    color, background = marks.first.evaluate(
+        "m => [getComputedStyle(m).color, getComputedStyle(m).backgroundColor]"
+    )
+    assert color != background
+    screenshot(page, f"learn-search-dmer-{theme}")
+    assert violations(page, axe_source()) == []  # the marks keep their contrast

@@ -18,6 +18,7 @@ from letdown.learn.articles import (
     anchor_url,
     article_url,
     load_articles,
+    load_synonyms,
     search,
 )
 from letdown.routines.catalogue import STEP_TYPES
@@ -419,3 +420,59 @@ def test_search_ignores_hyphens_and_endings_and_knows_synonyms() -> None:
     assert slugs("dmer") == ["d-mer"]
     assert slugs("leaking") == slugs("leak") == slugs("LEAKS")
     assert "when-to-ask-for-help" in slugs("lactation consultant")  # the articles say IBCLC
+
+
+def _slugs(query: str) -> list[str]:
+    return [hit.article.slug for hit in search(load_articles(), query)]
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("letdown", "let-down", "Let-Down", "LETDOWN", "let down", "let‐down"),
+        ("dmer", "D-MER", "d-mer", "DMER", "D MER"),
+        ("leaking", "leak", "leaks", "Leaked", "LEAKING"),
+        ("milk ejection reflex", "milk-ejection reflex", "letdown"),
+    ],
+)
+def test_every_spelling_finds_the_same_articles_in_the_same_order(
+    spellings: tuple[str, ...],
+) -> None:
+    found = {query: _slugs(query) for query in spellings}
+    first = found[spellings[0]]
+    assert first and all(slugs == first for slugs in found.values()), found
+
+
+def test_the_right_articles_come_first() -> None:
+    assert _slugs("letdown")[0] == "what-is-let-down"
+    assert _slugs("dmer") == ["d-mer"]
+    assert _slugs("leaking")[0] == "leaks"
+    assert "what-sets-it-off" in _slugs("leaking")  # "milk may leak when a baby cries"
+    assert _slugs("worry")[0] == "anxiety-and-let-down"
+
+
+def test_a_synonym_never_matches_another_sense_of_a_word() -> None:
+    # "nerves carry the news to the brain" is anatomy, not anxiety.
+    assert "nerves" not in {p for group in load_synonyms().values() for p in group}
+
+
+def _marked(pieces) -> list[str]:  # type: ignore[no-untyped-def]
+    return [piece for piece, matched in pieces if matched]
+
+
+def test_results_mark_the_whole_words_that_matched() -> None:
+    hits = {hit.article.slug: hit for hit in search(load_articles(), "leaking")}
+    # The query's stem finds other forms of the word; each is marked whole.
+    assert "leaks" in _marked(hits["leaks"].title_pieces)
+    assert "leak" in _marked(hits["what-sets-it-off"].snippet_pieces)
+    # A synonym's match is marked too: "leak" and "drip" are one group.
+    assert "dripping" in _marked(hits["what-is-let-down"].snippet_pieces)
+    for hit in hits.values():
+        assert "".join(p for p, _m in hit.snippet_pieces) == hit.snippet_text
+        assert "".join(p for p, _m in hit.title_pieces) == hit.article.title
+
+
+def test_marks_map_back_through_hyphens_case_and_accents(tmp_path: Path) -> None:
+    _write(tmp_path, "accents", "Ça déjà LET-DOWNS straße, and Déjà-vu [@src].\n")
+    hit = search(_load(tmp_path), "letdown deja")[0]
+    assert _marked(hit.snippet_pieces) == ["déjà", "LET-DOWNS", "Déjà"]

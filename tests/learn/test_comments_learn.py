@@ -144,16 +144,6 @@ def test_form_keeps_her_text_when_it_is_rejected(client: Client) -> None:
     assert "Long thoughtful text</textarea>" in response.content.decode()
 
 
-def test_logged_in_member_finds_name_and_email_filled_in(family) -> None:
-    family.owner.email = "alex@example.com"
-    family.owner.save()
-    client = Client()
-    client.force_login(family.owner, backend="letdown.accounts.backends.HouseholdModelBackend")
-    html = _page(client)
-    assert 'value="alex@example.com"' in html
-    assert f'value="{family.household.parent_name}"' in html
-
-
 def test_website_becomes_a_nofollow_link_once_approved(client: Client) -> None:
     _comment(name="Kit", website="https://kit.example.com/")
     html = _page(client)

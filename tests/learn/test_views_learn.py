@@ -157,6 +157,23 @@ def test_highlight_marks_what_the_search_matched() -> None:
     assert "Milchspende<mark>reflex</mark>" in " ".join(marked("Reflex", "de"))
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "marks"),
+    [
+        ("leaking", ["<mark>leaks</mark>", "<mark>leak</mark>"]),  # other forms of the word
+        ("letdown", ["<mark>let-down</mark>"]),  # the hyphen the query left out
+        ("dmer", ["<mark>D-MER</mark>"]),
+        ("worry", ["<mark>Anxiety</mark>"]),  # a synonym, in the title
+    ],
+)
+def test_search_results_highlight_what_matched(client: Client, query: str, marks: list) -> None:
+    html = client.get(reverse("learn:index"), {"q": query}).content.decode()
+    results = html[html.index('class="results-h"') :]
+    for mark in marks:
+        assert mark in results, mark
+
+
 # --- Every link into Learn points at an article ------------------------------------------
 
 _LEARN_PATH = re.compile(r"/learn/([a-z0-9][a-z0-9_-]*)/")

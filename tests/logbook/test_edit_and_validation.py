@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
+from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session
 
 from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
 
@@ -210,6 +210,21 @@ def test_delete_needs_a_post_and_removes_only_that(owner_client, family):
     assert Leak.objects.count() == 2
     owner_client.post(reverse("delete", args=["leak", gone.pk]))
     assert list(Leak.objects.all()) == [keep]
+
+
+def test_the_delete_screen_names_a_sessions_kind_time_and_sides(owner_client, family):
+    session = SessionFactory(lactation=family.lactation, kind="pumping", side="right")
+    Segment.objects.create(
+        household=family.household,
+        session=session,
+        side="left",
+        started_at=session.ended_at,
+        ended_at=session.ended_at + timedelta(minutes=5),
+    )
+    html = owner_client.get(reverse("delete", args=["session", session.pk])).content.decode()
+    assert "Delete this session?" in html
+    card = html[html.index("data-deleting") : html.index("</p>", html.index("data-deleting"))]
+    assert "Pumping · Fri 20 Nov · 08:00–08:15 · Right, Left" in " ".join(card.split())
 
 
 def test_history_shows_letdown_offsets(owner_client, family):

@@ -153,3 +153,18 @@ class LanguageForm(forms.Form):
             ("", _("As my browser asks")),
             *_language_choices(),
         ]
+
+
+class PublicNameForm(forms.Form):
+    public_name = VisibleCharField(
+        label=_("Name shown with your Learn comments"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            "The only thing of yours anyone else sees with a comment: not your account name, "
+            "nor your household's. Empty until you choose one. Comments you already posted "
+            "keep the name they were posted with."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+        error_messages={"max_length": _("Please keep the name under %(limit_value)s characters.")},
+    )

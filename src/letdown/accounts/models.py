@@ -73,6 +73,11 @@ class User(AbstractUser):
     clock = models.CharField(
         _("clock"), max_length=2, choices=Clock.choices, blank=True, default=Clock.LOCALE
     )
+    # The only thing of hers a public page shows: the name under her Learn comments. Empty
+    # until she chooses one; never filled from her account name or her household's.
+    public_name = models.CharField(
+        _("name shown with your comments"), max_length=80, blank=True, default=""
+    )
 
 
 class Lactation(models.Model):

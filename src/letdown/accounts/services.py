@@ -178,3 +178,21 @@ def set_email(*, member: User, email: str) -> None:
     """Where a password-reset email goes (when the server sends mail)."""
     User.objects.filter(pk=member.pk).update(email=email)
     member.email = email
+
+
+def set_public_name(*, user: User, public_name: str) -> None:
+    """The name shown with her Learn comments from now on (comments already posted keep the
+    name they were approved with)."""
+    User.objects.filter(pk=user.pk).update(public_name=public_name)
+    user.public_name = public_name
+
+
+def remember_public_name(*, user: User, public_name: str) -> str:
+    """Keep the name of her first comment as her public name, unless she already has one;
+    returns the name she now has. One conditional UPDATE: two first comments posted at once
+    from two tabs leave one of their names, never a mix of reads and writes."""
+    if User.objects.filter(pk=user.pk, public_name="").update(public_name=public_name):
+        user.public_name = public_name
+    else:
+        user.public_name = User.objects.values_list("public_name", flat=True).get(pk=user.pk)
+    return user.public_name

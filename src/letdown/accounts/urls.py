@@ -21,6 +21,7 @@ urlpatterns = [
     path("welcome/", views.onboarding, name="onboarding"),
     path("household/", views.household_settings, name="household_settings"),
     path("household/members/<int:pk>/", views.member, name="member"),
+    path("public-name/", views.public_name, name="public_name"),
     path("password/reset/", reset.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,6 +24,7 @@ from .forms import (
     MemberRoleForm,
     NewBabyForm,
     OnboardingForm,
+    PublicNameForm,
     SignupForm,
 )
 from .models import Baby, Household, Role, User
@@ -142,9 +144,35 @@ def household_settings(request: HttpRequest) -> HttpResponse:
         "can_manage_members": policy.allows(request, A.MEMBERS_MANAGE),
         "can_export": policy.allows(request, A.DATA_EXPORT),
         "can_share": policy.allows(request, A.SHARES_MANAGE),
+        "public_name_form": _public_name_form(request),
     }
     bound = action in {"settings", "baby", "member"}
     return render(request, "accounts/settings.html", context, status=400 if bound else 200)
+
+
+def _public_name_form(request: HttpRequest) -> PublicNameForm | None:
+    """Her name on Learn comments, for those who may comment (a specialist may not)."""
+    if not policy.allows(request, A.COMMENT_POST):
+        return None
+    return PublicNameForm(initial={"public_name": request.user.public_name})  # type: ignore[union-attr]
+
+
+@household_view(read=A.COMMENT_POST, write=A.COMMENT_POST)
+@require_http_methods(["GET", "POST"])
+def public_name(request: HttpRequest) -> HttpResponse:
+    """The name shown with her Learn comments: her own, whatever her role, and never taken
+    from her account; Settings shows this form, and this page again when it needs a fix."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PublicNameForm(
+        request.POST if request.method == "POST" else None,
+        initial={"public_name": user.public_name},
+    )
+    if form.is_valid():
+        services.set_public_name(user=user, public_name=form.cleaned_data["public_name"])
+        messages.success(request, _("Saved."))
+        return redirect(reverse("household_settings") + "#public-name")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/public_name.html", {"form": form}, status=status)
 
 
 @household_view(read=A.MEMBERS_MANAGE, write=A.MEMBERS_MANAGE)

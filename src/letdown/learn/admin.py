@@ -17,7 +17,8 @@ from .models import Comment, CommentStatus
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ("excerpt", "name", "email", "article_slug", "status", "created_at")
+    # A member's comment carries her account instead of an email.
+    list_display = ("excerpt", "name", "email", "author", "article_slug", "status", "created_at")
     list_filter = ("status", "article_slug")
     search_fields = ("name", "email", "body")
     date_hierarchy = "created_at"

@@ -1,4 +1,5 @@
-"""The "Leave a reply" form: required name, email and comment, an optional website, a
+"""The "Leave a reply" form: the comment, a name and an email (a member gives neither: her
+public name is asked for once, and her account stands for the email), an optional website, a
 honeypot field that people never see, and the comment it replies to."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from letdown.accounts.models import User
 from letdown.core.forms import VisibleCharField
 
 from .models import (
@@ -89,9 +91,38 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ("body", "name", "email", "website")
 
-    def __init__(self, *args: Any, article_slug: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, article_slug: str, member: User | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.article_slug = article_slug
+        self.member = member
+        if member is None:
+            return
+        # A member is known by her account: no email to give. Her account name is private,
+        # so the name shown is the public name she chose, asked for once and then remembered.
+        del self.fields["email"]
+        if member.public_name:
+            del self.fields["name"]
+            return
+        name = self.fields["name"]
+        name.label = _("Name shown with your comment")
+        name.help_text = _(
+            "Anyone can read it, so a first name or a nickname is enough: your account name is "
+            "never shown. It is kept for your next comments; change it in Settings."
+        )
+        name.widget.attrs["autocomplete"] = "nickname"
+        name.error_messages["required"] = _(
+            "Please choose a name to show with your comment (a first name or a nickname)."
+        )
+
+    @property
+    def public_name(self) -> str:
+        """The name the comment is shown with."""
+        if "name" in self.fields:
+            return str(self.cleaned_data["name"])
+        assert self.member is not None
+        return self.member.public_name
 
     @property
     def is_bot(self) -> bool:

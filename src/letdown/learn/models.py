@@ -57,7 +57,8 @@ class Comment(models.Model):
         help_text=_("Set when the commenter was logged in; only that account may delete it."),
     )
     name = models.CharField(_("name"), max_length=NAME_MAX_CHARS)
-    email = models.EmailField(_("email"), max_length=EMAIL_MAX_CHARS)
+    # Asked of a commenter without an account; a member's account stands for it (empty).
+    email = models.EmailField(_("email"), max_length=EMAIL_MAX_CHARS, blank=True)
     website = models.URLField(_("website"), max_length=WEBSITE_MAX_CHARS, blank=True)
     body = models.TextField(_("comment"), max_length=BODY_MAX_CHARS)
     status = models.CharField(

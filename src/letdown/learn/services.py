@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from letdown.accounts.models import User
+from letdown.accounts.services import remember_public_name
 
 from . import selectors
 from .articles import load_articles
@@ -66,18 +67,22 @@ def post_comment(
     review_url: str = "",
 ) -> Comment:
     """A new comment, waiting for moderation. Once it is saved, the moderators get an email
-    pointing at `review_url` (the comment in the admin), when LETDOWN_EMAIL_URL is set."""
-    comment = Comment.objects.create(
-        article_slug=article_slug,
-        parent=parent,
-        author=author,
-        name=name,
-        email=email,
-        website=website,
-        body=body,
-        status=CommentStatus.PENDING,
-        created_at=now,
-    )
+    pointing at `review_url` (the comment in the admin), when LETDOWN_EMAIL_URL is set.
+    A member's first comment makes its name her public name (kept for the next ones)."""
+    with transaction.atomic():
+        if author is not None:
+            remember_public_name(user=author, public_name=name)
+        comment = Comment.objects.create(
+            article_slug=article_slug,
+            parent=parent,
+            author=author,
+            name=name,
+            email=email,
+            website=website,
+            body=body,
+            status=CommentStatus.PENDING,
+            created_at=now,
+        )
     if settings.EMAIL_URL:
         # After the commit: a rolled-back comment must not be announced, and a slow mail
         # server must not hold the transaction open.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from letdown.accounts import policy
-from letdown.accounts.models import Role
+from letdown.accounts.models import User
 from letdown.accounts.policy import Action as A
 from letdown.core.client import client_address
 
@@ -62,15 +62,18 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         policy.require(request, A.COMMENT_POST)
         return _post_comment(request, article)
     reply_to = selectors.reply_target(article_slug=slug, pk=request.GET.get("replyto"))
-    initial = _prefill(request)
-    if reply_to is not None:
-        initial["parent"] = reply_to.parent_id or reply_to.pk
-    form = CommentForm(article_slug=slug, initial=initial)
+    # Nothing of her account is filled in: the name shown is one she chooses (CommentForm).
+    initial = {} if reply_to is None else {"parent": reply_to.parent_id or reply_to.pk}
+    form = CommentForm(article_slug=slug, member=_member(request), initial=initial)
     return _render_article(request, article, form, reply_to=reply_to)
 
 
+def _member(request: HttpRequest) -> User | None:
+    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
+
+
 def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
-    form = CommentForm(request.POST, article_slug=article.slug)
+    form = CommentForm(request.POST, article_slug=article.slug, member=_member(request))
     if not form.is_valid():
         reply_to = form.cleaned_data.get("parent")
         return _render_article(request, article, form, reply_to=reply_to, status=400)
@@ -95,9 +98,9 @@ def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
     comment = services.post_comment(
         article_slug=article.slug,
         parent=form.cleaned_data["parent"],
-        author=request.user if request.user.is_authenticated else None,
-        name=form.cleaned_data["name"],
-        email=form.cleaned_data["email"],
+        author=form.member,
+        name=form.public_name,
+        email=form.cleaned_data.get("email", ""),
         website=form.cleaned_data["website"],
         body=form.cleaned_data["body"],
         now=now,
@@ -108,18 +111,6 @@ def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:
     request.session[OWN_COMMENTS_SESSION_KEY] = [*own, comment.pk][-20:]
     messages.success(request, thanks)
     return redirect(f"{article.url}#comment-{comment.pk}")
-
-
-def _prefill(request: HttpRequest) -> dict[str, Any]:
-    """A logged-in member's name and email, so she only has to write the comment."""
-    user = request.user
-    if not user.is_authenticated:
-        return {}
-    household = getattr(user, "household", None)
-    name = user.get_full_name()
-    if not name and household is not None and user.role == Role.PARENT:
-        name = household.parent_name
-    return {"name": name or user.get_username(), "email": user.email}
 
 
 def _render_article(
@@ -141,6 +132,7 @@ def _render_article(
         ),
         "form": form,
         "reply_to": reply_to,
+        # A specialist reads only: no form to fill in and then see refused.
         "can_comment": policy.allows(request, A.COMMENT_POST),
     }
     return render(request, "learn/article.html", context, status=status)

@@ -290,8 +290,20 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
         services.delete_entry(household=household, entry=obj, now=timezone.now())
         messages.success(request, _("Deleted."))
         return redirect(back)
-    context = {"obj": obj, "what": what, "keep_url": _keep_url(obj), "unit": household.unit}
+    context = {
+        "obj": obj,
+        "what": what,
+        "keep_url": _keep_url(obj),
+        "unit": household.unit,
+        "sides": _sides(obj) if isinstance(obj, Session) else [],
+    }
     return render(request, "logbook/delete.html", context)
+
+
+def _sides(session: Session) -> list[str]:
+    """The sides a session used, in the order she first used them ("Left", "Right")."""
+    sides = session.segments.order_by("started_at").values_list("side", flat=True)
+    return [str(Side(side).label) for side in dict.fromkeys(sides)]
 
 
 def _owned_letdown(household: Household, pk: int) -> LetDown:
