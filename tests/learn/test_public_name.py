@@ -218,7 +218,7 @@ def test_a_specialist_reads_comments_but_gets_no_form_to_fill_in(family: Family)
     html = client.get(URL).content.decode()
     assert "Pads." in html
     assert 'id="reply"' not in html and "?replyto=" not in html
-    assert "Your access is read only, so you cannot comment here." in html
+    assert "Your access to this household is read only: comments are written by its members." in html
     # Everyone who may comment still gets the form and the reply links.
     assert 'id="reply"' in Client().get(URL).content.decode()
     assert "?replyto=" in Client().get(URL).content.decode()
