@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from letdown.api.api import api
 from letdown.core import app_shell
-from letdown.core.views import health
+from letdown.health import health
 
 urlpatterns = [
     path("health", health, name="health"),

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import CharField, Min, OuterRef, Subquery
+from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -27,8 +27,7 @@ from .stats import (
     SessionRecord,
     compute_insights,
 )
-from .stats.first_letdown import PUMP_SWITCH_RECENT_SESSIONS, pump_switch_section
-from .stats.table import NURSING, PUMPING, build_session_table
+from .stats.table import NURSING
 
 CACHE_SECONDS = 60 * 60 * 24 * 7
 
@@ -233,49 +232,3 @@ def insights_page_for(household: Household, now: datetime | None = None) -> Insi
     fresh[charts_key] = {"computed_at": insights.computed_at.isoformat(), "charts": charts}
     cache.set_many(fresh, CACHE_SECONDS)
     return InsightsPage(insights=insights, charts=charts)
-
-
-def pump_switch_time_s(household: Household) -> float | None:
-    """Her pump switch time (3 in 4 pumping sessions have let down by then), or None while
-    there are too few sessions; the Routine falls back to about 2 minutes.
-
-    Starting a routine needs this one number, so it reads only her recent pumping sessions
-    (one query) and runs the page's own rule on them, rather than all of Insights. The first
-    let-down is a MIN per session, which both databases read from the (household, session)
-    index; ORDER BY at LIMIT 1 made SQLite walk all her let-downs for each session.
-    """
-    first_letdown = (
-        LetDown.objects.filter(household=household, session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(first_at=Min("at"))
-        .values("first_at")
-    )
-    recent = (
-        # Imported sessions have no let-downs recorded: they say nothing of her switch time.
-        Session.objects.filter(household=household, kind=PUMPING, ended_at__isnull=False, source="")
-        .order_by("-started_at", "-id")
-        .annotate(first_letdown_at=Subquery(first_letdown))
-        .values_list("id", "started_at", "ended_at", "first_letdown_at", "lactation_id")[
-            :PUMP_SWITCH_RECENT_SESSIONS
-        ]
-    )
-    records = [
-        SessionRecord(
-            id=pk,
-            kind=PUMPING,
-            started_at=started_at,
-            ended_at=ended_at,
-            letdown_offsets_s=()
-            if first_at is None
-            else ((first_at - started_at).total_seconds(),),
-            volume_left_ml=None,
-            volume_right_ml=None,
-            anxiety_before=None,
-            aids=frozenset(),
-            lactation_id=lactation_id,
-            weeks_since_birth=None,
-        )
-        for pk, started_at, ended_at, first_at, lactation_id in recent
-    ]
-    return pump_switch_section(build_session_table(records, household.tz)).switch_time_s
