@@ -47,8 +47,13 @@ def _current_lactation(household: Household) -> Lactation:
 
 
 def _session(request: HttpRequest, pk: int) -> Session:
-    """Her session with its segments and let-downs."""
-    sessions = Session.objects.for_household(household_of(request)).with_details()
+    """Her session with its segments, let-downs and lactation (whose number chooses the
+    articles the page offers after a slow let-down)."""
+    sessions = (
+        Session.objects.for_household(household_of(request))
+        .with_details()
+        .select_related("lactation")
+    )
     try:
         return sessions.get(pk=pk)
     except Session.DoesNotExist as exc:
