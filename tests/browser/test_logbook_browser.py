@@ -3,7 +3,7 @@
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from letdown.logbook.facts import format_offset
+from letdown.core.units import clock
 from letdown.logbook.models import Leak, LetDown, Session
 
 from .conftest import screenshot
@@ -42,7 +42,7 @@ def test_pump_two_letdowns_end_with_volumes_and_see_history(phone, live_server, 
     assert session.aids == ["warm_compress"]
     assert LetDown.objects.filter(side="both").count() == 1
     assert LetDown.objects.get().noticed == ["felt"]
-    (first,) = (format_offset(o) for o in facts.letdown_offsets_s)
+    (first,) = (clock(o) for o in facts.letdown_offsets_s)
     expect(page.locator(".entry.pumping .ld").first).to_contain_text(f"let-down first at {first}")
     screenshot(page, "history-light")
 

@@ -15,9 +15,6 @@ class Unit(models.TextChoices):
     OZ = "oz", _("oz")
 
 
-ML_PER_OZ = 29.5735
-
-
 class Household(models.Model):
     """One family. Every row holding a family's data points here, and every query filters on
     it: that is how privacy is kept simple."""

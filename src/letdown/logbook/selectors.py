@@ -29,14 +29,13 @@ from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household
 from letdown.babylog import selectors as babylog
-from letdown.babylog.display import format_change, format_weight
 from letdown.babylog.models import StoolColour
 from letdown.core.survival import PUMP_SWITCH_RECENT_SESSIONS, median_time_s
 from letdown.core.survival import pump_switch_time_s as survival_pump_switch_time_s
+from letdown.core.units import clock, format_change, format_volume, format_weight
 
 from . import projection
-from .display import format_volume
-from .facts import SessionFacts, format_offset, session_facts
+from .facts import SessionFacts, session_facts
 from .models import (
     BottleFeed,
     Kind,
@@ -376,10 +375,10 @@ def _session_entry(
     tz: ZoneInfo,
     unit: str,
 ) -> Entry:
-    title = f"{Kind(row.kind).label} · {format_offset(facts.active_s)}"
+    title = f"{Kind(row.kind).label} · {clock(facts.active_s)}"
     if row.ended_at is None:
         title += " " + _("(running)")
-    offsets = [format_offset(o) for o in facts.letdown_offsets_s]
+    offsets = [clock(o) for o in facts.letdown_offsets_s]
     if offsets:
         line = _("let-down first at %(first)s") % {"first": offsets[0]}
         if len(offsets) > 1:

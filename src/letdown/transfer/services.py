@@ -26,8 +26,9 @@ from django.db import (
 )
 from django.utils import timezone
 
-from letdown.accounts.models import ML_PER_OZ, Household, Lactation, Unit
+from letdown.accounts.models import Household, Lactation, Unit
 from letdown.accounts.services import changing
+from letdown.core.units import ML_PER_OZ
 from letdown.logbook.models import MAX_VOLUME_ML
 from letdown.routines.media_types import MAX_BYTES, SNIFF_BYTES, sniff
 from letdown.routines.models import clean_steps
