@@ -77,10 +77,6 @@ def _shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
-def _player(page, expression):
-    return page.evaluate(f"window.letdownPlayer.{expression}")
-
-
 def test_record_a_cry_with_the_microphone_and_play_it_in_a_routine(phone, live_server, family):
     page = phone
     page.goto(live_server.url + "/routines/media/")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -89,6 +88,3 @@ class Baby(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def weeks_old(self, on: date) -> float:
-        return (on - self.birth_date).days / 7

@@ -6,14 +6,13 @@ not read load on first use as with `.only()`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection, models
 
 M = TypeVar("M", bound=models.Model)
-Converter = Callable[[Any, Any, Any], Any]
 
 
 @cache

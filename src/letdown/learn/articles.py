@@ -97,10 +97,6 @@ class Article:
     def url(self) -> str:
         return article_url(self.slug)
 
-    @property
-    def word_count(self) -> int:
-        return len(_WORD.findall(self.plain_text))
-
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -111,10 +107,6 @@ class SearchHit:
 
 def article_url(slug: str) -> str:
     return f"/learn/{slug}/"
-
-
-def anchor_url(slug: str, anchor: str) -> str:
-    return f"{article_url(slug)}#{anchor}"
 
 
 def load_articles(
