@@ -10,12 +10,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import CharField
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from letdown.accounts.models import Baby, Household
+from letdown.core.rows import as_text
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
 
 from .charts import Chart, Forest, render_charts
@@ -30,17 +29,6 @@ from .stats import (
 from .stats.table import NURSING
 
 CACHE_SECONDS = 60 * 60 * 24 * 7
-
-
-def _text(field: str) -> Cast:
-    """A timestamp (or JSON) column read as text.
-
-    Django's SQLite converters cost about 8 µs a timestamp (they read settings for each
-    value), some 230 ms of CPU for two years of records on the bench; `fromisoformat` parses
-    the same text in about 1 µs, on both databases. Her aids come in a handful of
-    combinations, so each distinct JSON text is parsed once.
-    """
-    return Cast(field, output_field=CharField())
 
 
 def _moment(text: str) -> datetime:
@@ -66,7 +54,7 @@ def load_records(
     for session_id, at in (
         LetDown.objects.filter(household=household)
         .order_by()
-        .values_list("session_id", _text("at"))
+        .values_list("session_id", as_text("at"))
     ):
         letdowns_at[session_id].append(datetime.fromisoformat(at))
     aid_sets: dict[str | None, frozenset[str]] = {None: frozenset()}
@@ -79,19 +67,19 @@ def load_records(
         .values_list(
             "id",
             "kind",
-            _text("started_at"),
-            _text("ended_at"),
+            as_text("started_at"),
+            as_text("ended_at"),
             "volume_left_ml",
             "volume_right_ml",
             "anxiety_before",
-            _text("aids"),
+            as_text("aids"),
             "lactation_id",
             "source",
         )
     ):
         started_raw = datetime.fromisoformat(started_text)
         started_at = started_raw if started_raw.tzinfo else started_raw.replace(tzinfo=UTC)
-        if aids not in aid_sets:
+        if aids not in aid_sets:  # a handful of combinations: each text is parsed once
             aid_sets[aids] = frozenset(json.loads(aids))
         birth = birth_dates.get(lactation_id)
         sessions.append(
@@ -120,7 +108,7 @@ def load_records(
         LeakRecord(at=_moment(at), lactation_id=lactation_id)
         for at, lactation_id in Leak.objects.filter(household=household)
         .order_by()
-        .values_list(_text("at"), "lactation_id")
+        .values_list(as_text("at"), "lactation_id")
     ]
     # A feed is a nursing session's start, or a bottle feed that did not top one up (that one
     # is part of the session's feed); pumping is counted by the core from the sessions.
@@ -133,7 +121,7 @@ def load_records(
         FeedRecord(at=_moment(at), lactation_id=lactation_id)
         for at, lactation_id in BottleFeed.objects.filter(household=household, session__isnull=True)
         .order_by()
-        .values_list(_text("at"), "lactation_id")
+        .values_list(as_text("at"), "lactation_id")
     ]
     return sessions, leaks, feeds
 
@@ -164,8 +152,9 @@ def _still_current(insights: Insights, now: datetime) -> bool:
 def _cached_insights(value: object, now: datetime) -> Insights | None:
     """The cached results if they are results still current at `now`.
 
-    The Insights tree itself is cached (the cache pickles it; unpickling two years of results
-    takes about 2 ms). Anything else under the key (an older deployment's entry) is a miss.
+    The Insights tree itself is cached (the cache pickles it; unpickling is quick next to
+    computing, see `bench/bench_insights_page.py`). Anything else under the key (an older
+    deployment's entry) is a miss.
     """
     if isinstance(value, Insights) and _still_current(value, now):
         return value

@@ -158,8 +158,8 @@ class Today:
 
 # Her tallies since a moment, one row per session kind then one each for let-downs, leaks
 # and bottle feeds. Written out rather than built with the ORM: building the four-part union
-# took longer than running it (4 ms of a 20 ms first view of home on PostgreSQL). Every part
-# is filtered on her household.
+# took longer than running it (`bench/bench_logbook.py` times home). Every part is filtered on
+# her household.
 _TODAY_SQL = """
 SELECT kind, COUNT(*), SUM(COALESCE(volume_left_ml, 0.0) + COALESCE(volume_right_ml, 0.0))
   FROM {session} WHERE household_id = %s AND started_at >= %s GROUP BY kind

@@ -340,8 +340,9 @@ def _preparer(field: models.Field[Any, Any], db: Any) -> Callable[[Any], Any]:
 
 def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     """Inserts rows (every concrete field but the id, by attname) and returns their ids, in
-    order. bulk_create spent about 10 s of a 12 s import of two years of records building
-    model instances and preparing values one call at a time; this writes the same statements
+    order. bulk_create spent most of an import of two years of records
+    (`bench/bench_transfer.py`) building model instances and preparing values one call at a
+    time; this writes the same statements
     (multi-row INSERT … RETURNING, as bulk_create does on both databases) with the values
     prepared as bulk_create prepares them."""
     if not rows:
