@@ -174,7 +174,7 @@ def _sessions_json(
     segments: dict[int, list[dict[str, Any]]] = {
         session_id: [
             {"side": side, "started_at": start, "ended_at": end}
-            for start, _pk, side, end in sorted(rows)  # type: ignore[type-var]
+            for start, _pk, side, end in sorted(rows)
         ]
         for session_id, rows in by_session.items()
     }

@@ -289,7 +289,7 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
         back = (
             reverse("session_edit", args=[obj.session_id])
             if isinstance(obj, LetDown)
-            else _day_url(getattr(obj, "started_at", None) or obj.at)  # type: ignore[attr-defined]
+            else _day_url(getattr(obj, "started_at", None) or obj.at)
         )
         services.delete_entry(household=household, entry=obj, now=timezone.now())
         messages.success(request, _("Deleted."))

@@ -130,7 +130,7 @@ class _Writer:
         self.now = timezone.now()
         self.saved_files: list[str] = []
         self.members: dict[str, int] = dict(
-            get_user_model().objects.filter(household=household).values_list("username", "pk")  # type: ignore[misc]
+            get_user_model().objects.filter(household=household).values_list("username", "pk")
         )  # media written to storage, removed if rolled back
         self.lactations = list(
             Lactation.objects.filter(household=household).order_by("started_on", "number")
@@ -352,7 +352,7 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     ops = db.ops
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    pk = ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = ops.quote_name(model._meta.pk.column)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     batch = max(1, min(500, 30000 // len(fields)))  # under SQLite's limit of bound values
     prepared = [(f.attname, _preparer(f, db)) for f in fields]
