@@ -317,7 +317,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = _env_bool("LETDOWN_STATIC_FINDERS") or DEBUG
 # Source maps are for a developer's tools, never sent compressed to a phone: compressing the
-# API docs' maps made every `letdown serve` start 20 s slower (see cli._serve's collectstatic).
+# API docs' maps made every `letdown serve` start markedly slower (cli._serve's collectstatic).
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 LOGGING = {

@@ -7,7 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from letdown.api.api import api
 from letdown.core import app_shell
-from letdown.core.views import health
+from letdown.health import health
 
 # The strings static scripts translate with gettext(): letdown's own "djangojs" catalogues,
 # in the request's language; they change only with a new release (the server's start).

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from letdown.accounts.models import Baby, Unit
-from letdown.babylog.display import format_weight
 from letdown.babylog.models import Nappy, StoolColour, Weighing
 from letdown.babylog.ranges import nappy_range
 from letdown.babylog.services import save_nappy, save_weighing
+from letdown.core.units import format_weight
 
 from ..factories import BabyFactory
 

@@ -204,8 +204,7 @@ def test_the_confirmation_and_the_day_stay_in_view_after_saving(phone, live_serv
     page.get_by_label("Volume (ml)").fill("75")
     page.get_by_role("button", name="Save", exact=True).click()
     message = page.get_by_text("Feed saved.")
-    expect(message).to_be_visible()
-    page.wait_for_timeout(300)
+    expect(message).to_be_in_viewport()  # once the page has scrolled to it
     assert _in_view(page, message)
     assert _in_view(page, page.locator(".day h2").first)
 

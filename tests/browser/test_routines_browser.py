@@ -74,11 +74,8 @@ def _play(page, live_server, routine):
 def _shot(page, name):
     """What she sees without scrolling: the viewport, not the whole page."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def _player(page, expression):
-    return page.evaluate(f"window.letdownPlayer.{expression}")
+    # Animations are stopped at their end state, so no wait for them to settle.
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), animations="disabled")
 
 
 def test_record_a_cry_with_the_microphone_and_play_it_in_a_routine(phone, live_server, family):
@@ -86,7 +83,8 @@ def test_record_a_cry_with_the_microphone_and_play_it_in_a_routine(phone, live_s
     page.goto(live_server.url + "/routines/media/")
     page.get_by_role("button", name="Start recording").click()
     expect(page.get_by_text("Recording…")).to_be_visible()
-    page.wait_for_timeout(2500)
+    # Past two seconds of sound, with a second to spare for a busy machine's audio.
+    expect(page.locator("[data-record-time]")).to_contain_text("0:03")
     page.get_by_role("button", name="Stop recording").click()
     expect(page.get_by_role("button", name="Keep this recording")).to_be_visible()
     _shot(page, "routines-media-recorded-light")
@@ -231,7 +229,6 @@ def test_every_steps_screen_on_a_phone(phone_factory, live_server, family, dark)
         next_button = page.get_by_role("button", name="Next")
         box = next_button.bounding_box()
         assert box and box["height"] >= 80  # one big target, even in the dark
-        page.wait_for_timeout(300)
         _shot(page, f"routines-step-{index:02d}-{slug}-{mode}")
         if slug == "imagery":
             _check_read_aloud(page)

@@ -88,8 +88,7 @@ def test_settings_shows_a_members_last_visit_as_her_household_writes_it(family: 
 
 
 def test_volumes_and_weights_take_her_decimal_mark() -> None:
-    from letdown.babylog.display import format_change, format_weight
-    from letdown.logbook.display import format_volume
+    from letdown.core.units import format_change, format_volume, format_weight
 
     with l10n.override(l10n.Formats("de_DE", "24")), translation.override("de"):
         assert format_volume(103.5, "oz") == "3,5 oz"

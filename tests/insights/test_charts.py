@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from letdown.insights.charts import ML_PER_OZ, Chart, Forest, render_charts
+from letdown.core.units import ML_PER_OZ
+from letdown.insights.charts import Chart, Forest, render_charts
 from letdown.insights.stats import FeedRecord, Insights, LeakRecord
 
 from .test_stats_helpers import insights_for, session, simulated_sessions, spaced

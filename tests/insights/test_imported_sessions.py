@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from letdown.insights.selectors import insights_for, pump_switch_time_s
+from letdown.insights.selectors import insights_for
 from letdown.logbook.models import Session
-from letdown.logbook.selectors import median_first_letdown
+from letdown.logbook.selectors import median_first_letdown, pump_switch_time_s
 
 from ..factories import LetDownFactory, SessionFactory
 

@@ -10,6 +10,7 @@ from django.core.cache import cache
 
 from letdown.accounts.models import Baby, Household
 from letdown.insights import selectors
+from letdown.logbook.selectors import pump_switch_time_s
 
 from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory, start, tap
 
@@ -209,7 +210,7 @@ def test_pump_switch_time_is_the_pages_figure_from_one_small_query(
         LetDownFactory(session=other, at=started_at + timedelta(seconds=5))
     cache.clear()
     with django_assert_num_queries(1):
-        switch_s = selectors.pump_switch_time_s(family.household)
+        switch_s = pump_switch_time_s(family.household)
     # 11 sessions: 8 of them had let down by 200 s (not yet 3 in 4), 9 by 240 s.
     assert switch_s == 240
     assert (
@@ -220,7 +221,7 @@ def test_pump_switch_time_is_the_pages_figure_from_one_small_query(
 
 def test_too_few_pumping_sessions_give_no_pump_switch_time(family):
     SessionFactory(lactation=family.lactation, kind="pumping")
-    assert selectors.pump_switch_time_s(family.household) is None
+    assert pump_switch_time_s(family.household) is None
 
 
 def test_an_entry_of_another_shape_under_the_key_is_recomputed(family, compute_spy):

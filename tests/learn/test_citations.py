@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.template import Context, Template, TemplateSyntaxError, engines
 from django.urls import reverse
-from tests.factories import LeakFactory
 
 import letdown
 from letdown.learn.articles import load_articles
@@ -22,6 +21,8 @@ from letdown.learn.references import (
     resolve,
 )
 from letdown.routines.catalogue import STEP_TYPES
+
+from ..factories import LeakFactory
 
 PACKAGE = Path(letdown.__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"

@@ -17,12 +17,13 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from tests.factories import UserFactory
-from tests.mail import Sink, free_port
 
 from letdown.accounts.models import User
 from letdown.email_url import parse_email_url
 from letdown.learn.models import Comment, CommentStatus
+
+from ..factories import UserFactory
+from ..mail import Sink, free_port
 
 URL = "/learn/leaks/"
 COMMENTER_EMAIL = "robin.private@example.org"

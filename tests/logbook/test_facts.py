@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from letdown.logbook.facts import format_offset, session_facts
+from letdown.core.units import clock
+from letdown.logbook.facts import session_facts
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -56,7 +57,7 @@ def test_running_segment_counts_up_to_now() -> None:
     assert facts.volume_total_ml is None
 
 
-def test_format_offset() -> None:
-    assert format_offset(102) == "1:42"
-    assert format_offset(370) == "6:10"
-    assert format_offset(3723) == "1:02:03"
+def test_clock() -> None:
+    assert clock(102) == "1:42"
+    assert clock(370) == "6:10"
+    assert clock(3723) == "1:02:03"

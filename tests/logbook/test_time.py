@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 
-from letdown.logbook.facts import format_offset
+from letdown.core.units import clock
 from letdown.logbook.models import Session
 
 from ..factories import LetDownFactory, SessionFactory
@@ -34,7 +34,7 @@ def test_session_across_the_autumn_clock_change(owner_client, family):
     )  # ends 01:20 GMT: 30 real minutes, though the clock says -30
     LetDownFactory(session=session, at=start + timedelta(minutes=20))
     facts = Session.objects.with_details().get().facts(start)
-    assert facts.active_s == 1800 and format_offset(facts.time_to_first_letdown_s) == "20:00"
+    assert facts.active_s == 1800 and clock(facts.time_to_first_letdown_s) == "20:00"
     page = owner_client.get(reverse("history") + "?until=2026-10-25").content.decode()
     assert "01:50" in page and "30:00" in page and "first at 20:00" in page
 

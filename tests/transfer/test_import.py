@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from letdown.accounts.models import ML_PER_OZ, Household
+from letdown.accounts.models import Household
 from letdown.babylog.models import Nappy, Weighing
+from letdown.core.units import ML_PER_OZ
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session
 from letdown.transfer.formats import FormatError, read
 from letdown.transfer.services import Outcome, import_rows

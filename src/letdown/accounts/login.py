@@ -47,12 +47,12 @@ class LoginView(auth_views.LoginView):
             return response
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:  # type: ignore[override]
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         if form.has_error("__all__", "invalid_login"):
             throttle.record_failure(username=form.data.get("username", ""), now=timezone.now())
         return super().form_invalid(form)
 
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         username = form.get_user().get_username()
         throttle.forget_failures(username=username)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -13,9 +12,6 @@ from django.utils.translation import gettext_lazy as _
 class Unit(models.TextChoices):
     ML = "ml", _("mL")
     OZ = "oz", _("oz")
-
-
-ML_PER_OZ = 29.5735
 
 
 class Household(models.Model):
@@ -110,6 +106,3 @@ class Baby(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def weeks_old(self, on: date) -> float:
-        return (on - self.birth_date).days / 7

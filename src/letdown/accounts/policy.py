@@ -149,7 +149,7 @@ def refusal(actor: Actor | None, action: str) -> str:
 
 def actor_of(request: HttpRequest) -> Actor | None:
     user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
+    return user if user is not None and user.is_authenticated else None
 
 
 def allows(request: HttpRequest, action: str, obj: Any = None) -> bool:

@@ -40,13 +40,24 @@ def _one_writer_at_a_time() -> Iterator[None]:
     path = f"{connection.settings_dict['NAME']}.writer-lock"
     lock = getattr(_writer, "files", {}).get(path)
     if lock is None:
-        lock = open(path, "a")  # noqa: SIM115 - kept open for the thread's life
+        lock = _LockFile(path)
         _writer.files = {**getattr(_writer, "files", {}), path: lock}
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    fcntl.flock(lock.file, fcntl.LOCK_EX)
     try:
         yield
     finally:
-        fcntl.flock(lock, fcntl.LOCK_UN)
+        fcntl.flock(lock.file, fcntl.LOCK_UN)
+
+
+class _LockFile:
+    """A thread's descriptor on the lock file, kept for the thread's life and closed when the
+    thread's locals go (a server's request thread ending), not left to the garbage collector."""
+
+    def __init__(self, path: str) -> None:
+        self.file = open(path, "a")  # noqa: SIM115 - closed in __del__
+
+    def __del__(self) -> None:
+        self.file.close()
 
 
 @contextmanager

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import Baby, Household, Unit
+from letdown.core.units import from_g, to_g, weight_unit
 
-from .display import from_g, to_g
 from .models import MAX_WEIGHT_G, MIN_WEIGHT_G, Nappy, StoolColour, Weighing
 
 FUTURE_GRACE = timedelta(minutes=2)
@@ -68,7 +68,7 @@ class WeightField(forms.FloatField):
         message = _("Enter a weight between %(low)s and %(high)s %(unit)s.") % {
             "low": low,
             "high": high,
-            "unit": "oz" if unit == Unit.OZ else "g",
+            "unit": weight_unit(unit),
         }
         super().__init__(
             min_value=low,
@@ -90,7 +90,7 @@ class WeighingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.household = household
         unit = household.unit
-        name = "oz" if unit == Unit.OZ else "g"
+        name = weight_unit(unit)
         self.fields["baby"].queryset = Baby.objects.filter(  # type: ignore[attr-defined]
             household=household, pk__in=[b.pk for b in babies] or [self.instance.baby_id]
         )

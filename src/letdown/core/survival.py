@@ -77,3 +77,24 @@ def median_time_s(time_s: np.ndarray, let_down: np.ndarray) -> float | None:
     if steps is None:
         return None
     return survival_quantile_s(steps.times_s, steps.survival, steps.max_time_s, 0.5)
+
+
+# Her pump switch time: the moment by which 3 in 4 of her recent pumping sessions had let
+# down. Insights shows it (with its interval) and the Routine's pump-phases step cues on it, so
+# both read the rule from here.
+PUMP_SWITCH_SHARE = 0.75
+# Her reflex gets quicker with practice, so the Routine's cue follows her recent sessions.
+PUMP_SWITCH_RECENT_SESSIONS = 50
+PUMP_SWITCH_MIN_SESSIONS = 8
+
+
+def pump_switch_time_s(time_s: np.ndarray, let_down: np.ndarray) -> float | None:
+    """The pump switch time of her recent pumping sessions (time to first let-down, or to the
+    end for a session without one); None with fewer than PUMP_SWITCH_MIN_SESSIONS of them, or
+    while fewer than 3 in 4 have let down."""
+    if len(time_s) < PUMP_SWITCH_MIN_SESSIONS:
+        return None
+    steps = kaplan_meier_steps(time_s, let_down)
+    if steps is None:
+        return None
+    return survival_quantile_s(steps.times_s, steps.survival, steps.max_time_s, PUMP_SWITCH_SHARE)

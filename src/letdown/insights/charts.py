@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from letdown.core import charts as draw
 from letdown.core import l10n
 from letdown.core.charts import WIDTH, Frame
+from letdown.core.units import ML_PER_OZ
 
 from .stats.results import (
     AnxietySection,
@@ -29,7 +30,6 @@ from .stats.results import (
 )
 
 # Volumes are stored in mL; a household that chose ounces reads her chart in ounces.
-ML_PER_OZ = 29.5735
 # Two series are told apart by dash pattern and marker shape, never by colour alone.
 DASHES = ("", ' stroke-dasharray="5 3"')
 # Bars of two or three series are told apart by opacity as well as by the colours the page's

@@ -10,13 +10,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import CharField, Min, OuterRef, Subquery
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from letdown.accounts.models import Baby, Household
 from letdown.core import l10n
+from letdown.core.rows import as_text
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Session
 
 from .charts import Chart, Forest, render_charts
@@ -28,21 +27,9 @@ from .stats import (
     SessionRecord,
     compute_insights,
 )
-from .stats.first_letdown import PUMP_SWITCH_RECENT_SESSIONS, pump_switch_section
-from .stats.table import NURSING, PUMPING, build_session_table
+from .stats.table import NURSING
 
 CACHE_SECONDS = 60 * 60 * 24 * 7
-
-
-def _text(field: str) -> Cast:
-    """A timestamp (or JSON) column read as text.
-
-    Django's SQLite converters cost about 8 µs a timestamp (they read settings for each
-    value), some 230 ms of CPU for two years of records on the bench; `fromisoformat` parses
-    the same text in about 1 µs, on both databases. Her aids come in a handful of
-    combinations, so each distinct JSON text is parsed once.
-    """
-    return Cast(field, output_field=CharField())
 
 
 def _moment(text: str) -> datetime:
@@ -68,7 +55,7 @@ def load_records(
     for session_id, at in (
         LetDown.objects.filter(household=household)
         .order_by()
-        .values_list("session_id", _text("at"))
+        .values_list("session_id", as_text("at"))
     ):
         letdowns_at[session_id].append(datetime.fromisoformat(at))
     aid_sets: dict[str | None, frozenset[str]] = {None: frozenset()}
@@ -81,19 +68,19 @@ def load_records(
         .values_list(
             "id",
             "kind",
-            _text("started_at"),
-            _text("ended_at"),
+            as_text("started_at"),
+            as_text("ended_at"),
             "volume_left_ml",
             "volume_right_ml",
             "anxiety_before",
-            _text("aids"),
+            as_text("aids"),
             "lactation_id",
             "source",
         )
     ):
         started_raw = datetime.fromisoformat(started_text)
         started_at = started_raw if started_raw.tzinfo else started_raw.replace(tzinfo=UTC)
-        if aids not in aid_sets:
+        if aids not in aid_sets:  # a handful of combinations: each text is parsed once
             aid_sets[aids] = frozenset(json.loads(aids))
         birth = birth_dates.get(lactation_id)
         sessions.append(
@@ -122,7 +109,7 @@ def load_records(
         LeakRecord(at=_moment(at), lactation_id=lactation_id)
         for at, lactation_id in Leak.objects.filter(household=household)
         .order_by()
-        .values_list(_text("at"), "lactation_id")
+        .values_list(as_text("at"), "lactation_id")
     ]
     # A feed is a nursing session's start, or a bottle feed that did not top one up (that one
     # is part of the session's feed); pumping is counted by the core from the sessions.
@@ -135,7 +122,7 @@ def load_records(
         FeedRecord(at=_moment(at), lactation_id=lactation_id)
         for at, lactation_id in BottleFeed.objects.filter(household=household, session__isnull=True)
         .order_by()
-        .values_list(_text("at"), "lactation_id")
+        .values_list(as_text("at"), "lactation_id")
     ]
     return sessions, leaks, feeds
 
@@ -168,8 +155,9 @@ def _still_current(insights: Insights, now: datetime) -> bool:
 def _cached_insights(value: object, now: datetime) -> Insights | None:
     """The cached results if they are results still current at `now`.
 
-    The Insights tree itself is cached (the cache pickles it; unpickling two years of results
-    takes about 2 ms). Anything else under the key (an older deployment's entry) is a miss.
+    The Insights tree itself is cached (the cache pickles it; unpickling is quick next to
+    computing, see `bench/bench_insights_page.py`). Anything else under the key (an older
+    deployment's entry) is a miss.
     """
     if isinstance(value, Insights) and _still_current(value, now):
         return value
@@ -238,49 +226,3 @@ def insights_page_for(household: Household, now: datetime | None = None) -> Insi
     fresh[charts_key] = {"computed_at": insights.computed_at.isoformat(), "charts": charts}
     cache.set_many(fresh, CACHE_SECONDS)
     return InsightsPage(insights=insights, charts=charts)
-
-
-def pump_switch_time_s(household: Household) -> float | None:
-    """Her pump switch time (3 in 4 pumping sessions have let down by then), or None while
-    there are too few sessions; the Routine falls back to about 2 minutes.
-
-    Starting a routine needs this one number, so it reads only her recent pumping sessions
-    (one query) and runs the page's own rule on them, rather than all of Insights. The first
-    let-down is a MIN per session, which both databases read from the (household, session)
-    index; ORDER BY at LIMIT 1 made SQLite walk all her let-downs for each session.
-    """
-    first_letdown = (
-        LetDown.objects.filter(household=household, session=OuterRef("pk"))
-        .order_by()
-        .values("session")
-        .annotate(first_at=Min("at"))
-        .values("first_at")
-    )
-    recent = (
-        # Imported sessions have no let-downs recorded: they say nothing of her switch time.
-        Session.objects.filter(household=household, kind=PUMPING, ended_at__isnull=False, source="")
-        .order_by("-started_at", "-id")
-        .annotate(first_letdown_at=Subquery(first_letdown))
-        .values_list("id", "started_at", "ended_at", "first_letdown_at", "lactation_id")[
-            :PUMP_SWITCH_RECENT_SESSIONS
-        ]
-    )
-    records = [
-        SessionRecord(
-            id=pk,
-            kind=PUMPING,
-            started_at=started_at,
-            ended_at=ended_at,
-            letdown_offsets_s=()
-            if first_at is None
-            else ((first_at - started_at).total_seconds(),),
-            volume_left_ml=None,
-            volume_right_ml=None,
-            anxiety_before=None,
-            aids=frozenset(),
-            lactation_id=lactation_id,
-            weeks_since_birth=None,
-        )
-        for pk, started_at, ended_at, first_at, lactation_id in recent
-    ]
-    return pump_switch_section(build_session_table(records, household.tz)).switch_time_s

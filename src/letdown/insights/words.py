@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from letdown.core import l10n
+from letdown.core import l10n, units
 from letdown.logbook.models import Aid
 
 from .stats.results import (
@@ -38,20 +38,7 @@ from .stats.what_helps import ANXIETY_HIGH_FROM, TIME_BANDS
 
 def duration(seconds: float | None) -> str:
     """45 s, 1 min 25 s, 2 min, 1 h 5 min; 'not reached' for None."""
-    if seconds is None:
-        return _("not reached")
-    total = round(seconds)
-    if total < 60:
-        return _("%(seconds)d s") % {"seconds": total}
-    if total < 3600:
-        minutes, rest = divmod(total, 60)
-        if rest == 0:
-            return _("%(minutes)d min") % {"minutes": minutes}
-        return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
-    hours, minutes = divmod(round(total / 60), 60)
-    if minutes == 0:
-        return _("%(hours)d h") % {"hours": hours}
-    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("not reached") if seconds is None else units.duration(seconds)
 
 
 def percent(share: float) -> str:

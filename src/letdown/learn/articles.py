@@ -110,10 +110,6 @@ class Article:
     def url(self) -> str:
         return article_url(self.slug)
 
-    @property
-    def word_count(self) -> int:
-        return len(_WORD.findall(self.plain_text))
-
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -127,10 +123,6 @@ class SearchHit:
 
 def article_url(slug: str) -> str:
     return f"/learn/{slug}/"
-
-
-def anchor_url(slug: str, anchor: str) -> str:
-    return f"{article_url(slug)}#{anchor}"
 
 
 def load_articles(

@@ -27,6 +27,7 @@ from letdown.logbook import projection as p
 from letdown.logbook import services as logbook
 from letdown.logbook.forms import LetDownDetailsForm
 from letdown.logbook.models import JoinedStart, Kind, LetDown, Session, Side, Tap
+from letdown.logbook.selectors import session_taps
 from letdown.routines.selectors import live_step
 
 from . import services
@@ -191,7 +192,7 @@ def session_start(request: HttpRequest) -> HttpResponse:
             return _error(request, error, now)
         if _wants_json(request):
             running = error.other
-            taps = logbook.session_taps(running)
+            taps = session_taps(running)
             state = p.project(taps) if taps else None
             return JsonResponse(
                 {
@@ -222,7 +223,7 @@ def live_state(session: Session) -> p.SessionState:
     """A session's projection: from its checkpoint when it has one, else from its log."""
     if session.live_checkpoint:  # kept in step with the log by every tap
         return p.Fold.resume(session.live_checkpoint).state()
-    taps = logbook.session_taps(session)
+    taps = session_taps(session)
     if not taps:  # a session stored as rows only: its taps are made on its first tap
         taps = p.taps_from_rows(
             started_at=session.started_at,
@@ -530,6 +531,6 @@ def _letdown_of_tap(session: Session, tap_id: str) -> LetDown | None:
     if row is not None or not Tap.objects.filter(session=session, tap_id=key).exists():
         return row
     # Which let-down a tap was the same as is kept in the log only (not the checkpoint).
-    taps = logbook.session_taps(session)
+    taps = session_taps(session)
     mark = next((m for m in p.project(taps).letdowns if key in m.members), None)
     return LetDown.objects.filter(session=session, tap_id=mark.tap_id).first() if mark else None

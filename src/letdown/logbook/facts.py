@@ -68,11 +68,3 @@ def session_facts(
 def letdown_offsets_s(started_at: datetime, letdown_times: Iterable[datetime]) -> tuple[float, ...]:
     """Seconds from the start of stimulation to each let-down, in order."""
     return tuple(sorted(max(0.0, (t - started_at).total_seconds()) for t in letdown_times))
-
-
-def format_offset(seconds: float) -> str:
-    """1:42, 12:05, 1:02:03 — how a parent reads a time into a session."""
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from letdown.accounts.models import ML_PER_OZ, Household, Unit
+from letdown.accounts.models import Household, Unit
 from letdown.core import l10n
 from letdown.core.forms import VisibleCharField
+from letdown.core.units import ML_PER_OZ, from_ml, to_ml
 
-from .display import from_ml, to_ml
 from .models import (
     MAX_VOLUME_ML,
     Aid,

@@ -18,7 +18,6 @@ RESUME = "resume"
 END = "end"
 UNDO = "undo"
 REOPEN = "reopen"  # resume a session after a mistaken End
-TAP_TYPES = (START, LETDOWN, SWITCH, PAUSE, RESUME, END, UNDO, REOPEN)
 UNDOABLE = frozenset({LETDOWN, END})
 
 # A second Let-down tap this soon after the last let-down is the same let-down: a double tap,

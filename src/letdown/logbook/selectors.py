@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -28,14 +29,14 @@ from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household
 from letdown.babylog import selectors as babylog
-from letdown.babylog.display import format_change, format_weight
 from letdown.babylog.models import StoolColour
 from letdown.core import l10n
-from letdown.core.survival import median_time_s
+from letdown.core.survival import PUMP_SWITCH_RECENT_SESSIONS, median_time_s
+from letdown.core.survival import pump_switch_time_s as survival_pump_switch_time_s
+from letdown.core.units import clock, format_change, format_volume, format_weight
 
 from . import projection
-from .display import format_volume
-from .facts import SessionFacts, format_offset, session_facts
+from .facts import SessionFacts, session_facts
 from .models import (
     BottleFeed,
     Kind,
@@ -159,8 +160,8 @@ class Today:
 
 # Her tallies since a moment, one row per session kind then one each for let-downs, leaks
 # and bottle feeds. Written out rather than built with the ORM: building the four-part union
-# took longer than running it (4 ms of a 20 ms first view of home on PostgreSQL). Every part
-# is filtered on her household.
+# took longer than running it (`bench/bench_logbook.py` times home). Every part is filtered on
+# her household.
 _TODAY_SQL = """
 SELECT kind, COUNT(*), SUM(COALESCE(volume_left_ml, 0.0) + COALESCE(volume_right_ml, 0.0))
   FROM {session} WHERE household_id = %s AND started_at >= %s GROUP BY kind
@@ -218,37 +219,67 @@ def median_first_letdown(
     """
     first_day = now.astimezone(household.tz).date() - timedelta(days=days - 1)
     since = local_midnight(first_day, household)
-    # Her first let-down of each session, looked up through the (household, session) index: a
-    # join on the let-downs would let the planner read every household's, and ORDER BY at
-    # LIMIT 1 makes SQLite walk all of hers by time for each session.
-    first_letdown = (
+    rows = list(
+        Session.objects.for_household(household)
+        # Imported sessions have no let-downs recorded: they say nothing of how long it takes.
+        .filter(started_at__gte=since, ended_at__isnull=False, source="")
+        .order_by()
+        .annotate(first_letdown_at=_first_letdown_at(household))
+        .values_list("started_at", "ended_at", "first_letdown_at")
+    )
+    time_s, let_down = _times_to_first_letdown(rows)
+    return MedianLetdown(
+        median_s=median_time_s(time_s, let_down),
+        with_letdown=int(let_down.sum()),
+        sessions=len(rows),
+    )
+
+
+def _first_letdown_at(household: Household) -> Subquery:
+    """Each session's first let-down, looked up through the (household, session) index: a
+    join on the let-downs would let the planner read every household's, and ORDER BY at
+    LIMIT 1 makes SQLite walk all of hers by time for each session."""
+    return Subquery(
         LetDown.objects.filter(household=household, session=OuterRef("pk"))
         .order_by()
         .values("session")
         .annotate(first_at=Min("at"))
         .values("first_at")
     )
-    rows = list(
-        Session.objects.for_household(household)
-        # Imported sessions have no let-downs recorded: they say nothing of how long it takes.
-        .filter(started_at__gte=since, ended_at__isnull=False, source="")
-        .order_by()
-        .annotate(first_letdown_at=Subquery(first_letdown))
-        .values_list("started_at", "ended_at", "first_letdown_at")
-    )
+
+
+def _times_to_first_letdown(
+    rows: Iterable[tuple[datetime, datetime | None, datetime | None]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(time_s, let_down) of finished sessions' (started, ended, first let-down) rows: to the
+    first let-down, or censored at the end; as the session facts count it, a let-down tapped
+    a moment before the start is at 0."""
     time_s, let_down = [], []
     for started, ended, first in rows:
-        # To the first let-down, or censored at the end; as the session facts count it, a
-        # let-down tapped a moment before the start is at 0.
         until = first if first is not None else ended
         assert until is not None  # finished sessions only
         time_s.append(max(0.0, (until - started).total_seconds()))
         let_down.append(first is not None)
-    return MedianLetdown(
-        median_s=median_time_s(np.array(time_s), np.array(let_down, dtype=bool)),
-        with_letdown=sum(let_down),
-        sessions=len(rows),
+    return np.array(time_s, dtype=float), np.array(let_down, dtype=bool)
+
+
+def pump_switch_time_s(household: Household) -> float | None:
+    """Her pump switch time (3 in 4 pumping sessions have let down by then), or None while
+    there are too few sessions; the Routine falls back to about 2 minutes.
+
+    Starting a routine needs this one number, so it reads only her recent pumping sessions
+    (one query) and runs the rule Insights shows (`letdown.core.survival`) on them.
+    """
+    rows = (
+        # Imported sessions have no let-downs recorded: they say nothing of her switch time.
+        Session.objects.filter(
+            household=household, kind=Kind.PUMPING, ended_at__isnull=False, source=""
+        )
+        .order_by("-started_at", "-id")
+        .annotate(first_letdown_at=_first_letdown_at(household))
+        .values_list("started_at", "ended_at", "first_letdown_at")[:PUMP_SWITCH_RECENT_SESSIONS]
     )
+    return survival_pump_switch_time_s(*_times_to_first_letdown(rows))
 
 
 def last_feed_at(household: Household, last_nursing_at: datetime | None) -> datetime | None:
@@ -349,10 +380,10 @@ def _session_entry(
     tz: ZoneInfo,
     unit: str,
 ) -> Entry:
-    title = f"{Kind(row.kind).label} · {format_offset(facts.active_s)}"
+    title = f"{Kind(row.kind).label} · {clock(facts.active_s)}"
     if row.ended_at is None:
         title += " " + _("(running)")
-    offsets = [format_offset(o) for o in facts.letdown_offsets_s]
+    offsets = [clock(o) for o in facts.letdown_offsets_s]
     if offsets:
         line = _("let-down first at %(first)s") % {"first": offsets[0]}
         if len(offsets) > 1:

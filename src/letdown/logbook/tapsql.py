@@ -90,5 +90,5 @@ def save_fields(row: models.Model, *names: str) -> None:
 def _update_sql(model: type[models.Model], names: tuple[str, ...]) -> str:
     q = connection.ops.quote_name
     assignments = ", ".join(f"{q(f.column)} = %s" for f in rows.fields(model, names))
-    pk = q(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = q(model._meta.pk.column)
     return f"UPDATE {q(model._meta.db_table)} SET {assignments} WHERE {pk} = %s"  # noqa: S608

@@ -47,8 +47,13 @@ def _current_lactation(household: Household) -> Lactation:
 
 
 def _session(request: HttpRequest, pk: int) -> Session:
-    """Her session with its segments and let-downs."""
-    sessions = Session.objects.for_household(household_of(request)).with_details()
+    """Her session with its segments, let-downs and lactation (whose number chooses the
+    articles the page offers after a slow let-down)."""
+    sessions = (
+        Session.objects.for_household(household_of(request))
+        .with_details()
+        .select_related("lactation")
+    )
     try:
         return sessions.get(pk=pk)
     except Session.DoesNotExist as exc:
@@ -285,7 +290,7 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
         back = (
             reverse("session_edit", args=[obj.session_id])
             if isinstance(obj, LetDown)
-            else _day_url(getattr(obj, "started_at", None) or obj.at)  # type: ignore[attr-defined]
+            else _day_url(getattr(obj, "started_at", None) or obj.at)
         )
         services.delete_entry(household=household, entry=obj, now=timezone.now())
         messages.success(request, _("Deleted."))

@@ -217,10 +217,6 @@ def _daily_milk(c: Cohorts, days: float) -> float:
     return FEEDS_PER_DAY * _mean(c.run(BREASTFEED, days_postpartum=days), "milk_ml")
 
 
-def _daily_share(c: Cohorts, days: float) -> float:
-    return _ratio(_daily_milk(c, days), _daily_milk(c, 60.0))
-
-
 def _music_change(c: Cohorts, **helps: bool) -> float:
     """Change in expressed milk from day 1 to day 6 with a help at every session, over the
     change without it (SefidHaji 2022's outcome)."""

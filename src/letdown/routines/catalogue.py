@@ -88,9 +88,6 @@ class StepType:
                 return param
         return None
 
-    def default_params(self) -> dict[str, Any]:
-        return validate_params(self.slug, {})
-
 
 @dataclass(frozen=True)
 class StepConfig:

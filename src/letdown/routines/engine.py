@@ -23,8 +23,9 @@ __all__ = [
     "steps_used",
 ]
 
-# Pumps run their stimulation pattern for about 2 minutes or until milk flows
-# (evidence/physiology.md); used until Insights knows her own time to first let-down.
+# Pumps run their stimulation pattern for about 2 minutes or until milk flows (Mizuno 2006;
+# Kent 2008; Gardner 2015: the pump_phases step's sources in catalogue.py, keys in
+# learn/references.yaml); used until Insights knows her own time to first let-down.
 DEFAULT_USUAL_SWITCH_S = 120.0
 # Without a let-down for this long in expression, milk has likely stopped: suggest stimulation.
 NO_LETDOWN_BACK_TO_STIMULATION_S = 300.0

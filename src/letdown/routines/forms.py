@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from letdown.accounts.models import Household
 from letdown.core.forms import VisibleCharField
+from letdown.core.units import duration
 
 from .catalogue import NumberParam, StepType, step_types_for
 from .models import Media, MediaKind, Routine
@@ -39,16 +40,6 @@ _DURATION_PRESETS_S = (
 )
 
 
-def format_duration(seconds: float) -> str:
-    seconds = round(seconds)
-    minutes, rest = divmod(seconds, 60)
-    if not minutes:
-        return _("%(s)d s") % {"s": rest}
-    if not rest:
-        return _("%(m)d min") % {"m": minutes}
-    return _("%(m)d min %(s)d s") % {"m": minutes, "s": rest}
-
-
 def _duration_choices(param: NumberParam, current: int | None) -> list[tuple[int, str]]:
     if param.maximum - param.minimum <= 10:
         # A short range (a breath's length): every second of it.
@@ -58,7 +49,7 @@ def _duration_choices(param: NumberParam, current: int | None) -> list[tuple[int
     values |= {param.minimum, param.maximum, param.default}
     if current is not None:
         values.add(current)
-    return [(value, format_duration(value)) for value in sorted(values)]
+    return [(value, duration(value)) for value in sorted(values)]
 
 
 class RoutineForm(forms.ModelForm):

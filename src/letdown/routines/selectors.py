@@ -51,7 +51,7 @@ def player_steps(run: RoutineRun) -> list[dict[str, Any]]:
     steps = []
     for index, step in enumerate(run.steps):
         step_type = STEP_TYPES[step["slug"]]
-        own = media.get(step["params"].get("media_id"))  # type: ignore[arg-type]
+        own = media.get(step["params"].get("media_id"))
         steps.append(
             {
                 "index": index,

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from letdown.accounts.models import Household, Lactation, User
 from letdown.accounts.services import changing
-from letdown.insights.selectors import pump_switch_time_s
 from letdown.logbook import services as logbook
 from letdown.logbook.models import Kind, Session
+from letdown.logbook.selectors import pump_switch_time_s
 
 from . import images
 from .catalogue import STEP_TYPES, default_routine, validate_params

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from letdown.accounts.models import ML_PER_OZ
+from letdown.core.units import ML_PER_OZ
 
 from .document import FORMAT, KIND_BY_NAME, SCHEMA_VERSION
 from .export import JSON_NAME

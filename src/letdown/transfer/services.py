@@ -27,10 +27,10 @@ from django.db import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from letdown.accounts.models import ML_PER_OZ, Baby, Household, Lactation, Unit
+from letdown.accounts.models import Baby, Household, Lactation, Unit
 from letdown.accounts.services import changing
-from letdown.babylog.display import format_weight
 from letdown.babylog.models import MAX_WEIGHT_G, MIN_WEIGHT_G
+from letdown.core.units import ML_PER_OZ, format_weight
 from letdown.logbook.models import MAX_VOLUME_ML
 from letdown.routines.media_types import MAX_BYTES, SNIFF_BYTES, sniff
 from letdown.routines.models import clean_steps
@@ -145,7 +145,7 @@ class _Writer:
         self.now = timezone.now()
         self.saved_files: list[str] = []
         self.members: dict[str, int] = dict(
-            get_user_model().objects.filter(household=household).values_list("username", "pk")  # type: ignore[misc]
+            get_user_model().objects.filter(household=household).values_list("username", "pk")
         )  # media written to storage, removed if rolled back
         self.lactations = list(
             Lactation.objects.filter(household=household).order_by("started_on", "number")
@@ -399,8 +399,9 @@ def _preparer(field: models.Field[Any, Any], db: Any) -> Callable[[Any], Any]:
 
 def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     """Inserts rows (every concrete field but the id, by attname) and returns their ids, in
-    order. bulk_create spent about 10 s of a 12 s import of two years of records building
-    model instances and preparing values one call at a time; this writes the same statements
+    order. bulk_create spent most of an import of two years of records
+    (`bench/bench_transfer.py`) building model instances and preparing values one call at a
+    time; this writes the same statements
     (multi-row INSERT … RETURNING, as bulk_create does on both databases) with the values
     prepared as bulk_create prepares them."""
     if not rows:
@@ -410,7 +411,7 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     ops = db.ops
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    pk = ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    pk = ops.quote_name(model._meta.pk.column)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     batch = max(1, min(500, 30000 // len(fields)))  # under SQLite's limit of bound values
     prepared = [(f.attname, _preparer(f, db)) for f in fields]

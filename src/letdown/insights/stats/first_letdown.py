@@ -11,6 +11,12 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from letdown.core.survival import (
+    PUMP_SWITCH_MIN_SESSIONS,
+    PUMP_SWITCH_RECENT_SESSIONS,
+    PUMP_SWITCH_SHARE,
+)
+
 from .clock import DAY_S, local_seconds
 from .results import FirstLetdownCurve, FirstLetdownSection, PumpSwitchSection, TimeEstimate
 from .survival import kaplan_meier, median_s
@@ -22,10 +28,6 @@ CURVE_KINDS = (NURSING, PUMPING)
 # a pump's stimulation phase, so the figure means something for both kinds.
 REFERENCE_TIME_S = 120.0
 
-PUMP_SWITCH_SHARE = 0.75
-# Her reflex gets quicker with practice, so the Routine's cue follows her recent sessions.
-PUMP_SWITCH_RECENT_SESSIONS = 50
-PUMP_SWITCH_MIN_SESSIONS = 8
 # Home's "median time to first let-down, last 7 days": today and the six days before it.
 RECENT_DAYS = 7
 

@@ -8,8 +8,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from letdown.logbook.display import format_volume
-from letdown.logbook.facts import format_offset
+from letdown.core.units import clock, format_volume
 from letdown.logbook.selectors import Entry
 
 register = template.Library()
@@ -17,22 +16,12 @@ register = template.Library()
 
 @register.filter
 def offset(seconds: float | None) -> str:
-    return "" if seconds is None else format_offset(seconds)
+    return "" if seconds is None else clock(seconds)
 
 
 @register.filter
 def volume(ml: float | None, unit: str) -> str:
     return format_volume(ml, unit)
-
-
-@register.filter
-def since(seconds: float | None) -> str:
-    """'2 h 05 min' for a time since something."""
-    if seconds is None:
-        return ""
-    minutes = int(seconds // 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
 @register.simple_tag

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import template
 
-from ..forms import format_duration
+from letdown.core import units
 
 register = template.Library()
 
 
 @register.filter
 def duration(seconds: float | None) -> str:
-    return "" if seconds is None else format_duration(seconds)
+    return "" if seconds is None else units.duration(seconds)

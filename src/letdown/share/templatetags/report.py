@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from letdown.babylog.display import format_change, format_weight
+from letdown.core.units import format_change, format_weight
 
 register = template.Library()
 

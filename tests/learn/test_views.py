@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
-from tests.factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory
 
 from letdown.learn import selectors
 from letdown.learn.articles import load_articles, search
 from letdown.learn.templatetags.learn import highlight
 from letdown.logbook.models import Kind
+
+from ..factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory
 
 ARTICLES = load_articles()
 DISCLAIMER = "This article is no substitute for a doctor or a lactation specialist"

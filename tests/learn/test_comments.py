@@ -11,10 +11,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.factories import UserFactory
 
 from letdown.learn import services
 from letdown.learn.models import BODY_MAX_CHARS, Comment, CommentStatus
+
+from ..factories import UserFactory
 
 URL = "/learn/leaks/"
 SECRET_EMAIL = "robin.private@example.org"
