@@ -111,14 +111,30 @@ class Article:
         return article_url(self.slug)
 
 
+# A stretch of text as (start, end) character positions.
+Span = tuple[int, int]
+# Text cut into (piece, matched) pairs: what a result shows, with what the search matched.
+Pieces = tuple[tuple[str, bool], ...]
+
+
 @dataclass(frozen=True)
 class SearchHit:
     article: Article
     snippet_text: str
     score: float
-    # Where the query matched in the snippet, as (start, end) character spans: found by the
-    # search's own rules, so "eyeccion" marks "eyección" and "Pumpe" the end of "Milchpumpe".
-    marks: tuple[tuple[int, int], ...] = ()
+    # The whole words the query matched in the snippet and in the title, found by the search's
+    # own rules: "leaking" marks "leaks", "worry" "Anxiety", "eyeccion" "eyecciones", "letdown"
+    # "let-down" and "Pumpe" all of "Milchpumpe".
+    marks: tuple[Span, ...] = ()
+    title_marks: tuple[Span, ...] = ()
+
+    @property
+    def snippet_pieces(self) -> Pieces:
+        return pieces(self.snippet_text, self.marks)
+
+    @property
+    def title_pieces(self) -> Pieces:
+        return pieces(self.article.title, self.title_marks)
 
 
 def article_url(slug: str) -> str:
@@ -614,17 +630,13 @@ def search(
     "dmer" finds "D-MER", "eyeccion" finds "eyección"), endings by the rules of the query's
     `language` ("leaking" finds "leaks", "pérdidas" finds "pérdida", "Brüste" finds "Brust"),
     and finds the synonyms kept with that language's articles (synonyms.yaml)."""
-    words = _WORD.findall(_fold(query))
-    if not words or limit <= 0:
-        return []
     language = language if language in _RULES else SOURCE_LANGUAGE
     synonyms = load_synonyms(language) if synonyms is None else synonyms
-    whole = _squash(query)
-    if len(words) > 1 and (whole in synonyms or _RULES[language].stem(whole) in synonyms):
-        # A phrase of the synonym list ("bajada de la leche", "D-MER") is one term, not words
-        # that must each be found.
-        words = [whole]
+    words = _query_words(query, synonyms, language)
+    if not words or limit <= 0:
+        return []
     terms = [_term(word, synonyms, language) for word in words]
+    patterns = [p for term in terms for p in term]
     ignored = _RULES[language].title_stopwords
     hits: list[SearchHit] = []
     for article in articles.values():
@@ -640,14 +652,15 @@ def search(
         for term in terms:
             in_title = any(p.search(title) for p in term)
             in_summary = any(p.search(summary) for p in term)
-            body_hits = sum(len(p.findall(body)) for p in term)
+            # Each place once, however many of the term's patterns found it: "let-down" is
+            # found by "letdown" and by its synonym "let-down", and must not count twice.
+            body_hits = len({m.start() for p in term for m in p.finditer(body)})
             if not (in_title or in_summary or body_hits):
                 break
             # The best field counts once: a summary repeating a title word adds nothing.
             score += _TITLE_WEIGHT if in_title else _SUMMARY_WEIGHT * in_summary
             score += _BODY_WEIGHT * min(body_hits, _BODY_HITS_COUNTED)
         else:
-            patterns = [p for term in terms for p in term]
             snippet = _snippet(article, body, body_index, patterns)
             hits.append(
                 SearchHit(
@@ -655,6 +668,7 @@ def search(
                     snippet_text=snippet,
                     score=score,
                     marks=_marks(snippet, patterns),
+                    title_marks=_marks(article.title, patterns),
                 )
             )
     # On equal scores the shorter, more general title comes first.
@@ -732,9 +746,33 @@ _RULES: dict[str, _Rules] = {
         ),
     ),
 }
+# A hyphen between letters of a query joins them into one word ("let-down", "let‐down").
+_JOINED = re.compile(r"(?<=\w)[\-‐](?=\w)")
 # Typed without umlauts, German writes ae, oe, ue ("Uebelkeit"); the text has ä, ö, ü, which
 # folding turns into a, o, u.
 _GERMAN_UMLAUT_SPELLING = re.compile(r"(?<=[a-z])(?<!q)(?:ae|oe|ue)|^(?:ae|oe|ue)")
+
+
+def _query_words(query: str, synonyms: Mapping[str, frozenset[str]], language: str) -> list[str]:
+    """The query's words, folded. A hyphenated word is one word ("let-down" is "letdown",
+    "D-MER" "dmer"), and words that together make a phrase of the synonym list are one
+    ("milk ejection reflex", "bajada de la leche"), so each finds what its one-word spelling
+    finds instead of being words that must each be found."""
+    stem = _RULES[language].stem
+    words = _WORD.findall(_JOINED.sub("", _fold(query)))
+    joined: list[str] = []
+    index = 0
+    while index < len(words):
+        for end in range(len(words), index + 1, -1):  # the longest phrase first
+            phrase = "".join(words[index:end])
+            if phrase in synonyms or stem(phrase) in synonyms:
+                joined.append(phrase)
+                index = end
+                break
+        else:
+            joined.append(words[index])
+            index += 1
+    return joined
 
 
 def _squash(text: str) -> str:
@@ -823,17 +861,17 @@ def _fold_with_index(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(folded), tuple(index)
 
 
-def _marks(text: str, patterns: Sequence[re.Pattern[str]]) -> tuple[tuple[int, int], ...]:
-    """The spans of `text` the patterns match, each to the end of its word (a stem marks the
-    whole "leaking"), in order, overlapping ones merged."""
+def _marks(text: str, patterns: Sequence[re.Pattern[str]]) -> tuple[Span, ...]:
+    """The whole words of `text` the patterns match, in order, overlapping ones merged: a stem
+    marks all of "leaking", "letdown" all of "LET-DOWNS", "Reflex" all of "Milchspendereflex"."""
     folded, index = _fold_with_index(text)
     spans = sorted(
-        (index[m.start()], _word_end(text, index[m.end() - 1]))
+        _whole_words(text, index[m.start()], index[m.end() - 1])
         for pattern in patterns
         for m in pattern.finditer(folded)
         if m.end() > m.start()
     )
-    merged: list[tuple[int, int]] = []
+    merged: list[Span] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
@@ -842,10 +880,24 @@ def _marks(text: str, patterns: Sequence[re.Pattern[str]]) -> tuple[tuple[int, i
     return tuple(merged)
 
 
-def _word_end(text: str, position: int) -> int:
-    """The end of the word the character at `position` belongs to."""
-    word = _WORD.match(text, position)
-    return word.end() if word else position + 1
+def _whole_words(text: str, first: int, last: int) -> Span:
+    """From the start of the word holding the character at `first` to the end of the word
+    holding the one at `last`."""
+    while first > 0 and _WORD.match(text, first - 1):
+        first -= 1
+    word = _WORD.match(text, last)
+    return first, word.end() if word else last + 1
+
+
+def pieces(text: str, marks: Iterable[Span]) -> Pieces:
+    """`text` cut into (piece, matched) pairs at the marked spans (SearchHit.marks)."""
+    cut: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in marks:
+        cut += [(text[position:start], False), (text[start:end], True)]
+        position = end
+    cut.append((text[position:], False))
+    return tuple((piece, matched) for piece, matched in cut if piece)
 
 
 def _snippet(

@@ -7,27 +7,23 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from letdown.learn import selectors
+from letdown.learn.articles import Span, pieces
 
 register = template.Library()
 
 
 @register.filter
-def highlight(text: str, marks: Iterable[tuple[int, int]]) -> SafeString:
-    """`text` escaped, with the spans the search matched (SearchHit.marks) in <mark>. The
-    spans index the raw text and each piece is escaped on its own, so a mark can never fall
-    inside an escaped entity such as "&amp;"."""
-    pieces: list[str] = []
-    position = 0
-    for start, end in marks:
-        pieces.append(escape(text[position:start]))
-        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
-        position = end
-    pieces.append(escape(text[position:]))
-    return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
+def highlight(text: str, marks: Iterable[Span]) -> SafeString:
+    """`text` escaped, with the spans the search matched (SearchHit.marks, .title_marks) in
+    <mark>. The spans index the raw text and each piece is escaped on its own, so a mark can
+    never fall inside an escaped entity such as "&amp;"."""
+    return format_html_join(
+        "", "{}", ((format_html("<mark>{}</mark>", p) if m else p,) for p, m in pieces(text, marks))
+    )
 
 
 @register.inclusion_tag("learn/_after_session_links.html")
