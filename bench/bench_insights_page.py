@@ -48,6 +48,7 @@ def main() -> None:
     from django.test import Client
 
     from letdown.insights import selectors
+    from letdown.logbook import selectors as logbook_selectors
     from letdown.insights.charts import render_charts
     from letdown.insights.stats import compute_insights
     from letdown.logbook.models import Leak, LetDown, Session
@@ -99,7 +100,7 @@ def main() -> None:
         page()
         warm_ms, warm_cpu_ms = _median_ms(page, WARM_RUNS)
         switch_ms, switch_cpu_ms = _median_ms(
-            lambda: selectors.pump_switch_time_s(household), WARM_RUNS
+            lambda: logbook_selectors.pump_switch_time_s(household), WARM_RUNS
         )
 
     print(
