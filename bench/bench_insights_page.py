@@ -48,9 +48,9 @@ def main() -> None:
     from django.test import Client
 
     from letdown.insights import selectors
-    from letdown.logbook import selectors as logbook_selectors
     from letdown.insights.charts import render_charts
     from letdown.insights.stats import compute_insights
+    from letdown.logbook import selectors as logbook_selectors
     from letdown.logbook.models import Leak, LetDown, Session
 
     household, user = heavy_household()
