@@ -116,32 +116,12 @@ def start_session(
             if stored is not None:
                 return _retry(stored, p.START)
             running = Session.objects.for_household(household).active().first()
-            if running is not None:
-                if tap_id is not None:
-                    _join(household, tap_uuid, running)
-            else:
-                session = Session.objects.create(
-                    household=household,
-                    lactation=lactation,
-                    kind=kind,
-                    started_at=at,
-                    created_by=by,
+            if running is None:
+                session, tap = _open_session(
+                    household, lactation, kind, side, at, now, tap_uuid, by
                 )
-                tap = Tap.objects.create(
-                    household=household,
-                    session=session,
-                    tap_id=tap_uuid,
-                    type=p.START,
-                    at=at,
-                    side=side,
-                    received_at=now,
-                    by=by,
-                )
-                Segment.objects.create(
-                    household=household, session=session, side=side, started_at=at
-                )
-                session.live_checkpoint = p.Fold(tap.as_tap()).checkpoint()
-                session.save(update_fields=["live_checkpoint"])
+            elif tap_id is not None:
+                _join(household, tap_uuid, running)
     except IntegrityError:
         # The database's backstop: one running session per household, one row per tap id.
         stored = _stored_tap(household, tap_uuid)
@@ -158,6 +138,36 @@ def start_session(
         raise LogbookError(_("A session is already running."), other=running)
     state = p.project([tap.as_tap()])
     return TapResult(session, tap.as_tap(), state, created=True)
+
+
+def _open_session(
+    household: Household,
+    lactation: Lactation,
+    kind: str,
+    side: str,
+    at: datetime,
+    now: datetime,
+    tap_uuid: uuid.UUID,
+    by: User | None,
+) -> tuple[Session, Tap]:
+    """The rows of a new running session: the session, its Start, its first stretch."""
+    session = Session.objects.create(
+        household=household, lactation=lactation, kind=kind, started_at=at, created_by=by
+    )
+    tap = Tap.objects.create(
+        household=household,
+        session=session,
+        tap_id=tap_uuid,
+        type=p.START,
+        at=at,
+        side=side,
+        received_at=now,
+        by=by,
+    )
+    Segment.objects.create(household=household, session=session, side=side, started_at=at)
+    session.live_checkpoint = p.Fold(tap.as_tap()).checkpoint()
+    session.save(update_fields=["live_checkpoint"])
+    return session, tap
 
 
 def _join(household: Household, start: uuid.UUID, running: Session) -> None:
