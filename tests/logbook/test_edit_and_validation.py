@@ -272,7 +272,7 @@ def test_history_escapes_what_she_typed(owner_client, family):
     from letdown.logbook.templatetags.logbook import history_entries
 
     html = history_entries(
-        [Entry(at=timezone.now(), css="leak", title="<script>x</script>", url="/l/1/")]
+        [Entry(at=timezone.now(), css="leak", title="<script>x</script>", url="/l/1/")], set()
     )
     assert "<script>" not in html and "&lt;script&gt;" in html
 

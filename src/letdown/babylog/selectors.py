@@ -81,21 +81,24 @@ class HistoryRow:
     stool_colour: str = ""
     weight_g: float = 0.0
     after_feed_g: float | None = None
+    created_by_id: int | None = None  # who logged it: a caregiver changes only her own
 
 
 def history_rows(household: Household, start: datetime, stop: datetime) -> list[HistoryRow]:
     """Her nappies and weighings in [start, stop): two flat queries."""
     window = {"household": household, "at__gte": start, "at__lt": stop}
     rows = [
-        HistoryRow("nappy", pk, at, name, wet=wet, dirty=dirty, stool_colour=colour)
-        for pk, at, name, wet, dirty, colour in Nappy.objects.filter(**window)
+        HistoryRow("nappy", pk, at, name, wet, dirty, colour, created_by_id=by)
+        for pk, at, name, wet, dirty, colour, by in Nappy.objects.filter(**window)
         .order_by()
-        .values_list("pk", "at", "baby__name", "wet", "dirty", "stool_colour")
+        .values_list("pk", "at", "baby__name", "wet", "dirty", "stool_colour", "created_by")
     ]
     rows += [
-        HistoryRow("weighing", pk, at, name, weight_g=weight_g, after_feed_g=after_g)
-        for pk, at, name, weight_g, after_g in Weighing.objects.filter(**window)
+        HistoryRow(
+            "weighing", pk, at, name, weight_g=weight_g, after_feed_g=after_g, created_by_id=by
+        )
+        for pk, at, name, weight_g, after_g, by in Weighing.objects.filter(**window)
         .order_by()
-        .values_list("pk", "at", "baby__name", "weight_g", "after_feed_g")
+        .values_list("pk", "at", "baby__name", "weight_g", "after_feed_g", "created_by")
     ]
     return rows

@@ -335,9 +335,10 @@ class Entry:
     title: str
     url: str
     details: tuple[str, ...] = ()
-    # Its page is a form that changes it, nothing more to read there: no link for a reader
-    # who may change nothing (a specialist).
+    # Its page is a form that changes it, nothing more to read there: linked only for a
+    # member who may change it (not a specialist; a caregiver, if she logged it lately).
     form_only: bool = False
+    created_by_id: int | None = None
 
     @property
     def time(self) -> str:
@@ -452,17 +453,17 @@ def _session_entries(
     tz, unit = household.tz, household.unit
     top_ups: dict[int, list[tuple[str, float]]] = defaultdict(list)
     feeds = []
-    for pk, session_id, milk, volume_ml, at in (
+    for pk, session_id, milk, volume_ml, at, by in (
         BottleFeed.objects.filter(
             Q(at__gte=start, at__lt=stop) | Q(session_id__in=session_ids), household=household
         )
         .order_by()
-        .values_list("pk", "session_id", "milk", "volume_ml", "at")
+        .values_list("pk", "session_id", "milk", "volume_ml", "at", "created_by")
     ):
         if session_id is not None:
             top_ups[session_id].append((milk, volume_ml))
         if start <= at < stop:
-            feeds.append(_feed_entry(pk, milk, volume_ml, at, tz, unit))
+            feeds.append(_feed_entry(pk, milk, volume_ml, at, by, tz, unit))
     sessions = [
         _session_entry(
             row,
@@ -499,7 +500,7 @@ def _leak_entry(pk: int, at: datetime, amount: str, trigger: str, tz: ZoneInfo) 
 
 
 def _feed_entry(
-    pk: int, milk: str, volume_ml: float, at: datetime, tz: ZoneInfo, unit: str
+    pk: int, milk: str, volume_ml: float, at: datetime, by: int | None, tz: ZoneInfo, unit: str
 ) -> Entry:
     return Entry(
         at=at.astimezone(tz),
@@ -507,6 +508,7 @@ def _feed_entry(
         title=f"{Milk(milk).label} · {format_volume(volume_ml, unit)}",
         url=reverse("feed_edit", args=[pk]),
         form_only=True,
+        created_by_id=by,
     )
 
 
@@ -537,6 +539,7 @@ def _baby_entry(row: babylog.HistoryRow, tz: ZoneInfo, unit: str) -> Entry:
         title=f"{row.baby_name}: {title}",
         url=url,
         form_only=True,
+        created_by_id=row.created_by_id,
     )
 
 

@@ -356,6 +356,13 @@ def history(request: HttpRequest) -> HttpResponse:
         "household": household,
         "until": until,
         "paged": until < today,  # "before this date" only where she went back in time
-        "can_change": policy.allows(request, A.ENTRY_CHANGE),
+        # The entries whose page is only a form, that she may change: the others are listed
+        # without a link (a 403 is no place to send her).
+        "changeable": {
+            entry.url
+            for day in page.days
+            for entry in day.entries
+            if entry.form_only and policy.allows(request, A.ENTRY_CHANGE, entry)
+        },
     }
     return render(request, "logbook/history.html", context)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -25,10 +25,11 @@ def volume(ml: float | None, unit: str) -> str:
 
 
 @register.simple_tag
-def history_entries(entries: Iterable[Entry], can_change: bool = True) -> SafeString:
+def history_entries(entries: Iterable[Entry], changeable: Container[str]) -> SafeString:
     """A day's entries as list items, escaped by format_html. Done in Python: a heavy day has
     dozens of entries and the template engine's per-variable cost showed in the benchmark.
-    Without `can_change`, an entry whose page is only a form to change it has no link."""
+    An entry whose page is only a form to change it is linked only when its url is in
+    `changeable` (the view asks the policy)."""
     linked = (
         '<li class="entry {}"><a href="{}"><span class="time">{}</span> '
         '<span class="what">{}</span></a>{}</li>'
@@ -37,7 +38,7 @@ def history_entries(entries: Iterable[Entry], can_change: bool = True) -> SafeSt
     return mark_safe(  # noqa: S308 - every part below is escaped by format_html
         "\n".join(
             format_html(plain, e.css, e.time, e.title, _details(e))
-            if e.form_only and not can_change
+            if e.form_only and e.url not in changeable
             else format_html(linked, e.css, e.url, e.time, e.title, _details(e))
             for e in entries
         )
