@@ -3,6 +3,7 @@ once through a real SMTP server on this machine); otherwise the page says to ask
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -14,17 +15,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from letdown.accounts import throttle
+from letdown.accounts import reset, throttle
 from letdown.email_url import parse_email_url
 
 from ..factories import UserFactory
-from ..mail import Sink
+from ..mail import Sink, free_port
 
 URL = "/account/password/reset/"
 NEW = "a-new-long-password-7"
@@ -34,6 +36,14 @@ NEW = "a-new-long-password-7"
 def mail_on(settings: Any) -> None:
     settings.EMAIL_URL = "smtp://mail.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _sent() -> list[mail.EmailMessage]:
+    """The outbox once every reset email on its way has gone (they leave after the answer)."""
+    for thread in threading.enumerate():
+        if thread.name == reset.SENDING:
+            thread.join(timeout=10)
+    return mail.outbox
 
 
 def _link(body: str) -> str:
@@ -65,7 +75,7 @@ def test_without_email_the_page_says_to_ask_the_owner(settings: Any, client: Cli
     assert page.status_code == 200
     assert "Ask the household" in page.content.decode()
     client.post(URL, {"email": "sam@example.org"})
-    assert mail.outbox == []
+    assert _sent() == []
 
 
 @pytest.mark.django_db
@@ -80,7 +90,7 @@ def test_a_reset_by_email_sets_a_new_password_once(mail_on: None, client: Client
     assert 'name="email"' in page.content.decode()
     response = client.post(URL, {"email": "sam@example.org"})
     assert response.status_code == 302 and response["Location"] == "/account/password/reset/sent/"
-    [message] = mail.outbox
+    [message] = _sent()
     assert message.to == ["Sam@Example.org"]
     assert "choose a new password" in message.subject
     assert user.username in message.body and "24 hours" in message.body
@@ -96,14 +106,14 @@ def test_an_unknown_address_looks_the_same_and_sends_nothing(mail_on: None, clie
     UserFactory(email="sam@example.org")
     response = client.post(URL, {"email": "nobody@example.org"})
     assert response.status_code == 302 and response["Location"] == "/account/password/reset/sent/"
-    assert mail.outbox == []
+    assert _sent() == []
 
 
 @pytest.mark.django_db
 def test_a_deactivated_member_gets_no_reset_email(mail_on: None, client: Client) -> None:
     UserFactory(email="gone@example.org", is_active=False)
     client.post(URL, {"email": "gone@example.org"})
-    assert mail.outbox == []
+    assert _sent() == []
 
 
 @pytest.mark.django_db
@@ -117,6 +127,7 @@ def test_the_reset_email_goes_through_a_real_smtp_server(
         setattr(settings, name, value)
     user = UserFactory(email="sam@example.org")
     assert client.post(URL, {"email": "sam@example.org"}).status_code == 302
+    _sent()
     [(sender, recipients, content)] = sink.messages
     assert sender == "letdown@example.org" and recipients == ["sam@example.org"]
     message = email.message_from_string(content, policy=email.policy.default)
@@ -124,6 +135,48 @@ def test_the_reset_email_goes_through_a_real_smtp_server(
     link = _link(message.get_content())
     assert _choose(link, NEW) == 302
     assert _logs_in(user.username, NEW)
+
+
+class _SlowServer(Sink):
+    """A mail server that holds each message until it is let go."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.let_go = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        while not self.let_go.is_set():
+            await asyncio.sleep(0.01)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.django_db
+def test_the_answer_does_not_wait_for_the_mail_server(settings: Any, client: Client) -> None:
+    # Were it to wait, a known address would be answered later than an unknown one.
+    slow = _SlowServer()
+    port = free_port()
+    controller = Controller(slow, hostname="127.0.0.1", port=port)
+    controller.start()
+    let_go_anyway = threading.Timer(3, slow.let_go.set)  # a form that waits: not forever
+    let_go_anyway.start()
+    try:
+        url = f"smtp://127.0.0.1:{port}?from=letdown@example.org&timeout=20"
+        settings.EMAIL_URL = url
+        for name, value in parse_email_url(url).as_django_settings().items():
+            setattr(settings, name, value)
+        UserFactory(email="sam@example.org")
+        assert client.post(URL, {"email": "sam@example.org"}).status_code == 302
+        answered_before_sent = not slow.let_go.is_set() and slow.messages == []
+        slow.let_go.set()
+        _sent()
+        assert answered_before_sent
+        assert [recipients for _sender, recipients, _content in slow.messages] == [
+            ["sam@example.org"]
+        ]
+    finally:
+        let_go_anyway.cancel()
+        slow.let_go.set()
+        controller.stop()
 
 
 def test_a_console_email_url_prints_mail() -> None:
@@ -160,10 +213,10 @@ def test_one_address_gets_three_emails_an_hour_and_the_answer_never_tells(
     known = [_ask("sam@example.org", f"203.0.113.{i}") for i in range(5)]
     unknown = [_ask("nobody@example.org", f"198.51.100.{i}") for i in range(5)]
     assert known == unknown == [sent] * 5
-    assert [m.to for m in mail.outbox] == [["sam@example.org"]] * throttle.RESET_PER_ADDRESS
+    assert [m.to for m in _sent()] == [["sam@example.org"]] * throttle.RESET_PER_ADDRESS
     # However it is typed, it is the same address.
     _ask("SAM@example.org ", "192.0.2.1")
-    assert len(mail.outbox) == throttle.RESET_PER_ADDRESS
+    assert len(_sent()) == throttle.RESET_PER_ADDRESS
 
 
 @pytest.mark.django_db
@@ -176,10 +229,10 @@ def test_one_client_is_refused_after_ten_requests_an_hour(mail_on: None) -> None
     assert refused.status_code == 429
     assert refused["Retry-After"] == "3600"
     assert "Too many reset requests" in refused.content.decode()
-    assert len(mail.outbox) == throttle.RESET_PER_CLIENT
+    assert len(_sent()) == throttle.RESET_PER_CLIENT
     # Another client is not held back by this one.
     assert _ask("sam@example.org", "198.51.100.7")[0] == 302
-    assert mail.outbox[-1].to == ["sam@example.org"]
+    assert _sent()[-1].to == ["sam@example.org"]
 
 
 @pytest.mark.django_db
@@ -213,4 +266,4 @@ def test_requests_at_the_same_instant_never_send_more_than_the_limit(mail_on: No
         thread.join()
     assert errors == []
     assert statuses == [302] * 8
-    assert len(mail.outbox) == throttle.RESET_PER_ADDRESS
+    assert len(_sent()) == throttle.RESET_PER_ADDRESS
