@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
-from letdown.logbook.models import BottleFeed, Session
+from letdown.logbook.models import BottleFeed, Segment, Session
+from letdown.transfer.document import KINDS
 from letdown.transfer.models import PendingImport
+from letdown.transfer.services import preview_name
 
 from ..conftest import Family
 from ..factories import SessionFactory
@@ -134,6 +137,33 @@ def test_an_import_problem_is_told_in_her_language(
     # A file that cannot be read at all, too.
     page = _upload(owner_client, b"\x89PNG\r\n\x1a\n\x00\xff\xfe", "photo.png").content.decode()
     assert {"es": "no es texto UTF-8", "de": "ist kein UTF-8-Text"}[language] in page
+
+
+def test_the_preview_names_every_column_in_her_language(
+    owner_client: Client, family: Family
+) -> None:
+    family.owner.language = "es"
+    family.owner.save()
+    page = _upload(owner_client, _huckleberry()).content.decode()
+    assert "lado: Derecho · inicio: 29 abr 2025, 9:29 · fin: 29 abr 2025, 9:32" in page
+    assert "bebé: " in page
+    for english in ("side:", "started at:", "ended at:", "baby:"):
+        assert english not in page
+
+
+def test_every_column_the_preview_shows_has_a_translated_name() -> None:
+    """A model field named by Django alone ("started at") reads English in any language:
+    the preview shows a field only under a translated name, and leaves out bookkeeping."""
+    shown = {
+        (spec.name, f.attname): preview_name(f)
+        for spec in KINDS
+        for f in spec.fields()
+        if preview_name(f) is not None
+    }
+    assert ("segments", "side") in shown and ("nappies", "baby_id") in shown
+    assert ("taps", "tap_id") not in shown and ("media", "size_bytes") not in shown
+    with translation.override("de"):
+        assert preview_name(Segment._meta.get_field("started_at")) == "Beginn"
 
 
 def test_an_unknown_time_zone_is_a_400(owner_client: Client) -> None:

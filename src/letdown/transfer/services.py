@@ -25,7 +25,9 @@ from django.db import (
     models,
 )
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from letdown.accounts.models import Baby, Household, Lactation
 from letdown.accounts.services import changing
@@ -465,16 +467,44 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
+# Fields whose models leave their names to Django ("started at", in English whatever her
+# language): named here for the preview, with the words the other models use. A field with
+# neither a translated name nor one here is bookkeeping (a tap's id, a file's size in bytes)
+# and is left out of the preview.
+PREVIEW_NAMES: dict[str, Promise] = {
+    "side": gettext_lazy("side"),
+    "started_at": gettext_lazy("started"),
+    "started_on": gettext_lazy("started"),
+    "ended_at": gettext_lazy("ended"),
+    "finished_at": gettext_lazy("ended"),
+    "at": gettext_lazy("time"),
+    "baby_id": gettext_lazy("baby"),
+    "name": gettext_lazy("name"),
+    "kind": gettext_lazy("kind"),
+}
+
+
+def preview_name(f: models.Field[Any, Any]) -> str | None:
+    """The field's name in her language, or None for bookkeeping she need not see."""
+    if isinstance(f.verbose_name, Promise):
+        return str(f.verbose_name)
+    name = PREVIEW_NAMES.get(f.attname)
+    return None if name is None else str(name)
+
+
 def _preview_row(
     spec: KindSpec, values: dict[str, Any], household: Household, babies: dict[int, str]
 ) -> dict[str, Any]:
     """A row as she will see it: moments in her time zone, volumes and weights in her unit,
-    choices by their names, which baby (twins), empty values left out."""
+    choices by their names, which baby (twins), empty values and bookkeeping left out."""
     shown: dict[str, Any] = {}
     for f in spec.fields():
         value = values.get(f.attname)
+        label = preview_name(f)
+        if label is None:
+            continue
         if f.attname == "baby_id" and value in babies:
-            shown[str(f.verbose_name)] = babies[value]
+            shown[label] = babies[value]
             continue
         if f.is_relation or value in (None, "", [], {}):
             continue
@@ -488,7 +518,7 @@ def _preview_row(
             value = format_volume(value, household.unit)
         elif f.choices:
             value = dict(f.flatchoices).get(value, value)
-        shown[str(f.verbose_name)] = value
+        shown[label] = value
     return shown
 
 
