@@ -28,7 +28,8 @@ def test_import_from_huckleberry_after_a_preview(phone, live_server, family) -> 
     page.get_by_role("button", name="Preview", exact=True).click()
 
     expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
-    expect(page.get_by_text("started at: 2025-04-29 09:29:00")).to_be_visible()
+    # A segment, in her time zone and her region's format (a UK household).
+    expect(page.get_by_text("side: Right · started: 29 Apr 2025, 09:29")).to_be_visible()
     expect(page.get_by_text("1 × Sleep")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"page is {width}px wide"

@@ -19,14 +19,25 @@ return slugs and numbers, and the reflex model's developer tools):
   `PermissionDenied`, `messages.<level>()`'s text, or `{"message": ...}` in a view's
   context, that is not inside `gettext`, `gettext_lazy`, `pgettext`, `ngettext`,
   `gettext_noop` (or `_`) is a literal.
+- in the modules whose errors and notes she reads (MESSAGE_MODULES: the import readers and
+  writer, the Baby Buddy pull, the routine catalogue's checks), also: the first argument of
+  any exception raised, a `return` of a sentence (a literal with a space), the arguments of
+  `Problem(...)` and `.problem(...)`, `.notes.append(...)`'s text and a `skipped[...]` key;
+- everywhere: gettext given an f-string or `.format()` (the catalogue would hold the
+  template's code, not a message: use named `%(x)s` placeholders).
 A literal that should stay English (a log line, an API error for programs) is not in those
-places, or carries `# untranslated: why` on its line.
+places, or carries `# untranslated: why` on its line. The backup and restore module
+(transfer/backup.py) and the command line stay English: they speak only to the person who
+runs `letdown backup` in a terminal, restore runs before Django's settings (and so gettext)
+exist, and `letdown`'s command line is English throughout, so a translated error there
+would be one foreign sentence among English ones.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import letdown
@@ -139,7 +150,19 @@ _KEYWORDS = {"label", "help_text", "verbose_name", "empty_label", "title", "mess
 _CALLS = {"ValidationError", "PermissionDenied"}
 _MESSAGES = {"success", "error", "info", "warning", "debug"}
 _PY_SKIP_DIRS = {"migrations", "reflex", "stats"}
-_PY_SKIP_FILES = {"cli.py", "settings.py", "engine.py", "projection.py", "formats.py"}
+_PY_SKIP_FILES = {"cli.py", "settings.py", "engine.py", "projection.py"}
+# Modules whose raised errors, returned sentences, problems, notes and skipped counts she
+# reads: the import preview, the Baby Buddy pull form, a routine's steps (the editor, an
+# import of routines).
+MESSAGE_MODULES = {
+    "transfer/formats.py",
+    "transfer/services.py",
+    "transfer/document.py",
+    "transfer/babybuddy_api.py",
+    "transfer/export.py",
+    "routines/catalogue.py",
+}
+_NOTE_CALLS = {"Problem", "problem"}
 
 
 def _name(node: ast.expr) -> str:
@@ -163,7 +186,54 @@ def _is_text(node: ast.expr) -> bool:
     return False
 
 
-def python_literals(source: str) -> list[tuple[int, str]]:
+def _is_sentence(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return " " in node.value.strip() and _is_text(node)
+    return isinstance(node, ast.JoinedStr) and _is_text(node)
+
+
+def _is_template_code(node: ast.expr) -> bool:
+    """An f-string, or a literal's .format(): code that gettext cannot look up."""
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in node.values)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+    )
+
+
+def _message_literals(tree: ast.AST, flag: Callable[[ast.expr], None]) -> None:
+    """The rules of MESSAGE_MODULES (see the top of this file)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+            flag(node.exc.args[0])
+        elif isinstance(node, ast.Return) and node.value is not None:
+            if _is_sentence(node.value):
+                flag(node.value)
+        elif isinstance(node, ast.Call):
+            callee = _name(node.func)
+            if callee in _NOTE_CALLS:
+                for argument in node.args:
+                    flag(argument)
+            elif (
+                callee == "append"
+                and isinstance(node.func, ast.Attribute)
+                and _name(node.func.value) == "notes"
+                and node.args
+            ):
+                flag(node.args[0])
+        elif (
+            isinstance(node, ast.Subscript)
+            and _name(node.value) == "skipped"
+            and isinstance(node.slice, ast.expr)
+        ):
+            flag(node.slice)
+
+
+def python_literals(source: str, *, messages: bool = False) -> list[tuple[int, str]]:
+    """`messages`: the module is one of MESSAGE_MODULES, held to their rules too."""
     tree = ast.parse(source)
     lines = source.splitlines()
     found: list[tuple[int, str]] = []
@@ -172,10 +242,14 @@ def python_literals(source: str) -> list[tuple[int, str]]:
         if _is_text(node) and "untranslated:" not in lines[node.lineno - 1]:
             found.append((node.lineno, ast.unparse(node)))
 
+    if messages:
+        _message_literals(tree, flag)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             callee = _name(node.func)
             if callee in _GETTEXT:
+                if node.args and _is_template_code(node.args[0]):
+                    found.append((node.lineno, ast.unparse(node.args[0])))
                 continue
             for keyword in node.keywords:
                 if keyword.arg in _KEYWORDS:
@@ -218,6 +292,41 @@ def test_the_extractor_finds_a_literal_and_passes_a_translated_one() -> None:
     assert python_literals('forms.CharField(label="Name")') == [(1, "'Name'")]
     assert python_literals('forms.CharField(label=_("Name"))') == []
     assert python_literals('messages.success(request, "Saved.")') == [(1, "'Saved.'")]
+    assert python_literals('_(f"Hello {name}")') == [(1, "f'Hello {name}'")]
+    assert python_literals('_("Hello {}".format(name))') == [(1, "'Hello {}'.format(name)")]
+    assert python_literals('_("Hello %(name)s") % {"name": name}') == []
+
+
+def test_the_extractor_finds_a_message_left_in_english_in_a_message_module() -> None:
+    source = "\n".join(
+        [
+            'raise FormatError(f"{name} is empty")',
+            'raise ValueError("a weight row needs a weight")',
+            'raise FormatError(gettext("%(file)s is empty") % {"file": name})',
+            'incoming.problem(where, "it ends before it starts")',
+            'incoming.problem(where, gettext("it ends before it starts"))',
+            'incoming.skipped["dry nappies"] += 1',
+            'incoming.skipped[gettext("dry nappies")] += 1',
+            'incoming.skipped[row["type"]] += 1',
+            'incoming.notes.append(f"{name}: letdown does not track {kind}; skipped.")',
+            'outcome.problems.append(Problem("file", "the database refused it"))',
+            'def f():\n    return "anxiety must be between 0 and 10"',
+            'def g():\n    return "pumping"',
+            'raise ValueError(f"Unknown kind {kind!r}")  # untranslated: a bug, never shown',
+        ]
+    )
+    assert sorted(line for line, _ in python_literals(source, messages=True)) == [
+        1,
+        2,
+        4,
+        6,
+        9,
+        10,
+        10,
+        12,
+    ]
+    # Outside MESSAGE_MODULES a raised literal is an error for programs (a log, the API).
+    assert python_literals(source) == []
 
 
 def test_no_template_shows_an_untranslated_literal() -> None:
@@ -233,6 +342,15 @@ def test_no_python_module_shows_an_untranslated_literal() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{line}: {text}"
         for path in _modules()
-        for line, text in python_literals(path.read_text())
+        for line, text in python_literals(
+            path.read_text(),
+            messages=path.relative_to(ROOT).as_posix() in MESSAGE_MODULES,
+        )
     ]
     assert found == [], "\n".join(found)
+
+
+def test_every_message_module_is_checked() -> None:
+    """A module renamed or moved would otherwise drop out of its rules unnoticed."""
+    checked = {path.relative_to(ROOT).as_posix() for path in _modules()}
+    assert checked >= MESSAGE_MODULES, MESSAGE_MODULES - checked

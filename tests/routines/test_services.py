@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from letdown.logbook.models import LetDown, Session
 from letdown.routines import services
@@ -56,6 +57,21 @@ def test_steps_are_validated_by_the_catalogue():
         clean_steps([{"slug": "pump_phases", "params": {}}], "nursing")
     with pytest.raises(ValidationError):
         clean_steps("warm_drink")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("es", "Bebida caliente no tiene el ajuste 'volume_ml'"),
+        ("de", "Warmes Getränk hat keine Einstellung 'volume_ml'"),
+    ],
+)
+def test_a_refused_step_is_named_in_her_language(language, message):
+    """The catalogue stays free of Django; its refusal is translated, step title and all,
+    where a page shows it."""
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        clean_steps([{"slug": "warm_drink", "params": {"volume_ml": 3}}])
+    assert refused.value.messages[0].startswith(message)
 
 
 def test_a_run_keeps_its_steps_when_the_routine_changes_later(family):

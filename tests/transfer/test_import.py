@@ -15,6 +15,7 @@ import pytest
 
 from letdown.accounts.models import Household
 from letdown.babylog.models import Nappy, Weighing
+from letdown.core import l10n
 from letdown.core.units import ML_PER_OZ
 from letdown.logbook.models import BottleFeed, Leak, LetDown, Segment, Session
 from letdown.transfer.formats import FormatError, read
@@ -117,7 +118,7 @@ def test_baby_buddy_diaper_changes_and_weights(family: Family) -> None:
     ]
     assert outcome.skipped == {"dry nappies": 1}
     assert any("notes of 1 of them were left out" in n for n in outcome.notes)
-    assert any("amounts of 1 of them" in n for n in outcome.notes)
+    assert any("amount of 1 of them was left out" in n for n in outcome.notes)
     # The preview shows them as stored: the baby by name, weights in her unit.
     assert outcome.preview["weighings"][0]["weight"] == "3\u202f620 g"
     assert outcome.preview["nappies"][1]["stool colour"] == "Yellow"
@@ -228,7 +229,7 @@ def test_baby_buddy_amounts_in_ounces_when_she_says_so(family: Family) -> None:
     another = content.replace(b",3,", b",120,").replace(b"\n1,", b"\n2,")
     refused = _import(family.household, "babybuddy", another, "feeding.csv", unit="oz")
     assert [p.message for p in refused.problems] == [
-        "3548.82 mL is not a volume we can store (0–500 mL)"
+        "3,548.82 mL is not a volume we can store (0–500 mL)"
     ]
 
 
@@ -392,12 +393,17 @@ def test_an_import_bumps_the_data_version_once(family: Family) -> None:
 
 
 def test_a_dry_run_writes_nothing_but_previews_the_rows(family: Family) -> None:
-    outcome = _import(
-        family.household, "huckleberry", (SAMPLES / "huckleberry.csv").read_bytes(), dry_run=True
-    )
+    # In her language and region, as the preview page shows it (a UK household: 24 h).
+    with l10n.override(l10n.for_household("en", "Europe/London")):
+        outcome = _import(
+            family.household,
+            "huckleberry",
+            (SAMPLES / "huckleberry.csv").read_bytes(),
+            dry_run=True,
+        )
     assert outcome.ok and not outcome.written
     assert outcome.created["sessions"] == 3
-    assert outcome.preview["sessions"][0]["started"] == "2025-04-29 09:29:00"
+    assert outcome.preview["sessions"][0]["started"] == "29 Apr 2025, 09:29"
     assert not Session.objects.filter(household=family.household).exists()
 
 
@@ -443,7 +449,7 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_every_row(family: Family)
     )
     outcome = _import(family.household, "csv", fixed)
     assert [(p.where, p.message) for p in outcome.problems] == [
-        ("line 4", "5000 mL is not a volume we can store (0–500 mL)")
+        ("line 4", "5,000 mL is not a volume we can store (0–500 mL)")
     ]
     assert _nothing_written(family.household)
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
-from letdown.logbook.models import BottleFeed, Session
+from letdown.logbook.models import BottleFeed, Segment, Session
+from letdown.transfer.document import KINDS
 from letdown.transfer.models import PendingImport
+from letdown.transfer.services import preview_name
 
 from ..conftest import Family
 from ..factories import SessionFactory
@@ -69,7 +73,7 @@ def test_preview_then_confirm_imports_once(owner_client: Client, family: Family)
     response = _upload(owner_client, _huckleberry())
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2025-04-29 09:29:00" in page  # the first row as it will be stored, her time
+    assert "29 Apr 2025, 09:29" in page  # the first row as it will be stored, her time
     assert "Sleep" in page  # counted and skipped
     assert not Session.objects.filter(household=family.household).exists()
     pending = PendingImport.objects.get(household=family.household)
@@ -112,6 +116,54 @@ def test_bad_rows_are_listed_and_cannot_be_confirmed(owner_client: Client, famil
     pending = PendingImport.objects.get(household=family.household)
     assert owner_client.post(f"/data/import/{pending.pk}/confirm/").status_code == 400
     assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "where", "message"),
+    [
+        ("es", "línea 6", "no es una fecha y hora que podamos leer"),
+        ("de", "Zeile 6", "ist kein Datum mit Uhrzeit, das wir lesen können"),
+    ],
+)
+def test_an_import_problem_is_told_in_her_language(
+    owner_client: Client, family: Family, language: str, where: str, message: str
+) -> None:
+    family.owner.language = language
+    family.owner.save()
+    content = _huckleberry().replace(b"2025-04-29 12:00,", b"2025-13-45 12:00,")
+    page = _upload(owner_client, content).content.decode()
+    assert f"<strong>{where}</strong>: &#x27;2025-13-45 12:00&#x27; {message}" in page
+    assert "line 6" not in page and "is not a date" not in page
+    # A file that cannot be read at all, too.
+    page = _upload(owner_client, b"\x89PNG\r\n\x1a\n\x00\xff\xfe", "photo.png").content.decode()
+    assert {"es": "no es texto UTF-8", "de": "ist kein UTF-8-Text"}[language] in page
+
+
+def test_the_preview_names_every_column_in_her_language(
+    owner_client: Client, family: Family
+) -> None:
+    family.owner.language = "es"
+    family.owner.save()
+    page = _upload(owner_client, _huckleberry()).content.decode()
+    assert "lado: Derecho · inicio: 29 abr 2025, 9:29 · fin: 29 abr 2025, 9:32" in page
+    assert "bebé: " in page
+    for english in ("side:", "started at:", "ended at:", "baby:"):
+        assert english not in page
+
+
+def test_every_column_the_preview_shows_has_a_translated_name() -> None:
+    """A model field named by Django alone ("started at") reads English in any language:
+    the preview shows a field only under a translated name, and leaves out bookkeeping."""
+    shown = {
+        (spec.name, f.attname): preview_name(f)
+        for spec in KINDS
+        for f in spec.fields()
+        if preview_name(f) is not None
+    }
+    assert ("segments", "side") in shown and ("nappies", "baby_id") in shown
+    assert ("taps", "tap_id") not in shown and ("media", "size_bytes") not in shown
+    with translation.override("de"):
+        assert preview_name(Segment._meta.get_field("started_at")) == "Beginn"
 
 
 def test_an_unknown_time_zone_is_a_400(owner_client: Client) -> None:

@@ -57,7 +57,7 @@ def test_preview_then_confirm_pulls_once_and_keeps_no_token(
     assert "Baby Buddy at 127.0.0.1" in page
     # Counts per kind and the first rows as they will be stored, in her time and units.
     assert "Nappies" in page and "Weights" in page and "Sessions" in page
-    assert "2025-04-29 08:00:00" in page  # the first nappy, 08:00 in London
+    assert "29 Apr 2025, 08:00" in page  # the first nappy, 08:00 in London
     assert "3\u202f810 g" in page
     assert TOKEN not in page
     assert not Session.objects.filter(household=family.household).exists()
@@ -120,6 +120,18 @@ def test_a_pull_that_fails_is_a_form_error_and_writes_nothing(
     assert message.split(":")[0] in response.content.decode().replace("&#x27;", "'")
     assert token not in response.content.decode()  # never shown back
     assert _nothing_written(family)
+
+
+def test_a_refused_token_is_told_in_her_language(
+    owner_client: Client, family: Family, babybuddy: str
+) -> None:
+    family.owner.language = "de"
+    family.owner.save()
+    response = _pull(owner_client, babybuddy, "wrong-token")
+    assert response.status_code == 400
+    assert response.context["pull_form"].errors["token"] == [
+        "Baby Buddy hat den API-Schlüssel abgelehnt (siehe dort die Benutzereinstellungen)"
+    ]
 
 
 def test_an_unreachable_server_is_a_form_error(owner_client: Client, family: Family) -> None:

@@ -4,7 +4,7 @@ its how-to, why it helps (and the source), its parameters and their ranges, and 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -34,6 +34,22 @@ def gettext_noop(text: str) -> str:
     """Marks a text for the translation catalogues (makemessages reads the name) without
     importing Django into this data module; pages translate it with gettext(step.title)."""
     return text
+
+
+class StepError(ValueError):
+    """A step or setting the catalogue refuses. `template` is marked for the catalogues with
+    named placeholders, `params` fill them, and `step` is a step's title (itself a message):
+    the Django side shows `message(gettext)` in her language; str() is the English."""
+
+    def __init__(self, template: str, *, step: str = "", **params: object) -> None:
+        self.template, self.step, self.params = template, step, params
+        super().__init__(self.message(lambda text: text))
+
+    def message(self, translate: Callable[[str], str]) -> str:
+        return translate(self.template) % {
+            "step": translate(self.step) if self.step else "",
+            **self.params,
+        }
 
 
 @dataclass(frozen=True)
@@ -364,15 +380,25 @@ def _number(step: StepType, param: NumberParam, value: Any) -> int:
     """One numeric setting, as whole seconds clamped into its range."""
     if value is None:
         return param.default
-    not_a_number = f"{step.title}: {param.name} must be a number of seconds, not {value!r}"
+    not_a_number = StepError(
+        gettext_noop("%(step)s: %(setting)s must be a number of seconds, not %(value)s"),
+        step=step.title,
+        setting=param.name,
+        value=repr(value),
+    )
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(not_a_number)
+        raise not_a_number
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(not_a_number) from None
+        raise not_a_number from None
     if not math.isfinite(number):
-        raise ValueError(f"{step.title}: {param.name} must be a finite number, not {value!r}")
+        raise StepError(
+            gettext_noop("%(step)s: %(setting)s must be a finite number, not %(value)s"),
+            step=step.title,
+            setting=param.name,
+            value=repr(value),
+        )
     return min(max(round(number), param.minimum), param.maximum)
 
 
@@ -380,31 +406,43 @@ def _media_id(step: StepType, value: Any) -> int | str | None:
     if value is None or value == "":
         return None
     if step.media is None:
-        raise ValueError(f"{step.title} plays no file of yours, so it takes no media_id")
+        raise StepError(
+            gettext_noop("%(step)s plays no file of yours, so it takes no media_id"),
+            step=step.title,
+        )
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     if isinstance(value, str) and len(value) <= 100:
         return value
-    raise ValueError(f"{step.title}: media_id must be a positive whole number or a short text")
+    raise StepError(
+        gettext_noop("%(step)s: media_id must be a positive whole number or a short text"),
+        step=step.title,
+    )
 
 
 def validate_params(slug: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """Every setting of a step, with defaults filled in and numbers clamped into their range.
 
-    Raises ValueError, with a sentence she or the lead can show, for an unknown step or setting,
-    a value of the wrong type, or sides on a step that has none.
+    Raises StepError (a ValueError), with a sentence she can be shown in her language, for an
+    unknown step or setting, a value of the wrong type, or sides on a step that has none.
     """
     step = STEP_TYPES.get(slug)
     if step is None:
-        raise ValueError(f"Unknown step {slug!r}; known steps: {', '.join(STEP_TYPES)}")
+        raise StepError(
+            gettext_noop("Unknown step %(slug)s; known steps: %(known)s"),
+            slug=repr(slug),
+            known=", ".join(STEP_TYPES),
+        )
     allowed = {param.name for param in step.number_params} | {"per_side"}
     if step.media is not None:
         allowed.add("media_id")
     unknown = sorted(set(params) - allowed)
     if unknown:
-        raise ValueError(
-            f"{step.title} has no setting {', '.join(map(repr, unknown))}; "
-            f"its settings are {', '.join(sorted(allowed))}"
+        raise StepError(
+            gettext_noop("%(step)s has no setting %(unknown)s; its settings are %(allowed)s"),
+            step=step.title,
+            unknown=", ".join(map(repr, unknown)),
+            allowed=", ".join(sorted(allowed)),
         )
     validated: dict[str, Any] = {
         param.name: _number(step, param, params.get(param.name)) for param in step.number_params
@@ -413,9 +451,16 @@ def validate_params(slug: str, params: Mapping[str, Any]) -> dict[str, Any]:
     if per_side is None:
         per_side = step.per_side_default
     if not isinstance(per_side, bool):
-        raise ValueError(f"{step.title}: per_side must be true or false, not {per_side!r}")
+        raise StepError(
+            gettext_noop("%(step)s: per_side must be true or false, not %(value)s"),
+            step=step.title,
+            value=repr(per_side),
+        )
     if per_side and not step.per_side_allowed:
-        raise ValueError(f"{step.title} is done for both breasts at once; it has no sides")
+        raise StepError(
+            gettext_noop("%(step)s is done for both breasts at once; it has no sides"),
+            step=step.title,
+        )
     validated["per_side"] = per_side
     if step.media is not None:
         validated["media_id"] = _media_id(step, params.get("media_id"))
@@ -430,7 +475,9 @@ def step_config(slug: str, params: Mapping[str, Any] | None = None) -> StepConfi
 def step_types_for(kind: str) -> list[StepType]:
     """The kinds of step a routine for this session kind may hold, in catalogue order."""
     if kind not in SESSION_KINDS:
-        raise ValueError(f"Unknown session kind {kind!r}; expected one of {SESSION_KINDS}")
+        raise ValueError(  # never shown to her: the kind comes from the code
+            f"Unknown session kind {kind!r}; expected {SESSION_KINDS}"  # untranslated: a bug
+        )
     return [step for step in STEP_TYPES.values() if kind in step.for_kinds]
 
 
@@ -438,5 +485,7 @@ def default_routine(kind: str) -> list[StepConfig]:
     """The routine offered to a parent who has not built her own, for a session kind."""
     slugs = _DEFAULT_ROUTINE_SLUGS.get(kind)
     if slugs is None:
-        raise ValueError(f"Unknown session kind {kind!r}; expected one of {SESSION_KINDS}")
+        raise ValueError(  # never shown to her: the kind comes from the code
+            f"Unknown session kind {kind!r}; expected {SESSION_KINDS}"  # untranslated: a bug
+        )
     return [step_config(slug) for slug in slugs]

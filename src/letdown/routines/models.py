@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from letdown.accounts.models import Household
 from letdown.logbook.models import Kind, Session
 
-from .catalogue import STEP_TYPES, StepConfig, StepType, validate_params
+from .catalogue import STEP_TYPES, StepConfig, StepError, StepType, validate_params
 from .engine import EVENT_TYPES, Event
 
 MAX_STEPS = 20  # a routine longer than this is a mistake, and a long screen at 3 a.m.
@@ -39,8 +39,8 @@ def clean_steps(raw: Any, kind: str | None = None) -> list[dict[str, Any]]:
             raise ValidationError(_("A step's settings must be a mapping."))
         try:
             validated = validate_params(slug, params)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
+        except StepError as error:
+            raise ValidationError(error.message(gettext)) from None
         if kind is not None and kind not in STEP_TYPES[slug].for_kinds:
             raise ValidationError(
                 _("%(step)s is not part of a %(kind)s routine.")

@@ -23,6 +23,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
+from letdown.core.l10n import format_number
+
 from .formats import MAX_ROWS, FormatError
 
 
@@ -62,11 +66,11 @@ def check_url(url: str) -> str:
         parts = urllib.parse.urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
-        raise PullError("this is not a web address we can read") from None
+        raise PullError(gettext("this is not a web address we can read")) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise PullError("the Baby Buddy address must start with http:// or https://")
+        raise PullError(gettext("the Baby Buddy address must start with http:// or https://"))
     if parts.username or parts.password:
-        raise PullError("leave the password out of the address: the token is enough")
+        raise PullError(gettext("leave the password out of the address: the token is enough"))
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")).rstrip("/")
 
 
@@ -84,7 +88,10 @@ class _Pull:
         )
         timeout = min(TIMEOUT_S, self.deadline - time.monotonic())
         if timeout <= 0:
-            raise PullError(f"Baby Buddy took more than {DEADLINE_S} s to answer: try again")
+            raise PullError(
+                gettext("Baby Buddy took more than %(seconds)d s to answer: try again")
+                % {"seconds": DEADLINE_S}
+            )
         try:
             with _OPENER.open(request, timeout=timeout) as response:
                 body = response.read(MAX_BYTES - self.read_bytes + 1)
@@ -92,33 +99,52 @@ class _Pull:
         except urllib.error.HTTPError as error:
             if error.code in (401, 403):
                 raise PullError(
-                    "Baby Buddy refused the token (see its user settings)", "token"
+                    gettext("Baby Buddy refused the token (see its user settings)"), "token"
                 ) from None
             if 300 <= error.code < 400:
                 raise PullError(
-                    f"{url} sends us on to {error.headers.get('Location') or 'another address'}: "
-                    "enter the address Baby Buddy is at"
+                    gettext("%(url)s sends us on to %(target)s: enter the address Baby Buddy is at")
+                    % {
+                        "url": url,
+                        "target": error.headers.get("Location") or gettext("another address"),
+                    }
                 ) from None
             if error.code == 404:
                 raise PullError(
-                    f"Baby Buddy answered 404 for {url}: is this the address of a Baby Buddy "
-                    "server?"
+                    gettext(
+                        "Baby Buddy answered 404 for %(url)s: is this the address of a Baby "
+                        "Buddy server?"
+                    )
+                    % {"url": url}
                 ) from None
-            raise PullError(f"Baby Buddy answered {error.code} for {url}") from None
+            raise PullError(
+                gettext("Baby Buddy answered %(code)d for %(url)s")
+                % {"code": error.code, "url": url}
+            ) from None
         except (TimeoutError, urllib.error.URLError, http.client.HTTPException, OSError) as error:
             reason = getattr(error, "reason", error)
             if isinstance(reason, TimeoutError):
                 raise PullError(
-                    f"Baby Buddy at {self.base} did not answer within {TIMEOUT_S:g} s: is it up?"
+                    gettext("Baby Buddy at %(url)s did not answer within %(seconds)s s: is it up?")
+                    % {"url": self.base, "seconds": format_number(TIMEOUT_S, 1, trim=True)}
                 ) from None
-            raise PullError(f"cannot reach Baby Buddy at {self.base} ({reason})") from None
+            raise PullError(
+                gettext("cannot reach Baby Buddy at %(url)s (%(reason)s)")
+                % {"url": self.base, "reason": reason}
+            ) from None
         except ValueError:  # an address urllib cannot use
-            raise PullError("this is not a web address we can reach") from None
+            raise PullError(gettext("this is not a web address we can reach")) from None
         self.read_bytes += len(body)
         if self.read_bytes > MAX_BYTES:
-            raise PullError(f"Baby Buddy sent more than {MAX_BYTES >> 20} MB: too much to take")
+            raise PullError(
+                gettext("Baby Buddy sent more than %(mb)d MB: too much to take")
+                % {"mb": MAX_BYTES >> 20}
+            )
         if kind != "application/json":
-            raise PullError(f"{url} did not answer JSON ({kind}): is it a Baby Buddy server?")
+            raise PullError(
+                gettext("%(url)s did not answer JSON (%(type)s): is it a Baby Buddy server?")
+                % {"url": url, "type": kind}
+            )
         return body
 
     def page(self, url: str) -> tuple[list[dict[str, Any]], str | None]:
@@ -126,12 +152,19 @@ class _Pull:
         try:
             page = json.loads(body)
         except (ValueError, RecursionError):
-            raise PullError(f"{url} did not answer JSON: is it a Baby Buddy server?") from None
+            raise PullError(
+                gettext("%(url)s did not answer JSON: is it a Baby Buddy server?") % {"url": url}
+            ) from None
         if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-            raise PullError(f"{url} is not a Baby Buddy list (no 'results')")
+            raise PullError(
+                gettext("%(url)s is not a Baby Buddy list (no 'results')") % {"url": url}
+            )
         rows, next_url = page["results"], page.get("next")
         if not all(isinstance(row, dict) for row in rows) or not isinstance(next_url, str | None):
-            raise PullError(f"{url} answered a list we cannot read: is it a Baby Buddy server?")
+            raise PullError(
+                gettext("%(url)s answered a list we cannot read: is it a Baby Buddy server?")
+                % {"url": url}
+            )
         return rows, next_url
 
     def rows(self, endpoint: str) -> list[dict[str, Any]]:
@@ -139,11 +172,17 @@ class _Pull:
         rows: list[dict[str, Any]] = []
         while url:
             if urllib.parse.urlsplit(url).netloc != self.host:
-                raise PullError(f"Baby Buddy sent us on to another server ({url}): refused")
+                raise PullError(
+                    gettext("Baby Buddy sent us on to another server (%(url)s): refused")
+                    % {"url": url}
+                )
             page, url = self.page(url)
             rows += page
             if len(rows) > MAX_ROWS:
-                raise PullError(f"Baby Buddy holds more than {MAX_ROWS} {endpoint}")
+                raise PullError(
+                    gettext("Baby Buddy holds more than %(count)s %(what)s")
+                    % {"count": format_number(MAX_ROWS), "what": endpoint}
+                )
         return rows
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connections, models
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from letdown.accounts.models import Baby, Household, Lactation
@@ -138,21 +139,28 @@ def _encoder(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
 
 
 class FieldError(ValueError):
-    """A value a field cannot hold; the message names the field."""
+    """A value a field cannot hold; the message (in her language) names the field as her
+    file does."""
+
+
+def _cannot_be(field: models.Field[Any, Any], value: Any) -> FieldError:
+    return FieldError(
+        gettext("%(field)s cannot be %(value)s") % {"field": field.name, "value": repr(value)}
+    )
 
 
 def decode(field: models.Field[Any, Any], value: Any) -> Any:
     """A JSON value back into what the model field stores; FieldError when it cannot be."""
     if value is None:
         if not field.null:
-            raise FieldError(f"{field.name} is required")
+            raise FieldError(gettext("%(field)s is required") % {"field": field.name})
         return None
     try:
         return _converter(field)(value)
     except FieldError:
         raise
     except (TypeError, ValueError, AttributeError):
-        raise FieldError(f"{field.name} cannot be {value!r}") from None
+        raise _cannot_be(field, value) from None
 
 
 def _moment(field: models.Field[Any, Any]) -> Callable[[Any], datetime]:
@@ -160,7 +168,10 @@ def _moment(field: models.Field[Any, Any]) -> Callable[[Any], datetime]:
         # Other apps' readers hand over datetimes; letdown's JSON holds text.
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
         if moment.tzinfo is None:
-            raise FieldError(f"{field.name} has no time zone: {value!r}")
+            raise FieldError(
+                gettext("%(field)s has no time zone: %(value)s")
+                % {"field": field.name, "value": repr(value)}
+            )
         return moment.astimezone(UTC)
 
     return convert
@@ -183,9 +194,12 @@ def _text(field: models.Field[Any, Any]) -> Callable[[Any], str]:
         if not isinstance(value, str):
             raise ValueError
         if limit is not None and len(value) > limit:
-            raise FieldError(f"{field.name} is longer than {limit} characters")
+            raise FieldError(
+                gettext("%(field)s is longer than %(limit)d characters")
+                % {"field": field.name, "limit": limit}
+            )
         if allowed is not None and value not in allowed:
-            raise FieldError(f"{field.name} cannot be {value!r}")
+            raise _cannot_be(field, value)
         return value
 
     return convert

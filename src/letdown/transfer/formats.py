@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext, ngettext, pgettext
+
+from letdown.core.l10n import format_number
 from letdown.core.units import ML_PER_OZ
 
 from .document import FORMAT, KIND_BY_NAME, SCHEMA_VERSION
@@ -31,6 +34,22 @@ class FormatError(ValueError):
     """The file as a whole cannot be read (not CSV, wrong columns): nothing to import."""
 
 
+# Every message here is shown to her (the import preview, the pull form) in her language,
+# so each goes through gettext as it is raised. The names of her file's columns and values
+# ("amount", "Wet") stay as her file writes them: they are what she looks for in it.
+
+
+def _ends_before_start() -> str:
+    return gettext("it ends before it starts")
+
+
+def _too_many_rows(name: str) -> FormatError:
+    return FormatError(
+        gettext("%(file)s has more than %(rows)s rows")
+        % {"file": name, "rows": format_number(MAX_ROWS)}
+    )
+
+
 # --- shared helpers ---------------------------------------------------------------------------
 
 
@@ -39,7 +58,9 @@ def _text(content: bytes, name: str) -> str:
         # utf-8-sig drops the byte-order mark Excel and Huckleberry put first.
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise FormatError(f"{name} is not UTF-8 text (is it a CSV file?)") from None
+        raise FormatError(
+            gettext("%(file)s is not UTF-8 text (is it a CSV file?)") % {"file": name}
+        ) from None
 
 
 def _csv_rows(content: bytes, name: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -48,30 +69,42 @@ def _csv_rows(content: bytes, name: str) -> tuple[list[str], Iterator[tuple[int,
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
-        raise FormatError(f"{name} is empty") from None
+        raise FormatError(gettext("%(file)s is empty") % {"file": name}) from None
     except csv.Error as error:
-        raise FormatError(f"{name} is not a CSV file ({error})") from None
+        raise FormatError(_not_csv(name, error)) from None
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         try:
             for number, values in enumerate(reader, start=2):
                 if number > MAX_ROWS:
-                    raise FormatError(f"{name} has more than {MAX_ROWS} rows")
+                    raise _too_many_rows(name)
                 if not any(v.strip() for v in values):
                     continue
                 yield number, {h: v.strip() for h, v in zip(header, values, strict=False)}
         except csv.Error as error:
-            raise FormatError(f"{name} is not a CSV file ({error})") from None
+            raise FormatError(_not_csv(name, error)) from None
 
     return header, rows()
+
+
+def _not_csv(name: str, error: Exception) -> str:
+    return gettext("%(file)s is not a CSV file (%(error)s)") % {"file": name, "error": error}
 
 
 def _require(header: list[str], columns: tuple[str, ...], name: str) -> None:
     missing = [c for c in columns if c not in header]
     if missing:
         raise FormatError(
-            f"{name}: the columns {', '.join(missing)} are missing "
-            f"(found: {', '.join(header) or 'none'})"
+            ngettext(
+                "%(file)s: the column %(columns)s is missing (found: %(found)s)",
+                "%(file)s: the columns %(columns)s are missing (found: %(found)s)",
+                len(missing),
+            )
+            % {
+                "file": name,
+                "columns": ", ".join(missing),
+                "found": ", ".join(header) or pgettext("no columns", "none"),
+            }
         )
 
 
@@ -96,7 +129,9 @@ def _local(value: str, formats: tuple[str, ...], tz: ZoneInfo) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a date and time we can read") from None
+        raise ValueError(
+            gettext("%(value)s is not a date and time we can read") % {"value": repr(value)}
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
@@ -104,13 +139,19 @@ def _ml(amount: float, unit: str) -> float:
     return amount * ML_PER_OZ if unit == "oz" else amount
 
 
+def _not_a_number(value: str, what: str) -> ValueError:
+    return ValueError(
+        gettext("%(column)s %(value)s is not a number") % {"column": what, "value": repr(value)}
+    )
+
+
 def _number(value: str, what: str) -> float:
     try:
         number = float(value.replace(",", "."))
     except ValueError:
-        raise ValueError(f"{what} {value!r} is not a number") from None
+        raise _not_a_number(value, what) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{what} {value!r} is not a number")
+        raise _not_a_number(value, what)
     return number
 
 
@@ -249,7 +290,10 @@ def _flag(value: str, what: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{what} {value!r} is not true or false")
+    raise ValueError(
+        gettext("%(column)s %(value)s is not true or false")
+        % {"column": what, "value": repr(value)}
+    )
 
 
 def _add_nappy(
@@ -266,13 +310,14 @@ def _add_nappy(
     """A nappy for the baby the file names (`baby`, matched to hers by the writer). A dry
     one is counted and skipped: letdown logs wet or dirty nappies."""
     if not (wet or dirty):
-        incoming.skipped["dry nappies"] += 1
+        incoming.skipped[gettext("dry nappies")] += 1
         return
     stool = ""
     if dirty and colour:
         stool = _STOOL.get(colour.strip().lower(), "")
         if not stool:
-            incoming.skipped[f"stool colours letdown does not list ({colour.lower()})"] += 1
+            unknown = gettext("stool colours letdown does not list (%(colour)s)")
+            incoming.skipped[unknown % {"colour": colour.lower()}] += 1
     incoming.add(
         "nappies",
         {
@@ -313,10 +358,31 @@ def _add_weighing(
 
 
 def _left_out_notes(incoming: Incoming, count: int, what: str) -> None:
-    if count:
-        incoming.notes.append(
-            f"letdown's {what} have no notes: the notes of {count} of them were left out."
+    """A note for `count` rows of `what` ("nappies", "weights", "nappies and weights") whose
+    notes were left out: one sentence each, so that every language can word it whole."""
+    if not count:
+        return
+    if what == "nappies":
+        note = ngettext(
+            "letdown's nappies have no notes: the notes of %(count)d of them were left out.",
+            "letdown's nappies have no notes: the notes of %(count)d of them were left out.",
+            count,
         )
+    elif what == "weights":
+        note = ngettext(
+            "letdown's weights have no notes: the notes of %(count)d of them were left out.",
+            "letdown's weights have no notes: the notes of %(count)d of them were left out.",
+            count,
+        )
+    else:
+        note = ngettext(
+            "letdown's nappies and weights have no notes: the notes of %(count)d of them "
+            "were left out.",
+            "letdown's nappies and weights have no notes: the notes of %(count)d of them "
+            "were left out.",
+            count,
+        )
+    incoming.notes.append(note % {"count": count})
 
 
 def _files(content: bytes, name: str) -> list[tuple[str, bytes]]:
@@ -328,13 +394,18 @@ def _files(content: bytes, name: str) -> list[tuple[str, bytes]]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             # What it says it unpacks to, checked before unpacking: no zip bombs.
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise FormatError(f"{name} unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
+                raise FormatError(
+                    gettext("%(file)s unpacks to more than %(mb)d MB")
+                    % {"file": name, "mb": MAX_UNPACKED_BYTES >> 20}
+                )
             for info in archive.infolist():
                 if info.is_dir() or info.filename.startswith("__MACOSX"):
                     continue
                 files.append((info.filename.rsplit("/", 1)[-1], archive.read(info)))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as error:
-        raise FormatError(f"{name} is a damaged zip file ({error})") from None
+        raise FormatError(
+            gettext("%(file)s is a damaged zip file (%(error)s)") % {"file": name, "error": error}
+        ) from None
     return files
 
 
@@ -346,42 +417,52 @@ def read_letdown(content: bytes, name: str, **_: Any) -> Incoming:
     if zipfile.is_zipfile(io.BytesIO(content)):
         files = dict(_files(content, name))
         if JSON_NAME not in files:
-            raise FormatError(f"this zip has no {JSON_NAME}: is it a letdown JSON export?")
+            raise FormatError(
+                gettext("this zip has no %(name)s: is it a letdown JSON export?")
+                % {"name": JSON_NAME}
+            )
         content = files.pop(JSON_NAME)
         incoming.media_files = {n: c for n, c in files.items()}
     try:
         document = json.loads(_text(content, name))
     except json.JSONDecodeError as error:
-        raise FormatError(f"{name} is not JSON ({error})") from None
+        raise FormatError(
+            gettext("%(file)s is not JSON (%(error)s)") % {"file": name, "error": error}
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise FormatError(f"{name} is not a letdown export")
+        raise FormatError(gettext("%(file)s is not a letdown export") % {"file": name})
     if document.get("schema_version") != SCHEMA_VERSION:
         raise FormatError(
-            f"{name} has schema version {document.get('schema_version')}; this letdown reads "
-            f"version {SCHEMA_VERSION}"
+            gettext("%(file)s has schema version %(found)s; this letdown reads version %(version)s")
+            % {"file": name, "found": document.get("schema_version"), "version": SCHEMA_VERSION}
         )
     data = document.get("data")
     if not isinstance(data, dict):
-        raise FormatError(f"{name} has no data")
+        raise FormatError(gettext("%(file)s has no data") % {"file": name})
     for kind, rows in data.items():
         if kind not in KIND_BY_NAME:
-            incoming.skipped[f"unknown kind {kind}"] += len(rows) if isinstance(rows, list) else 1
+            unknown = gettext("unknown kind %(kind)s") % {"kind": kind}
+            incoming.skipped[unknown] += len(rows) if isinstance(rows, list) else 1
             continue
         if not isinstance(rows, list):
-            raise FormatError(f"{kind} is not a list")
+            raise FormatError(gettext("%(kind)s is not a list") % {"kind": kind})
         ids = set()
         for number, row in enumerate(rows, start=1):
             where = f"{kind} #{number}"
             if not isinstance(row, dict) or "id" not in row:
-                incoming.problem(where, "a row needs an id")
+                incoming.problem(where, gettext("a row needs an id"))
                 continue
             if row["id"] in ids:
-                incoming.problem(where, f"id {row['id']!r} appears twice")
+                incoming.problem(
+                    where, gettext("id %(id)s appears twice") % {"id": repr(row["id"])}
+                )
                 continue
             ids.add(row["id"])
             incoming.add(kind, {**row, "_where": where})
     if data.get("media") and not incoming.media_files:
-        incoming.notes.append("Media files are not in a JSON file: export with media to move them.")
+        incoming.notes.append(
+            gettext("Media files are not in a JSON file: export with media to move them.")
+        )
     return incoming
 
 
@@ -397,8 +478,9 @@ def _bb_feeding(
 ) -> None:
     header, rows = _csv_rows(content, name)
     _require(header, ("start", "end", "type", "method"), name)
+    line_at = gettext("%(file)s line %(line)d")  # once per file, not per row
     for number, row in rows:
-        where = f"{name} line {number}"
+        where = line_at % {"file": name, "line": number}
         try:
             start = _local(row["start"], _BB_TIMES, tz)
             end = _local(row["end"], _BB_TIMES, tz) if row.get("end") else start
@@ -410,7 +492,7 @@ def _bb_feeding(
         method, milk = row["method"].lower(), row["type"].lower()
         if method in _BB_SIDES:
             if end < start:
-                incoming.problem(where, "it ends before it starts")
+                incoming.problem(where, _ends_before_start())
                 continue
             _add_session(
                 incoming,
@@ -424,7 +506,7 @@ def _bb_feeding(
             )
         elif method == "bottle" and milk in _BB_MILK:
             if amount is None:
-                incoming.skipped["bottle feeds without an amount"] += 1
+                incoming.skipped[gettext("bottle feeds without an amount")] += 1
                 continue
             _add_feed(
                 incoming,
@@ -436,7 +518,11 @@ def _bb_feeding(
                 notes=row.get("notes", ""),
             )
         else:
-            incoming.skipped[f"feedings ({milk or 'no type'}, {method or 'no method'})"] += 1
+            feedings = gettext("feedings (%(type)s, %(method)s)") % {
+                "type": milk or gettext("no type"),
+                "method": method or gettext("no method"),
+            }
+            incoming.skipped[feedings] += 1
 
 
 def _bb_pumping(
@@ -445,9 +531,12 @@ def _bb_pumping(
     header, rows = _csv_rows(content, name)
     _require(header, ("amount",), name)
     if "start" not in header and "time" not in header:
-        raise FormatError(f"{name}: the columns start and end (or time) are missing")
+        raise FormatError(
+            gettext("%(file)s: the columns start and end (or time) are missing") % {"file": name}
+        )
+    line_at = gettext("%(file)s line %(line)d")  # once per file, not per row
     for number, row in rows:
-        where = f"{name} line {number}"
+        where = line_at % {"file": name, "line": number}
         try:
             start = _local(row.get("start") or row.get("time", ""), _BB_TIMES, tz)
             end = _local(row["end"], _BB_TIMES, tz) if row.get("end") else start
@@ -456,7 +545,7 @@ def _bb_pumping(
             incoming.problem(where, str(error))
             continue
         if end < start:
-            incoming.problem(where, "it ends before it starts")
+            incoming.problem(where, _ends_before_start())
             continue
         half = None if amount is None else _ml(amount, unit) / 2
         _add_session(
@@ -472,7 +561,9 @@ def _bb_pumping(
             notes=row.get("notes", ""),
         )
     incoming.notes.append(
-        "Baby Buddy keeps one amount per pumping: it is split evenly between the two sides."
+        gettext(
+            "Baby Buddy keeps one amount per pumping: it is split evenly between the two sides."
+        )
     )
 
 
@@ -486,8 +577,9 @@ def _bb_changes(incoming: Incoming, content: bytes, name: str, tz: ZoneInfo, new
     header, rows = _csv_rows(content, name)
     _require(header, ("time", "wet", "solid"), name)
     notes = amounts = 0
+    line_at = gettext("%(file)s line %(line)d")  # once per file, not per row
     for number, row in rows:
-        where = f"{name} line {number}"
+        where = line_at % {"file": name, "line": number}
         try:
             at = _local(row["time"], _BB_TIMES, tz)
             wet, solid = _flag(row["wet"], "wet"), _flag(row["solid"], "solid")
@@ -509,7 +601,12 @@ def _bb_changes(incoming: Incoming, content: bytes, name: str, tz: ZoneInfo, new
     _left_out_notes(incoming, notes, "nappies")
     if amounts:
         incoming.notes.append(
-            f"letdown's nappies have no amount: the amounts of {amounts} of them were left out."
+            ngettext(
+                "letdown's nappies have no amount: the amount of %(count)d of them was left out.",
+                "letdown's nappies have no amount: the amounts of %(count)d of them were left out.",
+                amounts,
+            )
+            % {"count": amounts}
         )
 
 
@@ -521,15 +618,18 @@ def _bb_weight(
     header, rows = _csv_rows(content, name)
     _require(header, ("weight", "date"), name)
     notes = 0
+    line_at = gettext("%(file)s line %(line)d")  # once per file, not per row
     for number, row in rows:
-        where = f"{name} line {number}"
+        where = line_at % {"file": name, "line": number}
         try:
             day = datetime.strptime(row["date"][:10], "%Y-%m-%d")
             grams = _grams(row["weight"], weight_unit)
         except ValueError as error:
             message = str(error)
             if "does not match format" in message or "unconverted data" in message:
-                message = f"{row['date']!r} is not a date we can read (YYYY-MM-DD)"
+                message = gettext("%(value)s is not a date we can read (YYYY-MM-DD)") % {
+                    "value": repr(row["date"])
+                }
             incoming.problem(where, message)
             continue
         notes += bool(row.get("notes"))
@@ -562,13 +662,16 @@ def _xlsx_as_csv(content: bytes, name: str) -> bytes:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise FormatError(f"{name} is not an Excel file we can read ({error})") from None
+        raise FormatError(
+            gettext("%(file)s is not an Excel file we can read (%(error)s)")
+            % {"file": name, "error": error}
+        ) from None
     text = io.StringIO()
     writer = csv.writer(text)
     sheet = book.worksheets[0]
     for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
         if number > MAX_ROWS:
-            raise FormatError(f"{name} has more than {MAX_ROWS} rows")
+            raise _too_many_rows(name)
         writer.writerow(
             [
                 value.strftime("%Y-%m-%d %H:%M:%S")
@@ -593,6 +696,13 @@ def _babybuddy_files(content: bytes, name: str) -> list[tuple[str, bytes]]:
         else (n, data)
         for n, data in _files(content, name)
     ]
+
+
+def _not_tracked(name: str, kind: str) -> str:
+    return gettext("%(file)s: letdown does not track %(kind)s; skipped.") % {
+        "file": name,
+        "kind": kind,
+    }
 
 
 def read_babybuddy(
@@ -621,9 +731,11 @@ def read_babybuddy(
         elif lower.endswith(".csv"):
             kind = file_name.rsplit(".", 1)[0]
             incoming.skipped[kind] += sum(1 for _ in _csv_rows(data, file_name)[1])
-            incoming.notes.append(f"{file_name}: letdown does not track {kind}; skipped.")
+            incoming.notes.append(_not_tracked(file_name, kind))
         else:
-            raise FormatError(f"{file_name} is not a Baby Buddy CSV export")
+            raise FormatError(
+                gettext("%(file)s is not a Baby Buddy CSV export") % {"file": file_name}
+            )
     return incoming
 
 
@@ -678,7 +790,8 @@ def _hb_nappy(
     wet = contents.startswith(("pee", "both")) or "pee:" in contents
     dirty = contents.startswith(("poo", "both")) or "poo:" in contents
     if not (wet or dirty) and contents not in ("dry", ""):
-        incoming.skipped[f"nappies we cannot read ({row['end condition']})"] += 1
+        unread = gettext("nappies we cannot read (%(contents)s)")
+        incoming.skipped[unread % {"contents": row["end condition"]}] += 1
         return
     colour = row["duration"] if not row["duration"][:1].isdigit() else ""
     if not colour and row["end"] and not row["end"][:1].isdigit():
@@ -703,8 +816,9 @@ def read_huckleberry(
     _require(header, _HB_COLUMNS, name)
     new_id = _Ids()
     notes = 0
+    line_at = gettext("line %(line)d")  # once per file, not per row
     for number, row in rows:
-        where = f"line {number}"
+        where = line_at % {"line": number}
         kind = row["type"].strip().lower()
         if kind in ("diaper", "growth"):
             try:
@@ -722,7 +836,7 @@ def read_huckleberry(
             if kind == "diaper":
                 _hb_nappy(incoming, row, where, at, new_id(*row.values()))
             elif grams is None:
-                incoming.skipped["growth without a weight (length, head)"] += 1
+                incoming.skipped[gettext("growth without a weight (length, head)")] += 1
             else:
                 _add_weighing(
                     incoming,
@@ -734,7 +848,7 @@ def read_huckleberry(
                 )
             continue
         if kind not in ("feed", "pump"):
-            incoming.skipped[row["type"] or "rows with no type"] += 1
+            incoming.skipped[row["type"] or gettext("rows with no type")] += 1
             continue
         conditions = [row["start condition"], row["end condition"]]
         try:
@@ -748,7 +862,7 @@ def read_huckleberry(
             incoming.problem(where, str(error))
             continue
         if end < start:
-            incoming.problem(where, "it ends before it starts")
+            incoming.problem(where, _ends_before_start())
             continue
         source_id = new_id(*row.values())
         span = (end - start).total_seconds()
@@ -757,7 +871,9 @@ def read_huckleberry(
             volumes = [_volume_ml(v) for v in conditions]
             if any(v is None for v, raw in zip(volumes, conditions, strict=True) if raw):
                 incoming.problem(
-                    where, f"cannot read the volumes {conditions[0]!r}, {conditions[1]!r}"
+                    where,
+                    gettext("cannot read the volumes %(first)s, %(second)s")
+                    % {"first": repr(conditions[0]), "second": repr(conditions[1])},
                 )
                 continue
             _add_session(
@@ -792,7 +908,7 @@ def read_huckleberry(
         volume = next((v for c in conditions if (v := _volume_ml(c)) is not None), None)
         if "bottle" in location or volume is not None:
             if volume is None:
-                incoming.skipped["bottle feeds without an amount"] += 1
+                incoming.skipped[gettext("bottle feeds without an amount")] += 1
                 continue
             milk = "formula" if "formula" in text else "expressed"
             _add_feed(
@@ -805,7 +921,8 @@ def read_huckleberry(
                 notes=row["notes"],
             )
             continue
-        incoming.skipped[f"feeds ({row.get('start location') or 'other'})"] += 1
+        feeds = gettext("feeds (%(location)s)")
+        incoming.skipped[feeds % {"location": row.get("start location") or gettext("other")}] += 1
     _left_out_notes(incoming, notes, "nappies and weights")
     return incoming
 
@@ -838,11 +955,16 @@ def _bt_nappies(
     """diaper.csv: `Baby,Time,Status,Note`, the status `Wet`, `Dirty`, `Mixed` or `Dry` (no
     colour in this export)."""
     notes = 0
+    line_at = gettext("%(file)s line %(line)d")  # once per file, not per row
     for number, row in rows:
-        where = f"{name} line {number}"
+        where = line_at % {"file": name, "line": number}
         status = row.get("status", "").strip().lower()
         if status not in _BT_NAPPY:
-            incoming.problem(where, f"status {row.get('status')!r} is not Wet, Dirty, Mixed or Dry")
+            incoming.problem(
+                where,
+                gettext("status %(status)s is not Wet, Dirty, Mixed or Dry")
+                % {"status": repr(row.get("status"))},
+            )
             continue
         try:
             at = _local(row["time"], _BT_TIMES, tz)
@@ -886,7 +1008,10 @@ def _bt_file(
     total_amt = _column(header, "total", "amount") if left_amt else None
     base = name.lower().rsplit(".", 1)[0]
     if "time" not in header:
-        raise FormatError(f"{name}: the column Time is missing (found: {', '.join(header)})")
+        raise FormatError(
+            gettext("%(file)s: the column Time is missing (found: %(found)s)")
+            % {"file": name, "found": ", ".join(header) or pgettext("no columns", "none")}
+        )
     if "status" in header and "diaper" in base:
         _bt_nappies(incoming, rows, name, tz, new_id)
         return
@@ -900,21 +1025,26 @@ def _bt_file(
         incoming.skipped[base] += sum(1 for _ in rows)
         if "growth" in base:
             incoming.notes.append(
-                f"{name}: we have not seen Baby Tracker's growth export to read its weights "
-                "safely; skipped. Add her weights in letdown, or send us a sample file."
+                gettext(
+                    "%(file)s: we have not seen Baby Tracker's growth export to read its "
+                    "weights safely; skipped. Add her weights in letdown, or send us a sample "
+                    "file."
+                )
+                % {"file": name}
             )
         else:
-            incoming.notes.append(f"{name}: letdown does not track {base}; skipped.")
+            incoming.notes.append(_not_tracked(name, base))
         return
+    line_at = gettext("%(file)s line %(line)d")  # once per file, not per row
     for number, row in rows:
-        where = f"{name} line {number}"
+        where = line_at % {"file": name, "line": number}
         try:
             start = _local(row["time"], _BT_TIMES, tz)
             if kind == "bottle":
                 assert amount
                 volume = _number(row[amount], "amount") if row.get(amount) else None
                 if volume is None:
-                    incoming.skipped["bottle feeds without an amount"] += 1
+                    incoming.skipped[gettext("bottle feeds without an amount")] += 1
                     continue
                 milk = "formula" if "formula" in base else "expressed"
                 _add_feed(
@@ -993,11 +1123,11 @@ def _generic_baby_log(
     """A generic CSV's `nappy` (wet, dirty, colour) or `weight` (weight, after_feed_weight)."""
     baby = row.get("baby", "")
     if row.get("notes"):
-        incoming.skipped["notes on nappies and weights (letdown keeps none)"] += 1
+        incoming.skipped[gettext("notes on nappies and weights (letdown keeps none)")] += 1
     try:
         if row["type"].lower() == "weight":
             if not row.get("weight"):
-                raise ValueError("a weight row needs a weight")
+                raise ValueError(gettext("a weight row needs a weight"))
             after = row.get("after_feed_weight")
             _add_weighing(
                 incoming,
@@ -1015,10 +1145,12 @@ def _generic_baby_log(
         return
     colour = row.get("colour", "").strip().lower()
     if not (wet or dirty):
-        incoming.problem(where, "a nappy is wet, dirty or both")
+        incoming.problem(where, gettext("a nappy is wet, dirty or both"))
     elif colour and (colour not in _STOOL or not dirty):
         incoming.problem(
-            where, f"colour {colour!r} is not meconium, green, yellow or pale on a dirty nappy"
+            where,
+            gettext("colour %(colour)s is not meconium, green, yellow or pale on a dirty nappy")
+            % {"colour": repr(colour)},
         )
     else:
         _add_nappy(
@@ -1043,11 +1175,12 @@ def read_generic_csv(
     header, rows = _csv_rows(content, name)
     _require(header, ("type", "start"), name)
     new_id = _Ids()
+    line_at = gettext("line %(line)d")  # once per file, not per row
     for number, row in rows:
-        where = f"line {number}"
+        where = line_at % {"line": number}
         kind = row["type"].lower()
         if kind not in _GENERIC_TYPES:
-            incoming.skipped[row["type"] or "rows with no type"] += 1
+            incoming.skipped[row["type"] or gettext("rows with no type")] += 1
             continue
         source_id = row.get("id") or new_id(*row.values())
         try:
@@ -1065,12 +1198,17 @@ def read_generic_csv(
             continue
         side = row.get("side", "").lower()
         if side not in ("", "left", "right", "both"):
-            incoming.problem(where, f"side {row['side']!r} is not left, right or both")
+            incoming.problem(
+                where,
+                gettext("side %(side)s is not left, right or both") % {"side": repr(row["side"])},
+            )
             continue
         if kind == "bottle":
             milk = row.get("milk", "expressed").lower() or "expressed"
             if milk not in ("expressed", "formula") or numbers["volume"] is None:
-                incoming.problem(where, "a bottle needs a volume and milk expressed or formula")
+                incoming.problem(
+                    where, gettext("a bottle needs a volume and milk expressed or formula")
+                )
                 continue
             _add_feed(
                 incoming,
@@ -1095,10 +1233,10 @@ def read_generic_csv(
             )
         else:
             if end is None:
-                incoming.problem(where, "a session needs an end")
+                incoming.problem(where, gettext("a session needs an end"))
                 continue
             if end < start:
-                incoming.problem(where, "it ends before it starts")
+                incoming.problem(where, _ends_before_start())
                 continue
             sides = [
                 (s, numbers[f"{s}_minutes"] * 60)  # type: ignore[operator]
@@ -1144,7 +1282,13 @@ def read(
     problems with single rows are in the answer's `problems`, with their line. `unit` is for
     volumes written without one, `weight_unit` (kg, g, lb, oz) for weights."""
     if source not in READERS:
-        raise FormatError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
+        raise FormatError(
+            gettext("unknown source %(source)s; choose one of %(sources)s")
+            % {"source": repr(source), "sources": ", ".join(SOURCES)}
+        )
     if weight_unit not in WEIGHT_UNITS:
-        raise FormatError(f"unknown weight unit {weight_unit!r}; choose one of kg, g, lb, oz")
+        raise FormatError(
+            gettext("unknown weight unit %(unit)s; choose one of %(units)s")
+            % {"unit": repr(weight_unit), "units": ", ".join(WEIGHT_UNITS)}
+        )
     return READERS[source](content, name, tz=tz, unit=unit, weight_unit=weight_unit)

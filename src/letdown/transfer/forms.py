@@ -38,9 +38,9 @@ class ImportForm(forms.Form):
     source = forms.ChoiceField(
         label=_("From"),
         choices=[
-            ("babybuddy", "Baby Buddy (feeding.csv, pumping.csv, or a zip)"),
+            ("babybuddy", _("Baby Buddy (feeding.csv, pumping.csv, or a zip)")),
             ("huckleberry", "Huckleberry (CSV)"),
-            ("babytracker", "Baby Tracker (nursing.csv, pump.csv, …, or a zip)"),
+            ("babytracker", _("Baby Tracker (nursing.csv, pump.csv, …, or a zip)")),
             ("csv", _("A CSV file in letdown's generic format")),
             ("letdown", _("A letdown export (JSON, or zip with media)")),
         ],

@@ -25,12 +25,15 @@ from django.db import (
     models,
 )
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from letdown.accounts.models import Baby, Household, Lactation, Unit
+from letdown.accounts.models import Baby, Household, Lactation
 from letdown.accounts.services import changing
 from letdown.babylog.models import MAX_WEIGHT_G, MIN_WEIGHT_G
-from letdown.core.units import ML_PER_OZ, format_weight
+from letdown.core.l10n import format_datetime, format_number
+from letdown.core.units import format_volume, format_weight
 from letdown.logbook.models import MAX_VOLUME_ML
 from letdown.routines.media_types import MAX_BYTES, SNIFF_BYTES, sniff
 from letdown.routines.models import clean_steps
@@ -86,46 +89,53 @@ def _rule_broken(kind: str, values: dict[str, Any]) -> str | None:
     database would only refuse the whole batch)."""
     start, end = values.get("started_at"), values.get("ended_at")
     if kind == "sessions" and end is not None and end <= start:
-        return "it ends before it starts"
+        return _("it ends before it starts")
     if kind == "segments" and end is not None and end < start:
-        return "it ends before it starts"
+        return _("it ends before it starts")
     for name in ("volume_left_ml", "volume_right_ml", "volume_ml"):
         volume = values.get(name)
         if volume is None:
             continue
         low_ok = volume > 0 if name == "volume_ml" else volume >= 0
         if not low_ok or volume > MAX_VOLUME_ML:
-            return f"{volume:g} mL is not a volume we can store (0–{MAX_VOLUME_ML} mL)"
+            return _("%(volume)s mL is not a volume we can store (0–%(max)s mL)") % {
+                "volume": format_number(volume, 2, trim=True),
+                "max": format_number(MAX_VOLUME_ML),
+            }
     for name in ("aids", "routine_steps", "noticed", "sensations", "actions"):
         if name in values and not (
             isinstance(values[name], list) and all(isinstance(v, str) for v in values[name])
         ):
-            return f"{name} must be a list of names"
+            return _("%(field)s must be a list of names") % {"field": name}
     if kind in ("routines", "routine_runs"):
         try:
             clean_steps(values.get("steps"), values.get("kind"))
         except ValidationError as error:
-            return f"its steps cannot be played: {' '.join(error.messages)}"
+            return _("its steps cannot be played: %(why)s") % {"why": " ".join(error.messages)}
     anxiety = values.get("anxiety_before")
     if anxiety is not None and not 0 <= anxiety <= 10:
-        return "anxiety must be between 0 and 10"
+        return _("anxiety must be between 0 and 10")
     if kind == "lactations" and values.get("number", 1) < 1:
-        return "a lactation's number starts at 1"
+        return _("a lactation's number starts at 1")
     if kind == "run_events" and values.get("at_s", 0) < 0:
-        return "an event cannot come before its run started"
+        return _("an event cannot come before its run started")
     if kind == "nappies":
         if not (values.get("wet") or values.get("dirty")):
-            return "a nappy is wet, dirty or both"
+            return _("a nappy is wet, dirty or both")
         if values.get("stool_colour") and not values.get("dirty"):
-            return "only a dirty nappy has a stool colour"
+            return _("only a dirty nappy has a stool colour")
     if kind == "weighings":
         for name in ("weight_g", "after_feed_g"):
             weight = values.get(name)
             if weight is not None and not MIN_WEIGHT_G <= weight <= MAX_WEIGHT_G:
-                return (
-                    f"{weight:g} g is not a baby's weight we can store "
-                    f"({MIN_WEIGHT_G:,}–{MAX_WEIGHT_G:,} g): is the weight unit right?"
-                )
+                return _(
+                    "%(weight)s g is not a baby's weight we can store (%(min)s–%(max)s g): "
+                    "is the weight unit right?"
+                ) % {
+                    "weight": format_number(weight, 2, trim=True),
+                    "min": format_number(MIN_WEIGHT_G),
+                    "max": format_number(MAX_WEIGHT_G),
+                }
     return None
 
 
@@ -172,7 +182,7 @@ class _Writer:
     def _match_baby(self, child: str) -> int | str:
         names = ", ".join(name for _pk, name in self.babies)
         if not self.babies:
-            return "add your baby in Settings first: there is no baby to log this for"
+            return _("add your baby in Settings first: there is no baby to log this for")
         key = child.casefold().split()
         for found in (
             [pk for pk, name in self.babies if name.casefold().split() == key],
@@ -183,8 +193,13 @@ class _Writer:
         if len(self.babies) == 1 and len(self.children) <= 1:
             return self.babies[0][0]
         if not child:
-            return f"the file does not say which baby, and you have several ({names})"
-        return f"no baby here is called {child!r} (yours: {names}); rename one in Settings"
+            return _("the file does not say which baby, and you have several (%(names)s)") % {
+                "names": names
+            }
+        return _("no baby here is called %(child)s (yours: %(names)s); rename one in Settings") % {
+            "child": repr(child),
+            "names": names,
+        }
 
     def _lactation_on(self, day: date) -> int | None:
         chosen = None
@@ -219,14 +234,20 @@ class _Writer:
                         values[name] = baby
                         continue
                     if not f.null:
-                        self.outcome.problems.append(Problem(where, f"{f.name} is missing"))
+                        self.outcome.problems.append(
+                            Problem(where, _("%(field)s is missing") % {"field": f.name})
+                        )
                         return None
                     values[name] = None
                     continue
                 mapped = self.ids.get(refs[name], {})
                 if target not in mapped:
                     self.outcome.problems.append(
-                        Problem(where, f"it points to {refs[name]} {target!r}, not in the file")
+                        Problem(
+                            where,
+                            _("it points to %(kind)s %(id)s, not in the file")
+                            % {"kind": refs[name], "id": repr(target)},
+                        )
                     )
                     return None
                 if mapped[target] is None:
@@ -252,7 +273,7 @@ class _Writer:
             lactation_id = self._lactation_on(moment.date()) if moment else None
             if lactation_id is None:
                 self.outcome.problems.append(
-                    Problem(where, "add your baby in Settings first: there is no lactation")
+                    Problem(where, _("add your baby in Settings first: there is no lactation"))
                 )
                 return None
             values["lactation_id"] = lactation_id
@@ -281,12 +302,15 @@ class _Writer:
         name = values["file"]
         content = self.incoming.media_files.get(name)
         if content is None:
-            self.outcome.skipped["media without its file"] += 1
+            self.outcome.skipped[_("media without its file")] += 1
             return False
         file_type = sniff(content[:SNIFF_BYTES])
         if file_type is None or len(content) > MAX_BYTES[file_type.kind]:
             self.outcome.problems.append(
-                Problem(row.get("_where", "media"), f"{name} is not a sound or photo we play")
+                Problem(
+                    row.get("_where", "media"),
+                    _("%(file)s is not a sound or photo we play") % {"file": name},
+                )
             )
             return False
         if not _SAFE_NAME.fullmatch(name):
@@ -443,32 +467,58 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
+# Fields whose models leave their names to Django ("started at", in English whatever her
+# language): named here for the preview, with the words the other models use. A field with
+# neither a translated name nor one here is bookkeeping (a tap's id, a file's size in bytes)
+# and is left out of the preview.
+PREVIEW_NAMES: dict[str, Promise] = {
+    "side": gettext_lazy("side"),
+    "started_at": gettext_lazy("started"),
+    "started_on": gettext_lazy("started"),
+    "ended_at": gettext_lazy("ended"),
+    "finished_at": gettext_lazy("ended"),
+    "at": gettext_lazy("time"),
+    "baby_id": gettext_lazy("baby"),
+    "name": gettext_lazy("name"),
+    "kind": gettext_lazy("kind"),
+}
+
+
+def preview_name(f: models.Field[Any, Any]) -> str | None:
+    """The field's name in her language, or None for bookkeeping she need not see."""
+    if isinstance(f.verbose_name, Promise):
+        return str(f.verbose_name)
+    name = PREVIEW_NAMES.get(f.attname)
+    return None if name is None else str(name)
+
+
 def _preview_row(
     spec: KindSpec, values: dict[str, Any], household: Household, babies: dict[int, str]
 ) -> dict[str, Any]:
     """A row as she will see it: moments in her time zone, volumes and weights in her unit,
-    choices by their names, which baby (twins), empty values left out."""
+    choices by their names, which baby (twins), empty values and bookkeeping left out."""
     shown: dict[str, Any] = {}
     for f in spec.fields():
         value = values.get(f.attname)
+        label = preview_name(f)
+        if label is None:
+            continue
         if f.attname == "baby_id" and value in babies:
-            shown[str(f.verbose_name)] = babies[value]
+            shown[label] = babies[value]
             continue
         if f.is_relation or value in (None, "", [], {}):
             continue
         if isinstance(value, bool):
             value = _("yes") if value else _("no")
         if isinstance(value, datetime):
-            value = value.astimezone(household.tz).strftime("%Y-%m-%d %H:%M:%S")
+            value = format_datetime(value, tz=household.tz)
         elif f.attname.endswith("_g") and isinstance(value, int | float):
             value = format_weight(value, household.unit)
         elif f.attname.endswith("_ml") and isinstance(value, int | float):
-            value = (
-                f"{value / ML_PER_OZ:.1f} oz" if household.unit == Unit.OZ else f"{value:.0f} mL"
-            )
+            value = format_volume(value, household.unit)
         elif f.choices:
             value = dict(f.flatchoices).get(value, value)
-        shown[str(f.verbose_name)] = value
+        shown[label] = value
     return shown
 
 
@@ -506,7 +556,9 @@ def import_rows(*, household: Household, incoming: Incoming, dry_run: bool) -> O
         outcome = writers[0].outcome if writers else Outcome()
         if writers:
             _remove(writers[0].saved_files)
-        outcome.problems.append(Problem("file", f"the database refused it ({error})"))
+        outcome.problems.append(
+            Problem(_("the file"), _("the database refused it (%(error)s)") % {"error": error})
+        )
         return outcome
     writer.outcome.written = True
     return writer.outcome
