@@ -277,8 +277,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "letdown_cache",
     },
-    # Per process, in memory: page data that is cheap to compute but asked for often (home,
-    # history). Keys carry the household's data version, which every request reads fresh with
+    # Per process, in memory: page data asked for often (home, history, the rendered Insights
+    # content). Keys carry the household's data version, which every request reads fresh with
     # the user, so no process can serve what another process's write has made stale.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -11,19 +11,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from letdown.accounts.models import Baby, User
+from letdown.accounts.models import Baby, Household, User
 from letdown.core import l10n
 from letdown.demo import create_demo_household
-from letdown.insights import selectors, words
+from letdown.insights import selectors, views, words
 from letdown.insights.stats import Insights
 from letdown.insights.templatetags.insights import duration
 from letdown.logbook import selectors as logbook_selectors
+from letdown.share import services as share_services
 
 from ..factories import LactationFactory, LeakFactory, LetDownFactory, SessionFactory, tap
-from .test_selectors import Spy, start_session
+from .test_selectors import Spy, _regular_feeds, start_session
 from .test_stats_edge_cases import _all_summaries
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -349,3 +351,75 @@ def test_home_and_insights_give_the_same_7_day_median_on_the_demo(db):
     # One function on the same sessions: equal, not merely close.
     assert home.median_s == insights.recent_median_s
     assert round(home.median_s) == round(insights.recent_median_s)
+
+
+def test_a_warm_page_neither_reads_the_results_nor_words_them(
+    family, owner_client, monkeypatch, pinned
+):
+    add_history(family, days=7)
+    first = owner_client.get(URL)
+    page_for = Spy(selectors.insights_page_for)
+    page_words = Spy(views.page_words)
+    monkeypatch.setattr(selectors, "insights_page_for", page_for)
+    monkeypatch.setattr(views, "page_words", page_words)
+    with CaptureQueriesContext(connection) as queries:
+        second = owner_client.get(URL)
+    assert (page_for.calls, page_words.calls) == (0, 0)
+    assert not [q for q in queries.captured_queries if "letdown_cache" in q["sql"]]
+    assert _unmasked(second.content) == _unmasked(first.content)
+
+
+def test_the_page_shows_new_data_at_once(family, owner_client, pinned):
+    add_history(family, days=7)
+    before = _text(owner_client.get(URL))
+    finished = re.search(r"From (\d+) finished sessions", before)
+    assert finished is not None
+    assert "A session still running is left out" not in before
+    session = start_session(family, NOW - timedelta(minutes=10), kind="pumping", side="both")
+    tap(session, "letdown", NOW - timedelta(minutes=9))
+    running = _text(owner_client.get(URL))
+    assert "A session still running is left out" in running
+    tap(session, "end", NOW - timedelta(minutes=1))
+    ended = _text(owner_client.get(URL))
+    assert f"From {int(finished.group(1)) + 1} finished sessions" in ended
+    assert "A session still running is left out" not in ended
+
+
+def test_the_next_feed_is_predicted_again_once_its_time_has_come(family, owner_client, monkeypatch):
+    last_feed_at = NOW - timedelta(minutes=30)
+    _regular_feeds(family, last_feed_at)
+    compute = Spy(selectors.compute_insights)
+    monkeypatch.setattr(selectors, "compute_insights", compute)
+    with time_machine.travel(NOW, tick=False):
+        first = owner_client.get(URL)
+    earliest_at = first.context["insights"].rhythm.next_feed.earliest_at
+    assert earliest_at is not None
+    with time_machine.travel(earliest_at - timedelta(minutes=1), tick=False):
+        owner_client.get(URL)
+    assert compute.calls == 1
+    with time_machine.travel(earliest_at + timedelta(minutes=1), tick=False):
+        later = owner_client.get(URL)
+    assert compute.calls == 2
+    assert later.context["insights"].computed_at == earliest_at + timedelta(minutes=1)
+
+
+def test_each_language_and_a_share_link_get_their_own_page(
+    family, owner_client, member_client, pinned
+):
+    add_history(family, days=7)
+    made = share_services.create_share(
+        household=family.household, name="Anna", now=NOW, days=2, shows_insights=True
+    )
+    own = _text(owner_client.get(URL))
+    assert "At a glance" in own and 'href="/routines/"' in own
+    family.member.language = "de"
+    family.member.save(update_fields=["language"])
+    german = _text(member_client.get(URL))
+    assert "Auf einen Blick" in german and "At a glance" not in german
+    shared = _text(Client().get(reverse("share_insights", args=[made.token])))
+    assert "At a glance" in shared and 'href="/routines/"' not in shared
+    # Her own links are not offered through a link, even in the language and formats of a
+    # page of hers rendered just before.
+    household = Household.objects.get(pk=family.household.pk)
+    assert 'href="/routines/"' in views.page_content(household, share=False)
+    assert 'href="/routines/"' not in views.page_content(household, share=True)

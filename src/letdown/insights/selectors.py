@@ -135,21 +135,42 @@ def _cache_key(household: Household, now: datetime) -> str:
     return f"insights:{SCHEMA_VERSION}:{household.pk}:{household.data_version}:{day}:w{week}"
 
 
+def page_key(household: Household, now: datetime, *, share: bool) -> str:
+    """The key of the page's rendered content: her results' key, and what else the page
+    shows them through (language, formats, unit, time zone, and whether a share link asks)."""
+    return ":".join(
+        (
+            _cache_key(household, now),
+            "page",
+            get_language() or "",
+            l10n.current().key,
+            household.unit,
+            household.time_zone,
+            "share" if share else "member",
+        )
+    )
+
+
 def _charts_key(results_key: str, language: str, unit: str) -> str:
     # The leaks chart's ticks name months in her language and locale; the volume chart is
     # drawn in her unit, which she can change without changing her data.
     return f"{results_key}:charts:{language}:{unit}"
 
 
-def _still_current(insights: Insights, now: datetime) -> bool:
-    """Whether cached results still describe `now`, when no data has changed.
+def current_until(insights: Insights) -> datetime | None:
+    """When results stop describing the present although no data has changed (None: never).
 
     Everything but the next-feed prediction depends only on her records and her local date.
     The prediction is conditioned on the time since her last feed, so once the start of its
     range has passed it must be recomputed, or the page would predict a feed in the past.
     """
-    earliest_at = insights.rhythm.next_feed.earliest_at
-    return earliest_at is None or now < earliest_at
+    return insights.rhythm.next_feed.earliest_at
+
+
+def _still_current(insights: Insights, now: datetime) -> bool:
+    """Whether cached results still describe `now`, when no data has changed."""
+    until = current_until(insights)
+    return until is None or now < until
 
 
 def _cached_insights(value: object, now: datetime) -> Insights | None:

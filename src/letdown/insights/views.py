@@ -1,14 +1,19 @@
 """The Insights page: her own statistics, read from the cache of results and charts that the
-selector keeps until her data changes. One page per household, so there is nothing of another
+selector keeps until her data changes, and the page's content rendered from them once and kept
+per process like home's figures. One page per household, so there is nothing of another
 household to ask for."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -28,6 +33,9 @@ LEARN_SLUGS = (
     "leaks",
     "when-to-ask-for-help",
 )
+# As home's figures (`CACHES["pages"]`): the key carries her data version, read fresh with
+# every request, so no process can serve content another process's write has made stale.
+CONTENT_CACHE_SECONDS = 60 * 60
 
 
 def _factor_groups(factors: tuple[FactorWords, ...]) -> dict[str, list[FactorWords]]:
@@ -44,9 +52,9 @@ def _factor_groups(factors: tuple[FactorWords, ...]) -> dict[str, list[FactorWor
     return groups
 
 
-def page_context(household: Household) -> dict[str, Any]:
+def page_context(household: Household, now: datetime) -> dict[str, Any]:
     """What the page shows of a household: for her, and through a specialist's share link."""
-    page = selectors.insights_page_for(household, timezone.now())
+    page = selectors.insights_page_for(household, now)
     articles = load_articles(language=get_language())
     insights = page.insights
     words = page_words(insights, household.tz)
@@ -77,7 +85,27 @@ def page_context(household: Household) -> dict[str, Any]:
     }
 
 
+def page_content(household: Household, *, share: bool) -> SafeString:
+    """The page below the menu. Rendered once per change of anything it shows (the key) and
+    while its next-feed prediction holds: a warm request neither reads the results nor words
+    them, and renders only the frame around this."""
+    now = timezone.now()
+    key = selectors.page_key(household, now, share=share)
+    kept = caches["pages"].get(key)
+    if isinstance(kept, tuple):
+        until, html = kept
+        if until is None or now < until:
+            return mark_safe(html)  # the template's output, escaped when it was rendered
+    context = page_context(household, now)
+    context["share"] = share
+    html = render_to_string("insights/_content.html", context)
+    until = selectors.current_until(context["insights"])
+    caches["pages"].set(key, (until, html), CONTENT_CACHE_SECONDS)
+    return mark_safe(html)
+
+
 @household_view
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "insights/index.html", page_context(household_of(request)))
+    content = page_content(household_of(request), share=False)
+    return render(request, "insights/index.html", {"content": content})

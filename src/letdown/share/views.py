@@ -21,7 +21,7 @@ from letdown.accounts.access import household_of, household_view
 from letdown.accounts.models import Household, Unit
 from letdown.accounts.policy import Action as A
 from letdown.babylog.ranges import NAPPY_SOURCES
-from letdown.insights.views import page_context as insights_context
+from letdown.insights.views import page_content as insights_content
 from letdown.logbook import selectors as logbook
 
 from . import selectors, services
@@ -214,6 +214,6 @@ def link_history(request: HttpRequest, share: Share, token: str) -> HttpResponse
 
 @share_view("insights")
 def link_insights(request: HttpRequest, share: Share, token: str) -> HttpResponse:
-    context = insights_context(share.household)
+    context = {"content": insights_content(share.household, share=True)}
     context.update(_link_context(share, token, "insights"))
     return render(request, "share/link_insights.html", context)

@@ -42,7 +42,6 @@ def compute_insights(
         raise ValueError("now must be an aware datetime")
     # Every let-down statistic reads `table`; the rhythm reads every finished session.
     table = build_session_table([s for s in sessions if s.letdowns_recorded], tz)
-    every = build_session_table(sessions, tz)
     if current_lactation_id is None:
         current_lactation_id = _latest_lactation_id(sessions, leaks, feeds)
     feed_s = np.array(
@@ -52,7 +51,19 @@ def compute_insights(
         [leak.at.timestamp() for leak in leaks if leak.lactation_id == current_lactation_id]
     )
     starts_s = feed_starts_s(feed_s)
-    pumping = (every.kind == PUMPING) & (every.lactation_id == current_lactation_id)
+    # Only their starts: a second table of every session would cost as much as the first.
+    pumping_starts_s = np.sort(
+        np.array(
+            [
+                record.started_at.timestamp()
+                for record in sessions
+                if record.ended_at is not None
+                and record.kind == PUMPING
+                and record.lactation_id == current_lactation_id
+            ],
+            dtype=float,
+        )
+    )
     what_helps = what_helps_section(table)
     anxiety_high = next((f for f in what_helps.factors if f.slug == "anxiety_high"), None)
     return Insights(
@@ -70,7 +81,7 @@ def compute_insights(
         ),
         rhythm=rhythm_section(
             feed_starts_s=starts_s,
-            pumping_starts_s=np.sort(every.started_s[pumping]),
+            pumping_starts_s=pumping_starts_s,
             now=now,
             tz=tz,
         ),

@@ -1,8 +1,8 @@
 """Plain input records for the Insights core (`compute_insights`).
 
 They carry no Django objects, so the statistics can be computed and tested without a database.
-The page itself computes from the same data as numpy columns, built straight from the
-database's rows (`rows.columns_from_rows`); `rows.records_from_rows` gives these records.
+The page builds them from the database's rows (`insights.selectors.load_records`), as the tests
+build them by hand.
 """
 
 from __future__ import annotations
