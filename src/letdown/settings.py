@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
 
@@ -16,6 +17,10 @@ from letdown.email_url import parse_email_url
 from letdown.paths import default_data_dir
 
 BASE_DIR = Path(__file__).resolve().parent
+
+# Django's generic classes (ModelForm, ModelAdmin, ...) take their model as a type parameter
+# for mypy (`forms.ModelForm[Session]`); this lets Python accept the subscript at run time.
+django_stubs_ext.monkeypatch()
 
 
 def _env_bool(name: str, default: bool = False) -> bool:

@@ -20,7 +20,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def household_of(request: HttpRequest) -> Household:
-    household = getattr(request.user, "household", None)
+    household: Household | None = getattr(request.user, "household", None)
     assert household is not None, "household_view guarantees a household"
     return household
 

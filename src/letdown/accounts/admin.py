@@ -9,7 +9,7 @@ from .models import Baby, Household, Lactation, User
 from .services import changing
 
 
-class HouseholdDataAdmin(admin.ModelAdmin):
+class HouseholdDataAdmin(admin.ModelAdmin[Any]):
     """An admin for family data: each edit or delete bumps the household's data version in the
     same transaction, as the app's own writes do, so caches and phones see it."""
 
@@ -29,13 +29,13 @@ class HouseholdDataAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class LetdownUserAdmin(UserAdmin):
+class LetdownUserAdmin(UserAdmin[User]):
     list_display = ("username", "household", "role", "is_staff")
     fieldsets = (*(UserAdmin.fieldsets or ()), ("letdown", {"fields": ("household", "role")}))
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(admin.ModelAdmin[Household]):
     exclude = ("data_version",)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

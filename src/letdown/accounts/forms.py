@@ -21,7 +21,7 @@ from .models import Clock, Household, Role, Unit, User
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(UserCreationForm[User]):
     class Meta:
         model = User
         fields = ("username",)
@@ -85,7 +85,7 @@ class NewBabyForm(forms.Form):
         return _not_future(self.cleaned_data["baby_birth_date"])
 
 
-class MemberForm(UserCreationForm):
+class MemberForm(UserCreationForm[User]):
     """A new member of her household. Django's username field already NFKC-normalises the
     name (so a full-width "ａlice" is "alice") and refuses one taken in any case; a name that
     only looks like a member's ("аlice" in Cyrillic) is refused too, so no one can pass for

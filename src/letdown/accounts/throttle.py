@@ -19,6 +19,7 @@ import hashlib
 import math
 import unicodedata
 from datetime import datetime
+from typing import TypedDict
 
 from django.conf import settings
 from django.core import signing
@@ -44,6 +45,11 @@ def _account(username: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|{name}".encode()).hexdigest()[:32]
 
 
+class _Failures(TypedDict):
+    failures: int
+    last: float  # a Unix timestamp
+
+
 def _cache_key(username: str) -> str:
     return f"login-failures:{_account(username)}"
 
@@ -58,7 +64,7 @@ def delay_s(failures: int) -> float:
 
 def wait_s(*, username: str, now: datetime) -> int:
     """Whole seconds before an attempt for this account is taken; 0 when it may go ahead."""
-    record = cache.get(_cache_key(username))
+    record: _Failures | None = cache.get(_cache_key(username))
     if not record:
         return 0
     remaining = record["last"] + delay_s(record["failures"]) - now.timestamp()
@@ -67,8 +73,9 @@ def wait_s(*, username: str, now: datetime) -> int:
 
 def record_failure(*, username: str, now: datetime) -> None:
     key = _cache_key(username)
-    record = cache.get(key) or {"failures": 0}
-    cache.set(key, {"failures": record["failures"] + 1, "last": now.timestamp()}, WINDOW_S)
+    record: _Failures | None = cache.get(key)
+    failures = record["failures"] if record else 0
+    cache.set(key, _Failures(failures=failures + 1, last=now.timestamp()), WINDOW_S)
 
 
 def forget_failures(*, username: str) -> None:

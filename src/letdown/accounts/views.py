@@ -271,12 +271,12 @@ def language(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(target)
     user = request.user
     if user.is_authenticated:
-        user.language = chosen  # type: ignore[union-attr]
+        user.language = chosen
         fields = ["language"]
         if "clock" in request.POST:
-            user.clock = form.cleaned_data["clock"]  # type: ignore[union-attr]
+            user.clock = form.cleaned_data["clock"]
             fields.append("clock")
-        user.save(update_fields=fields)  # type: ignore[union-attr]
+        user.save(update_fields=fields)
     if chosen:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,

@@ -16,8 +16,11 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, NinjaAPI, Query
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+# The function `ninja.Header(...)` calls: ninja's stubs type the shortcut as an annotation only.
+from ninja.params.functions import Header
 from ninja.security import HttpBearer
 from pydantic import Field, TypeAdapter
 
@@ -160,7 +163,7 @@ def _found(row: dict[str, Any] | None) -> dict[str, Any]:
     return row
 
 
-class ListFilters(s.Schema):
+class ListFilters(Schema):
     since: s.Moment | None = Field(None, description="From this moment (inclusive).")
     until: s.Moment | None = Field(None, description="Before this moment.")
     cursor: str | None = Field(None, max_length=200, description="`next_cursor` of a page.")

@@ -141,7 +141,9 @@ LETDOWN_TEXT = {
 }
 
 
-def _session_rows(qs: QuerySet[Session], window: Window | None) -> tuple[list[dict], str | None]:
+def _session_rows(
+    qs: QuerySet[Session], window: Window | None
+) -> tuple[list[dict[str, Any]], str | None]:
     values = qs.values(*SESSION_FIELDS, **SESSION_TEXT)
     rows, more = _window(values, "started_at", window) if window else (list(values), False)
     parse = _Json()

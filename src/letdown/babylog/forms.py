@@ -33,12 +33,12 @@ def _not_future(value: datetime) -> datetime:
     return value
 
 
-class _BabyChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class _BabyChoice(forms.ModelChoiceField[Baby]):
+    def label_from_instance(self, obj: Baby) -> str:
         return str(obj.name)
 
 
-class NappyForm(forms.ModelForm):
+class NappyForm(forms.ModelForm[Nappy]):
     class Meta:
         model = Nappy
         fields = ("at", "wet", "dirty", "stool_colour")
@@ -79,7 +79,7 @@ class WeightField(forms.FloatField):
         )
 
 
-class WeighingForm(forms.ModelForm):
+class WeighingForm(forms.ModelForm[Weighing]):
     class Meta:
         model = Weighing
         fields = ("baby", "at")

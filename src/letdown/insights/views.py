@@ -91,11 +91,11 @@ def page_content(household: Household, *, share: bool) -> SafeString:
     them, and renders only the frame around this."""
     now = timezone.now()
     key = selectors.page_key(household, now, share=share)
-    kept = caches["pages"].get(key)
+    kept: tuple[datetime | None, str] | None = caches["pages"].get(key)
     if isinstance(kept, tuple):
-        until, html = kept
-        if until is None or now < until:
-            return mark_safe(html)  # the template's output, escaped when it was rendered
+        kept_until, kept_html = kept
+        if kept_until is None or now < kept_until:
+            return mark_safe(kept_html)  # the template's output, escaped when it was rendered
     context = page_context(household, now)
     context["share"] = share
     html = render_to_string("insights/_content.html", context)

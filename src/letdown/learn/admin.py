@@ -16,7 +16,7 @@ from .models import Comment, CommentStatus
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(admin.ModelAdmin[Comment]):
     # A member's comment carries her account instead of an email.
     list_display = ("excerpt", "name", "email", "author", "article_slug", "status", "created_at")
     list_filter = ("status", "article_slug")

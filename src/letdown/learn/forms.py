@@ -35,7 +35,7 @@ class HoneypotInput(forms.TextInput):
         super().__init__(attrs={"autocomplete": "off", "tabindex": "-1", "aria-hidden": "true"})
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(forms.ModelForm[Comment]):
     body = VisibleCharField(
         label=_("Comment"),
         max_length=BODY_MAX_CHARS,

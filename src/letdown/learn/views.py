@@ -69,7 +69,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _member(request: HttpRequest) -> User | None:
-    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
+    return request.user if request.user.is_authenticated else None
 
 
 def _post_comment(request: HttpRequest, article: Article) -> HttpResponse:

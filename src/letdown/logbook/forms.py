@@ -84,7 +84,7 @@ def _chips(choices: Any, label: Any) -> forms.MultipleChoiceField:
     )
 
 
-class LetDownDetailsForm(forms.ModelForm):
+class LetDownDetailsForm(forms.ModelForm[LetDown]):
     noticed = _chips(Noticed.choices, _("How did you notice it?"))
     sensations = _chips(Sensation.choices, _("Sensations"))
     mood = forms.ChoiceField(
@@ -136,7 +136,7 @@ def overlap_error(other: Session) -> forms.ValidationError:
     )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(forms.ModelForm[Session]):
     """Editing a session, or filling in its details after ending it."""
 
     aids = _chips(Aid.choices, _("Techniques and triggers"))
@@ -176,7 +176,8 @@ class SessionForm(forms.ModelForm):
     def _unchanged_or(self, name: str) -> datetime:
         # Saving volumes must not shift a time by the sub-second part the form cannot show.
         if self.instance.pk and name not in self.changed_data:
-            return getattr(self.instance, name)
+            kept: datetime = getattr(self.instance, name)
+            return kept
         return _not_future(self.cleaned_data[name])
 
     def clean_started_at(self) -> datetime:
@@ -264,7 +265,7 @@ class PastSessionForm(SessionForm):
         fields = ("kind", "started_at", "ended_at", "anxiety_before", "aids", "notes")
 
 
-class LeakForm(forms.ModelForm):
+class LeakForm(forms.ModelForm[Leak]):
     actions = _chips(LeakAction.choices, _("What you did"))
 
     class Meta:
@@ -299,7 +300,7 @@ def _session_label(session: Session) -> str:
     return f"{session.get_kind_display()} {l10n.format_datetime(session.started_at, 'day_month')}"
 
 
-class FeedForm(forms.ModelForm):
+class FeedForm(forms.ModelForm[BottleFeed]):
     class Meta:
         model = BottleFeed
         fields = ("at", "milk", "session", "notes")
@@ -335,7 +336,7 @@ class FeedForm(forms.ModelForm):
         return _not_future(self.cleaned_data["at"])
 
     def clean_volume(self) -> float:
-        volume = self.cleaned_data["volume"]
+        volume: float | None = self.cleaned_data["volume"]
         if volume is None or volume <= 0:
             raise forms.ValidationError(_("Enter how much the baby had."))
         return volume

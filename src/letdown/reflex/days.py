@@ -306,7 +306,8 @@ def _refill(
     dM/dt = rate (1 - (M / capacity)^2), solved in closed form."""
     hours = np.maximum(np.asarray(elapsed_s, dtype=float), 0.0) / HOUR_S
     fullness = np.clip(milk_ml / capacity_ml, 0.0, 0.999)
-    return capacity_ml * np.tanh(hours * rate_ml_h / capacity_ml + np.arctanh(fullness))
+    milk: np.ndarray = capacity_ml * np.tanh(hours * rate_ml_h / capacity_ml + np.arctanh(fullness))
+    return milk
 
 
 def simulate_days(
@@ -461,7 +462,8 @@ class _Supply:
         milk = _refill(
             left_after, since_start_s[:, None], self.production_ml_h[session], self.capacity_ml
         )
-        return milk / self.capacity_ml
+        share: np.ndarray = milk / self.capacity_ml
+        return share
 
 
 def _leaks(

@@ -484,7 +484,7 @@ def from_table(params: Mapping[str, Any]) -> dict[str, Any] | None:
     if found is None:
         return None
     entry, series, times = found
-    result = json.loads(json.dumps(entry))
+    result: dict[str, Any] = json.loads(json.dumps(entry))
     for index, key in enumerate(("session", "baseline")):
         start, end = times[index]
         values = series[index * len(_SERIES) : (index + 1) * len(_SERIES)]

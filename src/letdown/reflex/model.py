@@ -133,7 +133,8 @@ def ejection_durations_s(summary: dict[str, np.ndarray]) -> np.ndarray:
     (those cut off by its end are left out), flattened."""
     durations = summary["ejection_end_s"] - summary["ejection_start_s"]
     ended = summary["ejection_end_s"] < summary["duration_s"][:, None]
-    return durations[np.isfinite(durations) & ended]
+    kept: np.ndarray = durations[np.isfinite(durations) & ended]
+    return kept
 
 
 def nan_median(values: np.ndarray) -> float:

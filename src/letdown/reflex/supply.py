@@ -36,4 +36,5 @@ def stage_scale(
 ) -> np.ndarray:
     """Milk at this stage over milk at the reference stage (Kent 2008's established mothers)."""
     reference = supply_factor(parameters.supply_reference_days, 1, parameters)
-    return supply_factor(days_postpartum, lactation_number, parameters) / reference
+    scale: np.ndarray = supply_factor(days_postpartum, lactation_number, parameters) / reference
+    return scale

@@ -11,7 +11,7 @@ class RoutineAdmin(HouseholdDataAdmin):
     list_filter = ("kind",)
 
 
-class RunEventInline(admin.TabularInline):
+class RunEventInline(admin.TabularInline[RunEvent, RoutineRun]):
     model = RunEvent
     extra = 0
     readonly_fields = ("at_s", "type", "position")

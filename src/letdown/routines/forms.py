@@ -52,7 +52,7 @@ def _duration_choices(param: NumberParam, current: int | None) -> list[tuple[int
     return [(value, duration(value)) for value in sorted(values)]
 
 
-class RoutineForm(forms.ModelForm):
+class RoutineForm(forms.ModelForm[Routine]):
     class Meta:
         model = Routine
         fields = ("name", "kind")
@@ -60,7 +60,7 @@ class RoutineForm(forms.ModelForm):
         field_classes = {"name": VisibleCharField}
 
 
-class RenameForm(forms.ModelForm):
+class RenameForm(forms.ModelForm[Routine]):
     class Meta:
         model = Routine
         fields = ("name",)

@@ -94,7 +94,7 @@ class _Pull:
             )
         try:
             with _OPENER.open(request, timeout=timeout) as response:
-                body = response.read(MAX_BYTES - self.read_bytes + 1)
+                body: bytes = response.read(MAX_BYTES - self.read_bytes + 1)
                 kind = response.headers.get_content_type()
         except urllib.error.HTTPError as error:
             if error.code in (401, 403):

@@ -95,7 +95,7 @@ class PullForm(forms.Form):
             raise forms.ValidationError(str(error)) from None
 
     def clean_token(self) -> str:
-        token = self.cleaned_data["token"].strip()
+        token: str = self.cleaned_data["token"].strip()
         if not token.isascii() or not token.isprintable() or any(c.isspace() for c in token):
             raise forms.ValidationError(
                 _("A Baby Buddy API key is letters and digits: copy it from its user settings.")

@@ -3,9 +3,11 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def _owner_logged_the_past(apps, schema_editor):
+def _owner_logged_the_past(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Rows from before anyone was marked as having logged them count as the household's first
     owner's, so a caregiver cannot change them."""
     User = apps.get_model("accounts", "User")

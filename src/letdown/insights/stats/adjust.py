@@ -33,7 +33,8 @@ def stage_columns(stage_weeks: np.ndarray, n_events: int) -> np.ndarray:
         scale = (last - knots[0]) ** 2
 
         def cube(value: float) -> np.ndarray:
-            return np.maximum(x - value, 0.0) ** 3
+            cubed: np.ndarray = np.maximum(x - value, 0.0) ** 3
+            return cubed
 
         for knot in knots[:-2]:
             columns.append(

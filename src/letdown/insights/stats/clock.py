@@ -46,7 +46,8 @@ def utc_offsets_s(times_s: np.ndarray, tz: ZoneInfo) -> np.ndarray:
 def local_seconds(times_s: np.ndarray, tz: ZoneInfo) -> np.ndarray:
     """Her wall-clock time at each moment, as seconds since 1970-01-01 00:00 on her clock."""
     times_s = np.asarray(times_s, dtype=float)
-    return times_s + utc_offsets_s(times_s, tz)
+    local: np.ndarray = times_s + utc_offsets_s(times_s, tz)
+    return local
 
 
 def local_days(times_s: np.ndarray, tz: ZoneInfo) -> np.ndarray:
@@ -62,4 +63,5 @@ def local_hours(times_s: np.ndarray, tz: ZoneInfo) -> np.ndarray:
 def mondays(epoch_days: np.ndarray, first_weekday: int = 0) -> np.ndarray:
     """The first day of the week of each local date (both as days since 1970-01-01): the
     Monday, or the day `first_weekday` names (6: Sunday, as in the US)."""
-    return epoch_days - (epoch_days + _EPOCH_WEEKDAY - first_weekday) % 7
+    firsts: np.ndarray = epoch_days - (epoch_days + _EPOCH_WEEKDAY - first_weekday) % 7
+    return firsts

@@ -18,7 +18,13 @@ from letdown.core.survival import (
 )
 
 from .clock import DAY_S, local_seconds
-from .results import FirstLetdownCurve, FirstLetdownSection, PumpSwitchSection, TimeEstimate
+from .results import (
+    CurvePoint,
+    FirstLetdownCurve,
+    FirstLetdownSection,
+    PumpSwitchSection,
+    TimeEstimate,
+)
 from .survival import kaplan_meier, median_s
 from .table import NURSING, PUMPING, SessionTable
 
@@ -41,7 +47,7 @@ def first_letdown_section(
         fit = kaplan_meier(table.time_s[rows], table.let_down[rows])
         if fit is None:
             median = TimeEstimate(value_s=None, lower_s=None, upper_s=None)
-            points: tuple = ()
+            points: tuple[CurvePoint, ...] = ()
             share = None
             n_sessions = n_censored = 0
         else:

@@ -120,7 +120,7 @@ def _stage_weeks(
 ) -> np.ndarray:
     """Weeks since the birth (0 before it); without a birth date, weeks since her first session
     of that lactation, which is the nearest thing the log knows."""
-    stage = np.maximum(weeks_since_birth, 0.0)
+    stage: np.ndarray = np.maximum(weeks_since_birth, 0.0)
     unknown = np.isnan(stage)
     for lactation in np.unique(lactation_id[unknown]):
         rows = lactation_id == lactation

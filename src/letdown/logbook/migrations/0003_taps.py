@@ -7,11 +7,14 @@ from datetime import datetime, timedelta, timezone
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 from letdown.logbook.projection import taps_from_rows
 
 
-def _repair(Session, Segment):
+# Historical models are built as the migration runs: Any is their honest type.
+def _repair(Session: Any, Segment: Any) -> dict[int, list[Any]]:
     """Before sessions kept their taps, two phones could leave two running sessions in one
     household, two open segments in one session, or an open segment in an ended session.
     End the older running session where the newer began, and close each stretch where the
@@ -39,7 +42,7 @@ def _repair(Session, Segment):
     return segments
 
 
-def repair_and_record_taps(apps, schema_editor):
+def repair_and_record_taps(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Session = apps.get_model("logbook", "Session")
     Segment = apps.get_model("logbook", "Segment")
     LetDown = apps.get_model("logbook", "LetDown")
