@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from letdown.accounts import throttle
 
+from ..cache_table import cache_table_text
 from ..factories import PASSWORD
 
 PROXY = "10.0.0.2"
@@ -93,6 +94,22 @@ def test_the_delay_grows_and_stops_growing():
     assert max(delays) == throttle.MAX_DELAY_S == delays[-1]
 
 
-def test_the_cache_keeps_no_account_names(db):
-    assert "alice" not in throttle._cache_key("alice")
-    assert throttle._cache_key("Alice") == throttle._cache_key("ａlice")
+def test_failures_count_for_the_account_however_its_name_is_typed(family, behind_proxy):
+    name = family.owner.username
+    # Upper case, capitalised, and with a full-width first letter ("ｕser1"): NFKC and case.
+    typings = [name.upper(), name.capitalize(), chr(ord(name[0]) + 0xFEE0) + name[1:]]
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for n in range(throttle.FREE_FAILURES + 2):
+            clock.shift(timedelta(seconds=throttle.delay_s(n) + 1))
+            typed = typings[n % len(typings)]
+            assert _login(_via_proxy(f"198.51.100.{n}"), typed, "wrong").status_code == 200
+        # Past the free allowance, however the failures spelt her name, the next attempt waits.
+        assert _login(_via_proxy("203.0.113.9"), name, PASSWORD).status_code == 429
+
+
+def test_the_cache_keeps_no_names_people_tried(db, behind_proxy):
+    for n in range(3):
+        _login(_via_proxy(f"198.51.100.{n}"), "Wilhelmina", "wrong")
+    stored = cache_table_text()
+    assert stored  # the failures are counted in the table
+    assert "wilhelmina" not in stored.casefold()

@@ -224,10 +224,16 @@ def test_too_few_pumping_sessions_give_no_pump_switch_time(family):
     assert pump_switch_time_s(family.household) is None
 
 
-def test_an_entry_of_another_shape_under_the_key_is_recomputed(family, compute_spy):
+def test_an_older_deployments_entry_of_another_shape_is_recomputed(
+    family, monkeypatch, compute_spy
+):
     now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
     SessionFactory(lactation=family.lactation, started_at=now - timedelta(hours=2))
     household = _fresh(family.household)
-    cache.set(selectors._cache_key(household, now), {"schema_version": 1})
+    # A deployment that cached results of another shape (a dict) left its entry behind.
+    monkeypatch.setattr(selectors, "compute_insights", lambda **_: {"schema_version": 1})
+    assert selectors.insights_for(household, now) == {"schema_version": 1}
+    monkeypatch.setattr(selectors, "compute_insights", compute_spy)
     assert selectors.insights_page_for(household, now).insights.n_sessions == 1
+    assert selectors.insights_for(household, now).n_sessions == 1
     assert compute_spy.calls == 1

@@ -15,6 +15,7 @@ from django.utils import timezone
 from letdown.learn import services
 from letdown.learn.models import BODY_MAX_CHARS, Comment, CommentStatus
 
+from ..cache_table import cache_table_text
 from ..factories import UserFactory
 
 URL = "/learn/leaks/"
@@ -268,7 +269,11 @@ def test_rate_limit_ignores_a_forwarded_header_from_an_untrusted_peer(settings) 
 
 
 def test_rate_limit_keeps_no_raw_address_in_the_cache() -> None:
-    assert "198.51.100.7" not in services._rate_key("198.51.100.7")
+    reader = Client(REMOTE_ADDR="198.51.100.7")
+    assert reader.post(URL, _data(body="Counted")).status_code == 302
+    stored = cache_table_text()
+    assert stored  # her post is counted in the table
+    assert "198.51.100.7" not in stored
 
 
 # --- Emails are never published -----------------------------------------------------------
