@@ -23,6 +23,7 @@ from letdown.routines.models import Media
 from letdown.share.services import create_share
 
 from .factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
+from .responses import body
 from .routines.factories import RoutineFactory, RunFactory
 
 
@@ -173,8 +174,9 @@ def _check(response: Any, url: str, *, member: bool) -> None:
     if member:
         directives = {d.strip() for d in response.headers.get("Cache-Control", "").split(",")}
         assert {"private", "no-store"} <= directives, url
+    content = body(response)  # read to the end, so a streamed file is closed
     if response.status_code == 200 and "text/html" in response.headers.get("Content-Type", ""):
-        assert INLINE.search(response.content) is None, (url, INLINE.search(response.content))
+        assert INLINE.search(content) is None, (url, INLINE.search(content))
 
 
 def test_every_url_pattern_sends_the_headers_to_a_member(owner_client, objects):

@@ -39,6 +39,7 @@ from ..factories import (
     UserFactory,
     start,
 )
+from ..responses import body
 from ..routines.factories import RoutineFactory, RunFactory
 
 PERSONAS = ("owner", "caregiver", "specialist", "stranger", "anonymous")
@@ -306,7 +307,9 @@ def _statuses(world: World, name: str, persona: str) -> tuple[int, int]:
     url = world.url(name)
     client = world.client(persona)
     with transaction.atomic():
-        got = client.get(url).status_code
+        response = client.get(url)
+        got = response.status_code
+        body(response)  # read to the end, so a streamed file is closed
         posted = client.post(url).status_code
         transaction.set_rollback(True)
     # A page cached for a data version the rollback took back must not be served.

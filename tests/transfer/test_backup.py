@@ -157,6 +157,8 @@ def test_backup_while_taps_are_written_then_restore_loses_nothing_acknowledged(
         writer.stdin.close()
         writer.wait(timeout=60)
         reader.join(timeout=60)
+        assert writer.stdout is not None
+        writer.stdout.close()  # read to its end by the reader; closed here
     assert writer.returncode == 0
     # The taps kept coming while the backup ran: the snapshot was taken under load.
     assert after_backup > len(before_backup)

@@ -289,7 +289,8 @@ def test_round_trip_export_import_export_gives_identical_data(family: Family) ->
     assert Tap.objects.filter(household=target, by=family.owner).count() == 4
     (media,) = Media.objects.filter(household=target)
     assert media.file.name.startswith(f"h{target.pk}/")
-    assert media.file.read() == b"\x1aE\xdf\xa3cry"
+    with media.file.open("rb") as stored:  # closed, or the file is left open
+        assert stored.read() == b"\x1aE\xdf\xa3cry"
     # And once more: the same file again adds nothing.
     outcome = import_rows(
         household=target,
