@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from letdown.learn import selectors as learn
+
 from ..factories import BottleFeedFactory, LeakFactory, LetDownFactory, SessionFactory
 
 
@@ -52,3 +54,30 @@ def test_live_and_edit_pages_do_not_query_per_letdown(owner_client, family):
     for minute in range(2, 12):
         LetDownFactory(session=session, at=session.started_at + timedelta(minutes=minute))
     assert count(owner_client, reverse("session_edit", args=[session.pk])) == small
+
+
+def test_the_articles_after_a_slow_session_cost_no_query(owner_client, family):
+    # A quick let-down gets no articles; a slow one gets three, chosen by the view.
+    quick = SessionFactory(lactation=family.lactation)
+    LetDownFactory(session=quick, at=quick.started_at + timedelta(seconds=95))
+    slow = SessionFactory(
+        lactation=family.lactation, started_at=quick.started_at - timedelta(hours=3)
+    )
+    LetDownFactory(session=slow, at=slow.started_at + timedelta(minutes=7))
+    quick_url = reverse("session_edit", args=[quick.pk])
+    slow_url = reverse("session_edit", args=[slow.pk])
+    assert "/learn/helping-let-down/" not in owner_client.get(quick_url).content.decode()
+    assert "/learn/helping-let-down/" in owner_client.get(slow_url).content.decode()
+    assert count(owner_client, slow_url) == count(owner_client, quick_url)
+
+
+def test_the_articles_after_a_leak_cost_no_query(owner_client, family, monkeypatch):
+    leak = LeakFactory(lactation=family.lactation)
+    url = reverse("leak_detail", args=[leak.pk])
+    assert "/learn/leaks/" in owner_client.get(url).content.decode()
+    with_articles = count(owner_client, url)
+    monkeypatch.setattr(learn, "AFTER_LEAK", ())  # Learn offers nothing after a leak
+    assert "/learn/leaks/" not in owner_client.get(url).content.decode()
+    assert count(owner_client, url) == with_articles
+    add_history(family, 20)
+    assert count(owner_client, url) == with_articles

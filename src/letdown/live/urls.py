@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import after, views
 
 urlpatterns = [
     path("sessions/start/", views.session_start, name="session_start"),
@@ -28,4 +28,7 @@ urlpatterns = [
         views.letdown_details,
         name="letdown_details",
     ),
+    # The pages after a session or a leak (logbook entries with Learn's articles).
+    path("sessions/<int:pk>/edit/", after.session_edit, name="session_edit"),
+    path("leaks/<int:pk>/", after.leak_detail, name="leak_detail"),
 ]

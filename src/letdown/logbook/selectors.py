@@ -23,7 +23,9 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -120,6 +122,23 @@ def tap_of(
     tap_id: uuid.UUID, type: str, at: datetime, side: str, target: uuid.UUID | None
 ) -> projection.Tap:
     return projection.Tap(str(tap_id), type, at, side, str(target) if target else "")
+
+
+def session_or_404(household: Household, pk: int) -> Session:
+    """Her session with its segments, let-downs and lactation (whose number chooses the
+    articles the page offers after a slow let-down); anyone else's is a 404."""
+    sessions = Session.objects.for_household(household).with_details().select_related("lactation")
+    try:
+        return sessions.get(pk=pk)
+    except Session.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def day_url(at: datetime) -> str:
+    """History from that day on: the day is the page's first, right under the confirmation.
+    (A jump to the day's anchor scrolled the confirmation out of sight.)"""
+    day = timezone.localtime(at).date()
+    return reverse("history") + f"?until={day.isoformat()}"
 
 
 def session_taps(session: Session) -> list[projection.Tap]:

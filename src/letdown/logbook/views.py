@@ -3,7 +3,7 @@ Every query is scoped to the household of the person asking; anything else is a 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -27,9 +27,8 @@ from .forms import (
     LeakForm,
     LetDownEditForm,
     PastSessionForm,
-    SessionForm,
 )
-from .models import BottleFeed, Kind, Leak, LetDown, Session, Side
+from .models import BottleFeed, Leak, LetDown, Session, Side
 
 
 def _owned(model: type[models.Model], household: Household, pk: int, **extra: Any) -> Any:
@@ -44,20 +43,6 @@ def _current_lactation(household: Household) -> Lactation:
     lactation = household.current_lactation()
     assert lactation is not None, "onboarding creates the first lactation"
     return lactation
-
-
-def _session(request: HttpRequest, pk: int) -> Session:
-    """Her session with its segments, let-downs and lactation (whose number chooses the
-    articles the page offers after a slow let-down)."""
-    sessions = (
-        Session.objects.for_household(household_of(request))
-        .with_details()
-        .select_related("lactation")
-    )
-    try:
-        return sessions.get(pk=pk)
-    except Session.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @household_view
@@ -81,42 +66,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "logbook/home.html", context)
 
 
-@household_view(write=A.ENTRY_CHANGE)
-@require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = household_of(request)
-    session = _session(request, pk)
-    if request.method == "POST":
-        policy.require(request, A.ENTRY_CHANGE, session)
-    was = (session.started_at, session.ended_at)  # the form writes her new times on it
-    form = SessionForm(request.POST or None, instance=session, household=household)
-    if request.method == "POST" and form.is_valid():
-        services.save_session_times(household=household, session=form.save(commit=False), was=was)
-        messages.success(request, _("Saved."))
-        return redirect(_day_url(session.started_at))
-    if session.kind != Kind.NURSING and not form.errors:
-        # Focus lands on what she came to type (item: focus goes to the main action).
-        form.fields["volume_left"].widget.attrs["autofocus"] = True
-    now = timezone.now()
-    context = {
-        "session": session,
-        "facts": session.facts(now),
-        "form": form,
-        "just_ended": request.GET.get("ended") == "1",
-        "other_errors": bool(set(form.errors) - {"volume_left", "volume_right"}),
-        "household": household,
-        "recent_end": selectors.recent_end(session, now),
-        "can_change": policy.allows(request, A.ENTRY_CHANGE, session),
-        "can_delete": policy.allows(request, A.ENTRY_DELETE, session),
-        "can_add": policy.allows(request, A.ENTRY_ADD),
-        "can_live": policy.allows(request, A.LIVE),
-        "changeable_letdowns": {
-            ld.pk for ld in session.letdowns.all() if policy.allows(request, A.ENTRY_CHANGE, ld)
-        },
-    }
-    return render(request, "logbook/session_edit.html", context, status=400 if form.errors else 200)
-
-
 @household_view(read=A.ENTRY_ADD, write=A.ENTRY_ADD)
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
@@ -133,7 +82,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
             household=household, session=session, side=form.cleaned_data["side"], now=timezone.now()
         )
         messages.success(request, _("Session added."))
-        return redirect(_day_url(session.started_at))
+        return redirect(selectors.day_url(session.started_at))
     return render(
         request, "logbook/session_new.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -143,7 +92,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def letdown_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a let-down she forgot to tap, to a session (running or ended)."""
-    session = _session(request, pk)
+    session = selectors.session_or_404(household_of(request), pk)
     letdown = LetDown(household_id=session.household_id, session=session)
     letdown.created_by = _user(request)
     letdown.side = session.current_side() or Side.BOTH
@@ -208,31 +157,6 @@ def leak_quick(request: HttpRequest) -> HttpResponse:
     return redirect("leak_detail", leak.pk)
 
 
-@household_view(write=A.ENTRY_CHANGE)
-@require_http_methods(["GET", "POST"])
-def leak_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The confirmation after logging a leak: what helps, and the details form."""
-    household = household_of(request)
-    leak = _owned(Leak, household, pk)
-    can_change = policy.allows(request, A.ENTRY_CHANGE, leak)
-    if request.method == "POST" and not can_change:
-        policy.require(request, A.ENTRY_CHANGE, leak)
-    # A leak logged in one tap starts from her last answers; one she filled in keeps its own.
-    defaults = selectors.leak_defaults(household)
-    initial = {name: value for name, value in defaults.items() if not getattr(leak, name)}
-    form = LeakForm(request.POST or None, instance=leak, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.save_entry(household=household, entry=form.save(commit=False))
-        messages.success(request, _("Saved."))
-        return redirect(_day_url(leak.at))
-    return render(
-        request,
-        "logbook/leak_detail.html",
-        {"leak": leak, "form": form, "can_change": can_change},
-        status=400 if form.errors else 200,
-    )
-
-
 @household_view(read=A.ENTRY_ADD, write=A.ENTRY_ADD)
 @require_http_methods(["GET", "POST"])
 def feed_new(request: HttpRequest) -> HttpResponse:
@@ -260,7 +184,7 @@ def _feed_form(request: HttpRequest, feed: BottleFeed, initial: dict[str, Any]) 
     if request.method == "POST" and form.is_valid():
         services.save_entry(household=household, entry=form.save(commit=False))
         messages.success(request, _("Feed saved."))
-        return redirect(_day_url(feed.at))
+        return redirect(selectors.day_url(feed.at))
     return render(
         request,
         "logbook/feed_form.html",
@@ -290,7 +214,7 @@ def delete(request: HttpRequest, what: str, pk: int) -> HttpResponse:
         back = (
             reverse("session_edit", args=[obj.session_id])
             if isinstance(obj, LetDown)
-            else _day_url(getattr(obj, "started_at", None) or obj.at)
+            else selectors.day_url(getattr(obj, "started_at", None) or obj.at)
         )
         services.delete_entry(household=household, entry=obj, now=timezone.now())
         messages.success(request, _("Deleted."))
@@ -325,13 +249,6 @@ def _keep_url(obj: models.Model) -> str:
     if isinstance(obj, Leak):
         return reverse("leak_detail", args=[obj.pk])
     return reverse("feed_edit", args=[obj.pk])
-
-
-def _day_url(at: datetime) -> str:
-    """History from that day on: the day is the page's first, right under the confirmation.
-    (A jump to the day's anchor scrolled the confirmation out of sight.)"""
-    day = timezone.localtime(at).date()
-    return reverse("history") + f"?until={day.isoformat()}"
 
 
 @household_view
