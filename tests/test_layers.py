@@ -32,7 +32,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     # Articles (which name routine steps), sources, comments.
     frozenset({"learn"}),
     # Pages on top of the record: her statistics (with links to articles), the explainer.
-    frozenset({"insights", "inside"}),
+    frozenset({"insights", "explainer"}),
     # The live session screen (logbook and routines together), reminders (about insights).
     frozenset({"live", "reminders"}),
     # The specialist's share link and report (the Insights page, the logbook, the routines).

@@ -163,7 +163,7 @@ INSTALLED_APPS = [
     "letdown.routines",
     "letdown.insights",
     "letdown.learn",
-    "letdown.inside",
+    "letdown.explainer",
     "letdown.transfer",
     "letdown.share",
     "letdown.reminders",

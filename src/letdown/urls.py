@@ -28,7 +28,7 @@ urlpatterns = [
     path("routines/", include("letdown.routines.urls")),
     path("insights/", include("letdown.insights.urls")),
     path("learn/", include("letdown.learn.urls")),
-    path("inside/", include("letdown.inside.urls")),
+    path("inside/", include("letdown.explainer.urls")),
     path("data/", include("letdown.transfer.urls")),
     path("baby/", include("letdown.babylog.urls")),
     path("", include("letdown.share.urls")),

@@ -37,7 +37,7 @@ CHECKED_TEMPLATE_DIRS = (
     "live",
     "routines",
     "insights",
-    "inside",
+    "explainer",
     "charts",
     "share",
     "babylog",

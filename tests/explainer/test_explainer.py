@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.urls import reverse
 
-from letdown.inside import views
+from letdown.explainer import views
 
 STRESSED = {
     "kind": "pump",

@@ -157,23 +157,23 @@ def explainer(request: HttpRequest) -> HttpResponse:
         if wants_json:
             errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
             return JsonResponse({"errors": errors}, status=400)
-        return render(request, "inside/explainer.html", {"form": form}, status=400)
+        return render(request, "explainer/explainer.html", {"form": form}, status=400)
     try:
         result = _explained(form.cleaned_data, address)
     except Busy as busy:
         if wants_json:
             return JsonResponse({"errors": {"__all__": [str(busy)]}}, status=busy.status)
         form.add_error(None, str(busy))
-        return render(request, "inside/explainer.html", {"form": form}, status=busy.status)
+        return render(request, "explainer/explainer.html", {"form": form}, status=busy.status)
     context = _context(result)
     if wants_json:
         response: HttpResponse = JsonResponse(
             {
-                "html": render_to_string("inside/_result.html", context, request),
-                "summary": render_to_string("inside/_summary.html", context, request).strip(),
+                "html": render_to_string("explainer/_result.html", context, request),
+                "summary": render_to_string("explainer/_summary.html", context, request).strip(),
             }
         )
         # No family data and no per-user content: any cache may keep it.
         patch_cache_control(response, public=True, max_age=3600)
         return response
-    return render(request, "inside/explainer.html", {"form": form, **context})
+    return render(request, "explainer/explainer.html", {"form": form, **context})

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class InsideConfig(AppConfig):
-    name = "letdown.inside"
-    label = "inside"
