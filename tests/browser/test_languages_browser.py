@@ -159,6 +159,9 @@ def _check(page: Page, url: str | None, name: str, skip: str = ARTICLE_TITLES) -
 def test_the_phone_pages_speak_her_language(phone_factory, live_server, family, language):
     family.owner.language = language
     family.owner.save()
+    # Settings lists the members by name: a long one must fit a phone as well.
+    family.member.username = "grandmother.rosalind"
+    family.member.save()
     add_history(family, days=35, now=timezone.now())
     routine = routines.create_routine(
         household=family.household,
