@@ -380,18 +380,17 @@ def _number(step: StepType, param: NumberParam, value: Any) -> int:
     """One numeric setting, as whole seconds clamped into its range."""
     if value is None:
         return param.default
-    not_a_number = StepError(
-        gettext_noop("%(step)s: %(setting)s must be a number of seconds, not %(value)s"),
-        step=step.title,
-        setting=param.name,
-        value=repr(value),
-    )
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise not_a_number
     try:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError
         number = float(value)
     except ValueError:
-        raise not_a_number from None
+        raise StepError(
+            gettext_noop("%(step)s: %(setting)s must be a number of seconds, not %(value)s"),
+            step=step.title,
+            setting=param.name,
+            value=repr(value),
+        ) from None
     if not math.isfinite(number):
         raise StepError(
             gettext_noop("%(step)s: %(setting)s must be a finite number, not %(value)s"),
