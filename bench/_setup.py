@@ -194,7 +194,7 @@ def start_session_now(household, kind: str = "pumping", side: str = "both"):  # 
 
 
 def serve(port: int, host: str = "127.0.0.1", env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    """`letdown serve` (gunicorn, 2 workers x 4 threads) on the bench's database, returned
+    """`letdown serve` (granian, 2 processes) on the bench's database, returned
     once /health answers."""
     import http.client
     import subprocess

@@ -3,7 +3,7 @@ sessions with their sides and let-downs, first and deep in the history (by curso
 status a home sensor polls. Target: p95 under 30 ms for the page of 100.
 
 In process through Django's test client (the server's own work), then over real HTTP through
-`letdown serve` (gunicorn), one request at a time.
+`letdown serve` (granian), one request at a time.
 
     python bench/bench_api.py          # SQLite
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/bench_api.py
@@ -113,7 +113,7 @@ def main() -> None:
 
             return run
 
-        print("over HTTP (letdown serve: gunicorn, 2 workers, keep-alive):")
+        print("over HTTP (letdown serve: granian, 2 processes, keep-alive):")
         samples = timed(over_http("/api/v1/sessions?limit=100"), REPEAT, warmup=20)
         print(summary("  100 sessions, first page", samples))
         print(summary("  100 sessions, page 31", timed(over_http(deep), REPEAT, warmup=20)))

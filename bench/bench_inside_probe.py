@@ -1,7 +1,7 @@
 """Can anonymous visitors of "Inside your let-down" starve a parent's Let-down tap? (issue 14,
 finding 1). Loopback only, bounded in time.
 
-Serves letdown with gunicorn (`letdown serve`, 2 workers) on 127.0.0.1, measures a logged-in
+Serves letdown with granian (`letdown serve`, 2 processes) on 127.0.0.1, measures a logged-in
 parent's Let-down tap (POST /sessions/<id>/letdown/) alone for IDLE_S seconds, then again while
 8 anonymous clients request /inside/ combinations nobody asked for before (each uncached) for
 LOAD_S seconds, and prints median and p95 of both and their ratio (target: p95 within 2x idle).
@@ -99,7 +99,7 @@ def main() -> None:
                 time.sleep(0.1)
             return times
 
-        print(f"/inside/ probe on {label}, gunicorn 2 workers, loopback {HOST}:{port}")
+        print(f"/inside/ probe on {label}, granian 2 processes, loopback {HOST}:{port}")
         taps(2.0)  # warm up
         idle = taps(IDLE_S)
         combinations = [

@@ -1,6 +1,6 @@
 """Logbook server time with two years of heavy use (about 6,000 sessions, 15,000 let-downs,
 1,000 leaks): median and p95 for home, history, logging a let-down and ending a session,
-and let-downs per second over HTTP through gunicorn.
+and let-downs per second over HTTP through `letdown serve`.
 
     python bench/bench_logbook.py          # SQLite
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python bench/bench_logbook.py
@@ -117,7 +117,7 @@ def _free_port() -> int:
 def http_letdowns_per_second(
     household, lactation, user, seconds: float = 10.0, clients: int = CLIENTS
 ) -> None:
-    """Real HTTP through `letdown serve` (gunicorn, 2 workers): concurrent let-down taps."""
+    """Real HTTP through `letdown serve` (granian, 2 processes): concurrent let-down taps."""
 
     session = start_session_now(household, "pumping", "both")
     session_key = login_cookie(user)
@@ -166,7 +166,7 @@ def http_letdowns_per_second(
         elapsed = time.perf_counter() - began
         print(
             f"{'let-downs over HTTP':<28} {sum(counts) / elapsed:7.0f} requests/s "
-            f"({clients} clients, gunicorn 2 workers x 4 threads, {elapsed:.1f} s)"
+            f"({clients} clients, granian 2 processes, {elapsed:.1f} s)"
         )
     finally:
         server.terminate()

@@ -1,4 +1,4 @@
-"""What a live tap costs on the real server (`letdown serve`: gunicorn, 2 workers x 4 threads),
+"""What a live tap costs on the real server (`letdown serve`: granian, 2 processes),
 side by side with `/health` on the same server: requests per second and latency with wrk at 4
 connections (four phones), and server CPU per request read from /proc. Her household has two
 years of heavy use; the taps go to one running session, which grows by thousands of taps.
@@ -12,6 +12,8 @@ per tap <= 3 ms.
 A third line, `/reminders/due/`, is the cheapest request of a logged-in member (the open app
 asks it every minute): her session, her user and one small query. What a tap costs above it is
 the tap's own work; what it costs itself is the floor of any request of hers on this server.
+The last line taps while another client downloads the PDF report over and over: a tap must
+not wait behind a slow page.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -71,7 +75,7 @@ def _wrk(url: str, script: str) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script + REPORT_LUA)
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", f.name, url],
+        ["wrk", f"-t{min(2, CONNECTIONS)}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", f.name, url],
         capture_output=True,
         text=True,
         check=True,
@@ -85,6 +89,36 @@ def _wrk(url: str, script: str) -> dict[str, float]:
         "requests": int(values["REQUESTS"]),
         "errors": int(values["ERRORS"]),
     }
+
+
+def _beside_a_report(port: int, cookie: str, tap_url: str, post: str) -> None:
+    """Taps while her partner downloads the PDF report (a slow page) again and again: a tap
+    must not wait behind it."""
+    stop = threading.Event()
+    renders: list[float] = []
+
+    def download() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while not stop.is_set():
+            started = time.perf_counter()
+            conn.request("GET", "/report/pdf/", headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, response.status
+            renders.append(time.perf_counter() - started)
+
+    downloader = threading.Thread(target=download)
+    downloader.start()
+    try:
+        result = _wrk(tap_url, post)
+    finally:
+        stop.set()
+        downloader.join()
+    print(
+        f"tap beside PDF   {result['rate']:7.0f} req/s   p50 {result['p50_ms']:6.2f} ms   "
+        f"p95 {result['p95_ms']:6.2f} ms   ({len(renders)} reports, "
+        f"{1000 * sum(renders) / max(1, len(renders)):.0f} ms each)"
+    )
 
 
 def main() -> None:
@@ -120,10 +154,7 @@ def main() -> None:
         tap_url = f"http://127.0.0.1:{port}/sessions/{session}/letdown/"
         post = POST_LUA.format(token=token, cookie=cookie, port=port)
         get = GET_LUA.format(cookie=cookie)
-        print(
-            f"letdown taps benchmark on {label}: gunicorn 2 workers x 4 threads, "
-            f"wrk -c{CONNECTIONS}"
-        )
+        print(f"letdown taps benchmark on {label}: granian 2 processes, wrk -c{CONNECTIONS}")
         _wrk(tap_url, post)  # warm up: both workers have loaded everything
         results = {}
         for name, url, script in (
@@ -146,6 +177,7 @@ def main() -> None:
             )
         ratio = results["let-down tap"]["rate"] / results["/health"]["rate"]
         print(f"taps per second / health per second: {ratio:.2f} (target >= 0.5)")
+        _beside_a_report(port, cookie, tap_url, post)
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -52,10 +52,15 @@ def _prepare() -> None:
     _manage("collectstatic", "--noinput", "--verbosity", "0", "--ignore", "redoc*")
 
 
-def _start_reminders(worker: Any) -> None:
+def _worker_app() -> Any:
+    """What each server process runs: the app, loaded before the processes fork (so what it
+    loaded is shared), and the minute's reminder check in a thread; a lease in the database
+    lets one process do it each minute."""
     from letdown.reminders.runner import start_in_background
+    from letdown.wsgi import application
 
     start_in_background()
+    return application
 
 
 def _notify(once: bool) -> int:
@@ -70,30 +75,28 @@ def _notify(once: bool) -> int:
 
 
 def _serve(host: str, port: int, workers: int) -> None:
-    from gunicorn.app.base import BaseApplication
+    """Granian: its HTTP runs in Rust, so a request's Python is Django's alone (a tap: 2.5 ms
+    of CPU here, against 2.9 to 4.9 under gunicorn's threads). Two Python threads per process:
+    with one, a tap waited behind a PDF report of the same process (p95 0.2 s); with four,
+    they mostly queue for the interpreter lock (see `bench/bench_taps.py`)."""
+    from granian.constants import Interfaces
+    from granian.server import Server
 
-    from letdown.wsgi import application
+    import letdown.wsgi  # noqa: F401 (loaded once here, shared by the processes forked below)
 
-    class _Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-" if os.environ.get("LETDOWN_ACCESS_LOG") else None)
-            # No client addresses or query strings in the log: health data stays out of it.
-            self.cfg.set("access_log_format", '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(D)sus')
-            self.cfg.set("timeout", 60)
-            # Every worker runs the minute's reminder check in a thread; a lease in the
-            # database lets one of them do it each minute.
-            self.cfg.set("post_worker_init", _start_reminders)
-            # gunicorn's control socket (~/.gunicorn/gunicorn.ctl) would be shared by every
-            # letdown on the machine; nothing here uses it.
-            self.cfg.set("control_socket_disable", True)
-
-        def load(self) -> Any:
-            return application
-
-    _Server().run()
+    Server(
+        "letdown.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=2,
+        respawn_failed_workers=True,
+        workers_kill_timeout=30,
+        log_access=bool(os.environ.get("LETDOWN_ACCESS_LOG")),
+        # No client addresses or query strings in the log: health data stays out of it.
+        log_access_format='[%(time)s] "%(method)s %(path)s" %(status)d %(dt_ms).1fms',
+    ).serve(target_loader=_worker_app, wrap_loader=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="letdown", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="migrate, then serve with gunicorn")
+    serve = sub.add_parser("serve", help="migrate, then serve with granian")
     serve.add_argument("--host", default=os.environ.get("LETDOWN_HOST", "127.0.0.1"))
     serve.add_argument(
         "--port", type=int, default=int(os.environ.get("LETDOWN_PORT", DEFAULT_PORT))

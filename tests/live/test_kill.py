@@ -1,5 +1,5 @@
 """kill -9 during a stream of taps loses no acknowledged tap: the real server (`letdown serve`,
-gunicorn with two workers) on a data directory of its own, or a PostgreSQL database of its
+granian with two processes) on a data directory of its own, or a PostgreSQL database of its
 own when the suite runs on PostgreSQL."""
 
 from __future__ import annotations
