@@ -89,6 +89,7 @@ def _serve(host: str, port: int, workers: int) -> None:
         address=host,
         port=port,
         interface=Interfaces.WSGI,
+        websockets=False,
         workers=workers,
         blocking_threads=2,
         respawn_failed_workers=True,
