@@ -20,6 +20,7 @@ def test_a_parent_makes_a_token_and_reads_the_api_docs(phone, live_server, famil
     token = page.locator("#new-token").inner_text()
     assert token.startswith("ld_") and ApiToken.objects.get().prefix == token[:11]
     expect(page.get_by_role("button", name="Revoke “Home Assistant”")).to_be_visible()
+    page.wait_for_load_state()  # the stylesheet too, not only the text
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"page is {width}px wide"
     screenshot(page, "api-token-made")

@@ -20,6 +20,9 @@ COMMENT = "The warm cloth helped me tonight, thank you."
 
 
 def _no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
+    # After a navigation the text can be there before the stylesheet is: measured then, an
+    # unstyled page is wider than the phone (seen under load in CI).
+    page.wait_for_load_state()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"page is {width}px wide"
 

@@ -31,6 +31,7 @@ def test_import_from_huckleberry_after_a_preview(phone, live_server, family) -> 
     # A segment, in her time zone and her region's format (a UK household).
     expect(page.get_by_text("side: Right · started: 29 Apr 2025, 09:29")).to_be_visible()
     expect(page.get_by_text("1 × Sleep")).to_be_visible()
+    page.wait_for_load_state()  # the stylesheet too, not only the text
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"page is {width}px wide"
     screenshot(page, "transfer-import-preview-light")
@@ -62,6 +63,7 @@ def test_pull_from_her_baby_buddy_after_a_preview(phone, live_server, family, ba
     expect(page.get_by_text("Baby Buddy at 127.0.0.1")).to_be_visible()
     expect(page.get_by_role("heading", name="Nappies")).to_be_visible()
     expect(page.get_by_text("weight: 3\u202f810 g")).to_be_visible()
+    page.wait_for_load_state()  # the stylesheet too, not only the text
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"page is {width}px wide"
     screenshot(page, "transfer-pull-preview-light")
