@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import timedelta
 
 from django.utils import timezone
@@ -29,6 +30,15 @@ def _remind_now(user, **values):  # type: ignore[no-untyped-def]
         values={"kind": "pump_at", "times": [local.strftime("%H:%M")], **values},
         devices=[],
     )
+
+
+def _poll(page, script: str, seconds: float = 20):  # type: ignore[no-untyped-def]
+    """The script's answer once it is truthy, asked every 100 ms. Delivery, the worker's start
+    and the icon's fetch are asynchronous: a loaded CI machine needed more than five seconds."""
+    deadline = time.monotonic() + seconds
+    while not (answer := page.evaluate(script)) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return answer
 
 
 def test_the_open_app_shows_a_due_reminder_and_starts_from_it(phone, live_server, family):
@@ -88,7 +98,10 @@ def test_the_service_worker_shows_a_pushed_reminder(phone, live_server, family):
     )
     cdp.send("ServiceWorker.enable")
     phone.goto(live_server.url + "/")
-    phone.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    # Ready means a worker is active; a push is delivered once it has finished activating.
+    _poll(
+        phone, """() => navigator.serviceWorker.ready.then(r => r.active.state === "activated")"""
+    )
     registration = next(r for r in registrations if not r.get("isDeleted"))
     payload = services.payload(None, timezone.now())
     cdp.send(
@@ -99,16 +112,12 @@ def test_the_service_worker_shows_a_pushed_reminder(phone, live_server, family):
             "data": json.dumps({**payload, "body": "Time to pump."}),
         },
     )
-    shown = None
-    for _ in range(50):
-        shown = phone.evaluate(
-            """() => navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
-                 list.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url,
-                   actions: n.actions.map(a => a.title)})))"""
-        )
-        if shown:
-            break
-        phone.wait_for_timeout(100)
+    shown = _poll(
+        phone,
+        """() => navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
+             list.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url,
+               actions: n.actions.map(a => a.title)})))""",
+    )
     assert shown == [
         {
             "title": "letdown",
