@@ -25,7 +25,7 @@ SETTINGS_PAGES = frozenset(
 
 @register.simple_tag(takes_context=True)
 def more_place(context: dict[str, Any]) -> str:
-    """ "learn", "settings", or "" for a page outside "More"."""
+    """The page's place under "More": learn or settings, or "" for a page outside it."""
     here = context["request"].resolver_match
     if here is None:
         return ""
